@@ -1,0 +1,279 @@
+// Turns a graph (one model at one input size) into GPU objects, once: pooled tensor buffers,
+// per-pass uniforms, pipelines and bind groups. Per frame it only records the passes into one
+// compute pass; nothing is created or read back there.
+
+import type { PackedModel } from '../model/packed-format.js';
+import type { ConvOp, Graph, Op, OutputOp, PackOp, SeOp, View } from '../plan/graph.js';
+import { planMemory, type MemoryPlan } from '../plan/memory.js';
+import type { PipelineCache } from './pipelines.js';
+
+const UNIFORM_SLOT = 256;
+const WG = 8;
+
+interface Pass {
+  pipeline: GPUComputePipeline;
+  bindGroup: GPUBindGroup;
+  groups: [number, number, number];
+}
+
+/** The bind groups that depend on the source texture (pack, and the 4x output's nearest add). */
+interface SourcePasses {
+  pack: Pass;
+  output: Pass;
+  outputRaw?: Pass;
+}
+
+export interface ExecutorInit {
+  device: GPUDevice;
+  graph: Graph;
+  model: PackedModel;
+  weights: GPUBuffer;
+  alpha: GPUBuffer;
+  pipelines: PipelineCache;
+}
+
+const div = (a: number, b: number) => Math.ceil(a / b);
+const viewOffset = (v: View) => (v.y * v.tensor.w + v.x) * v.tensor.c4;
+
+export class GraphExecutor {
+  readonly graph: Graph;
+  readonly memory: MemoryPlan;
+  /** Where sources that are not GPU textures are copied to. */
+  readonly input: GPUTexture;
+  readonly output: GPUTexture;
+  private readonly device: GPUDevice;
+  private readonly init: ExecutorInit;
+  private readonly buffers: GPUBuffer[];
+  private readonly scales: GPUBuffer[];
+  private readonly uniforms: GPUBuffer;
+  private readonly slotOf = new Map<Op, number>();
+  private passes: Pass[] = [];
+  private rawBuffer?: GPUBuffer;
+  private readonly sourcePasses = new WeakMap<GPUTexture, SourcePasses>();
+  /** Bytes of GPU memory this executor holds. */
+  readonly bytes: number;
+
+  private constructor(init: ExecutorInit) {
+    this.init = init;
+    this.device = init.device;
+    this.graph = init.graph;
+    const { device, graph } = init;
+    this.memory = planMemory(graph);
+    const storage = GPUBufferUsage.STORAGE;
+    this.buffers = this.memory.bufferSizes.map((size, i) =>
+      device.createBuffer({ label: `tensors ${i}`, size: Math.max(size, 16), usage: storage }),
+    );
+    this.scales = graph.scales.map((s) =>
+      device.createBuffer({ label: s.name, size: Math.max(16, Math.ceil(s.channels / 4) * 16), usage: storage | GPUBufferUsage.COPY_DST }),
+    );
+    this.uniforms = device.createBuffer({
+      label: 'pass params',
+      size: graph.ops.length * UNIFORM_SLOT,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
+    const params = new Uint32Array((graph.ops.length * UNIFORM_SLOT) / 4);
+    graph.ops.forEach((op, i) => {
+      this.slotOf.set(op, i * UNIFORM_SLOT);
+      params.set(paramsOf(op, graph), (i * UNIFORM_SLOT) / 4);
+    });
+    device.queue.writeBuffer(this.uniforms, 0, params);
+    this.input = device.createTexture({
+      label: 'source copy',
+      size: [graph.width, graph.height],
+      format: 'rgba8unorm',
+      usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT,
+    });
+    this.output = device.createTexture({
+      label: 'upscaled',
+      size: [graph.outWidth, graph.outHeight],
+      format: 'rgba8unorm',
+      usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC,
+    });
+    this.bytes =
+      this.memory.bufferSizes.reduce((a, b) => a + b, 0) + params.byteLength +
+      graph.width * graph.height * 4 + graph.outWidth * graph.outHeight * 4;
+  }
+
+  static async create(init: ExecutorInit): Promise<GraphExecutor> {
+    const ex = new GraphExecutor(init);
+    await ex.buildPasses();
+    await ex.bindSource(ex.input, false);
+    return ex;
+  }
+
+  /** Records every pass of the network for `source` (default: the internal source copy). */
+  encode(pass: GPUComputePassEncoder, source: SourcePasses, raw: boolean): void {
+    run(pass, source.pack);
+    for (const p of this.passes) run(pass, p);
+    run(pass, raw ? source.outputRaw! : source.output);
+  }
+
+  /** Bind groups for a source texture; cached per texture, made once. */
+  async bindSource(texture: GPUTexture, raw: boolean): Promise<SourcePasses> {
+    let s = this.sourcePasses.get(texture);
+    if (!s) {
+      const packOp = this.graph.ops[0] as PackOp;
+      s = {
+        pack: await this.packPass(packOp, texture),
+        output: await this.outputPass(this.outputOp, texture, false),
+      };
+      this.sourcePasses.set(texture, s);
+    }
+    if (raw && !s.outputRaw) s.outputRaw = await this.outputPass(this.outputOp, texture, true);
+    return s;
+  }
+
+  cachedSource(texture: GPUTexture, raw: boolean): SourcePasses | undefined {
+    const s = this.sourcePasses.get(texture);
+    return s && (!raw || s.outputRaw) ? s : undefined;
+  }
+
+  /** The unrounded output (HWC RGB f32, 0..255 space) of the last raw run. */
+  get raw(): GPUBuffer | undefined {
+    return this.rawBuffer;
+  }
+
+  /** A per-channel factor buffer (SE result or the alpha vector). */
+  scaleBuffer(id: number): GPUBuffer {
+    return this.scales[id]!;
+  }
+
+  destroy(): void {
+    for (const b of [...this.buffers, ...this.scales, this.uniforms]) b.destroy();
+    this.rawBuffer?.destroy();
+    this.input.destroy();
+    this.output.destroy();
+  }
+
+  private get outputOp(): OutputOp {
+    return this.graph.ops[this.graph.ops.length - 1] as OutputOp;
+  }
+
+  private tensorBinding(v: View): GPUBufferBinding {
+    return { buffer: this.buffers[this.memory.bufferOf[v.tensor.id]!]! };
+  }
+
+  private uniform(op: Op): GPUBufferBinding {
+    return { buffer: this.uniforms, offset: this.slotOf.get(op)!, size: UNIFORM_SLOT };
+  }
+
+  private async buildPasses(): Promise<void> {
+    const out: Pass[] = [];
+    for (const op of this.graph.ops) {
+      if (op.kind === 'se') out.push(await this.sePass(op));
+      else if (op.kind !== 'pack' && op.kind !== 'output') out.push(await this.convPass(op));
+    }
+    this.passes = out;
+  }
+
+  private async convPass(op: ConvOp): Promise<Pass> {
+    const { device, model, weights, pipelines } = this.init;
+    const layer = model.layers[op.layer]!;
+    const spec = op.spec;
+    const defines = {
+      WG_X: WG, WG_Y: WG,
+      LRELU: op.lrelu, SKIP: !!op.skip, IN_SCALE: !!op.inScale, SKIP_SCALE: !!op.skipScale,
+      K: spec.kernel, S: spec.stride, PAD: spec.pad,
+    };
+    const pipeline = await pipelines.get(op.kind, defines);
+    const entries: GPUBindGroupEntry[] = [
+      { binding: 0, resource: this.uniform(op) },
+      { binding: 1, resource: this.tensorBinding(op.input) },
+      { binding: 2, resource: { buffer: weights, offset: layer.weightOffset, size: layer.weightBytes } },
+      { binding: 3, resource: { buffer: weights, offset: layer.biasOffset, size: layer.biasBytes } },
+      { binding: 4, resource: this.tensorBinding({ tensor: op.output, x: 0, y: 0, w: 0, h: 0 }) },
+    ];
+    if (op.skip) entries.push({ binding: 5, resource: this.tensorBinding(op.skip) });
+    if (op.inScale) entries.push({ binding: 6, resource: { buffer: this.scales[op.inScale.id]! } });
+    if (op.skipScale) entries.push({ binding: 7, resource: { buffer: this.scales[op.skipScale.id]! } });
+    const bindGroup = device.createBindGroup({ label: spec.name, layout: pipeline.getBindGroupLayout(0), entries });
+    const o = op.output;
+    const groups: [number, number, number] =
+      op.kind === 'deconv'
+        ? [div(div(div(o.w, spec.stride), 4), WG), div(o.h, WG), div(o.c4, 2) * spec.stride]
+        : [div(div(o.w, 4), WG), div(div(o.h, 2), WG), div(o.c4, 2)];
+    return { pipeline, bindGroup, groups };
+  }
+
+  private async sePass(op: SeOp): Promise<Pass> {
+    const { device, model, weights, pipelines, alpha } = this.init;
+    const fc1 = model.layers[op.layer]!;
+    const fc2 = model.layers[op.layer + 1]!;
+    const pipeline = await pipelines.get('se', { ALPHA: op.alpha });
+    const entries: GPUBindGroupEntry[] = [
+      { binding: 0, resource: this.uniform(op) },
+      { binding: 1, resource: this.tensorBinding({ tensor: op.input, x: 0, y: 0, w: 0, h: 0 }) },
+      { binding: 2, resource: { buffer: weights, offset: fc1.weightOffset, size: fc1.weightBytes } },
+      { binding: 3, resource: { buffer: weights, offset: fc1.biasOffset, size: fc1.biasBytes } },
+      { binding: 4, resource: { buffer: weights, offset: fc2.weightOffset, size: fc2.weightBytes } },
+      { binding: 5, resource: { buffer: weights, offset: fc2.biasOffset, size: fc2.biasBytes } },
+      { binding: 6, resource: { buffer: this.scales[op.output.id]! } },
+    ];
+    if (op.alpha) entries.push({ binding: 7, resource: { buffer: alpha } });
+    const bindGroup = device.createBindGroup({ label: op.output.name, layout: pipeline.getBindGroupLayout(0), entries });
+    return { pipeline, bindGroup, groups: [1, 1, 1] };
+  }
+
+  private async packPass(op: PackOp, texture: GPUTexture): Promise<Pass> {
+    const pipeline = await this.init.pipelines.get('pack', { PRO: this.graph.variant.pro });
+    const bindGroup = this.device.createBindGroup({
+      label: 'pack',
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: this.uniform(op) },
+        { binding: 1, resource: texture.createView() },
+        { binding: 2, resource: this.tensorBinding({ tensor: op.output, x: 0, y: 0, w: 0, h: 0 }) },
+      ],
+    });
+    return { pipeline, bindGroup, groups: [div(op.output.w, 8), div(op.output.h, 8), 1] };
+  }
+
+  private async outputPass(op: OutputOp, texture: GPUTexture, raw: boolean): Promise<Pass> {
+    const g = this.graph;
+    const pipeline = await this.init.pipelines.get('output', { PRO: g.variant.pro, SHUFFLE4: op.shuffle4, RAW: raw });
+    const entries: GPUBindGroupEntry[] = [
+      { binding: 0, resource: this.uniform(op) },
+      { binding: 1, resource: this.tensorBinding(op.input) },
+      { binding: 2, resource: this.output.createView() },
+    ];
+    if (op.shuffle4) entries.push({ binding: 3, resource: texture.createView() });
+    if (raw) {
+      this.rawBuffer ??= this.device.createBuffer({
+        label: 'raw output',
+        size: g.outWidth * g.outHeight * 12,
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+      });
+      entries.push({ binding: 4, resource: { buffer: this.rawBuffer } });
+    }
+    const bindGroup = this.device.createBindGroup({ label: 'output', layout: pipeline.getBindGroupLayout(0), entries });
+    return { pipeline, bindGroup, groups: [div(g.outWidth, 8), div(g.outHeight, 8), 1] };
+  }
+}
+
+function run(pass: GPUComputePassEncoder, p: Pass): void {
+  pass.setPipeline(p.pipeline);
+  pass.setBindGroup(0, p.bindGroup);
+  pass.dispatchWorkgroups(...p.groups);
+}
+
+/** The uniform block of a pass (layouts in the shaders' param structs). */
+function paramsOf(op: Op, g: Graph): number[] {
+  switch (op.kind) {
+    case 'pack':
+      return [g.width, g.height, op.padLeft, op.padTop, op.output.w, op.output.h, 0, 0];
+    case 'se':
+      return [0, op.input.w, op.input.w, op.input.h, op.input.c4, 0, 0, 0];
+    case 'output':
+      return [viewOffset(op.input), op.input.tensor.w, op.input.tensor.c4, 0, g.outWidth, g.outHeight, 0, 0];
+    default: {
+      const i = op.input;
+      const s = op.skip;
+      return [
+        viewOffset(i), i.tensor.w, i.tensor.c4, i.w,
+        i.h, 0, op.output.w, op.output.c4,
+        op.output.w, op.output.h, s ? viewOffset(s) : 0, s ? s.tensor.w : 0,
+        0, 0, 0, 0,
+      ];
+    }
+  }
+}

@@ -1,0 +1,228 @@
+// The still-image runtime: createUpscaler() -> upscale(source) -> GPUTexture.
+// GPU objects are made once per model and input size; a call only uploads the source (unless it
+// already is a GPU texture), records one compute pass and submits.
+
+import { CuganError } from './errors.js';
+import { requestDevice } from './gpu/device.js';
+import { GraphExecutor } from './gpu/executor.js';
+import { PipelineCache } from './gpu/pipelines.js';
+import type { ModelInfo } from './model/architecture.js';
+import { loadModel, type ModelSource } from './model/load.js';
+import type { PackedModel } from './model/packed-format.js';
+import { buildGraph } from './plan/graph.js';
+import { tensorBytes } from './plan/memory.js';
+import { readTexture, type ImageDataLike } from './gpu/readback.js';
+
+export type Precision = 'f32' | 'f16' | 'auto';
+
+export interface UpscalerOptions {
+  /** A model id (`se/up2x-conservative`), or packed model bytes / a parsed packed model. */
+  model: string | ModelSource;
+  /** Use this device instead of requesting one. */
+  device?: GPUDevice;
+  /** Enhancement strength, the official `alpha` (1 = default; official range 0.75-1.3). */
+  alpha?: number;
+  /** 'auto' picks f16 only where the adapter has shader-f16 and f16 kernels exist. */
+  precision?: Precision;
+  /** Where packed models are loaded from: a URL (browser) or folder (Node). */
+  modelBaseUrl?: string;
+}
+
+/** Anything upscale() accepts. */
+export type UpscaleSource =
+  | GPUTexture
+  | ImageDataLike
+  | ImageBitmap
+  | VideoFrame
+  | HTMLVideoElement
+  | HTMLCanvasElement
+  | OffscreenCanvas
+  | HTMLImageElement;
+
+export interface UpscaleOptions {
+  /** Also keep the unrounded output for readRaw() (tests, test-time augmentation). */
+  raw?: boolean;
+}
+
+export interface Upscaler {
+  readonly device: GPUDevice;
+  readonly model: ModelInfo;
+  readonly precision: 'f32' | 'f16';
+  /** Changing it takes effect on the next upscale(); nothing is rebuilt. */
+  alpha: number;
+  /** Runs the network; the returned texture is owned by the upscaler and reused by later calls. */
+  upscale(source: UpscaleSource, options?: UpscaleOptions): Promise<GPUTexture>;
+  /** Reads a texture (default: the last output) back as RGBA pixels. */
+  readImageData(texture?: GPUTexture): Promise<ImageDataLike>;
+  /** The last raw run's output before rounding: HWC RGB f32 in 0..255 space. */
+  readRaw(): Promise<Float32Array>;
+  /** Multiply-adds of one run at the current input size. */
+  readonly macs: number;
+  /** GPU memory held, in bytes (weights, tensors, textures). */
+  readonly bytes: number;
+  destroy(): void;
+}
+
+function checkAlpha(alpha: unknown): number {
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha <= 0 || alpha > 4) {
+    throw new CuganError('BAD_OPTION', `alpha must be a number in (0, 4] (official range 0.75-1.3), got ${String(alpha)}`);
+  }
+  return alpha;
+}
+
+function sourceSize(src: UpscaleSource): [number, number] {
+  const s = src as { videoWidth?: number; videoHeight?: number; displayWidth?: number; displayHeight?: number; naturalWidth?: number; naturalHeight?: number; width?: number; height?: number };
+  if (typeof s.videoWidth === 'number') return [s.videoWidth, s.videoHeight ?? 0];
+  if (typeof s.displayWidth === 'number') return [s.displayWidth, s.displayHeight ?? 0];
+  if (typeof s.naturalWidth === 'number') return [s.naturalWidth, s.naturalHeight ?? 0];
+  if (typeof s.width === 'number' && typeof s.height === 'number') return [s.width, s.height];
+  throw new CuganError('BAD_IMAGE', 'upscale() needs an image, video, canvas, VideoFrame, ImageData or GPUTexture');
+}
+
+const isTexture = (s: UpscaleSource): s is GPUTexture =>
+  typeof (s as GPUTexture).createView === 'function' && typeof (s as GPUTexture).format === 'string';
+const isImageData = (s: UpscaleSource): s is ImageDataLike =>
+  (s as ImageDataLike).data instanceof Uint8ClampedArray || (s as ImageDataLike).data instanceof Uint8Array;
+
+export async function createUpscaler(options: UpscalerOptions): Promise<Upscaler> {
+  if (!options || typeof options !== 'object') throw new CuganError('BAD_OPTION', 'createUpscaler() needs an options object with a model');
+  const precisionOpt = options.precision ?? 'auto';
+  if (!['f32', 'f16', 'auto'].includes(precisionOpt)) {
+    throw new CuganError('BAD_OPTION', `precision must be 'f32', 'f16' or 'auto', got ${String(precisionOpt)}`);
+  }
+  let alpha = checkAlpha(options.alpha ?? 1);
+  const device = options.device ?? (await requestDevice());
+  if (precisionOpt === 'f16') {
+    throw new CuganError(
+      'NO_F16',
+      device.features.has('shader-f16')
+        ? "precision 'f16' is not implemented yet; use 'f32' or 'auto'"
+        : "precision 'f16' needs the adapter feature shader-f16, which this adapter lacks; use 'f32' or 'auto'",
+    );
+  }
+  const precision = 'f32' as const;
+  const packed: PackedModel = await loadModel(options.model, { dtype: precision, baseUrl: options.modelBaseUrl });
+  const weights = device.createBuffer({
+    label: `weights ${packed.model.id}`,
+    size: packed.data.byteLength,
+    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+  });
+  device.queue.writeBuffer(weights, 0, packed.data as Uint8Array<ArrayBuffer>);
+  const alphaUniform = device.createBuffer({ label: 'alpha', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  const pipelines = new PipelineCache(device);
+  let executor: GraphExecutor | undefined;
+  let building: Promise<GraphExecutor> | undefined;
+  let destroyed = false;
+
+  const writeAlpha = () => {
+    device.queue.writeBuffer(alphaUniform, 0, new Float32Array([alpha, 0, 0, 0]));
+    const v = executor?.graph.alphaVector;
+    if (executor && v) device.queue.writeBuffer(executor.scaleBuffer(v.id), 0, new Float32Array(v.channels).fill(alpha));
+  };
+  writeAlpha();
+
+  const executorFor = async (width: number, height: number): Promise<GraphExecutor> => {
+    if (executor && executor.graph.width === width && executor.graph.height === height) return executor;
+    const graph = buildGraph(packed.model, width, height);
+    checkLimits(device, graph, width, height);
+    executor?.destroy();
+    executor = undefined;
+    building = GraphExecutor.create({ device, graph, model: packed, weights, alpha: alphaUniform, pipelines });
+    executor = await building;
+    writeAlpha();
+    return executor;
+  };
+
+  const upscaler: Upscaler = {
+    device,
+    model: packed.model,
+    precision,
+    get alpha() {
+      return alpha;
+    },
+    set alpha(value: number) {
+      alpha = checkAlpha(value);
+      writeAlpha();
+    },
+    get macs() {
+      return executor?.graph.macs ?? 0;
+    },
+    get bytes() {
+      return packed.data.byteLength + (executor?.bytes ?? 0);
+    },
+    async upscale(source, opts = {}) {
+      if (destroyed) throw new CuganError('DESTROYED', 'this upscaler was destroyed');
+      const [w, h] = sourceSize(source);
+      if (!(w > 0 && h > 0)) throw new CuganError('FRAME_EMPTY', `the source is ${w}x${h}: nothing to upscale`);
+      const ex = await executorFor(w, h);
+      let texture = ex.input;
+      if (isTexture(source)) {
+        texture = source;
+      } else if (isImageData(source)) {
+        const expected = w * h * 4;
+        if (source.data.byteLength < expected) {
+          throw new CuganError('BAD_IMAGE', `image data holds ${source.data.byteLength} bytes, a ${w}x${h} RGBA image needs ${expected}`);
+        }
+        device.queue.writeTexture({ texture: ex.input }, source.data as Uint8Array<ArrayBuffer>, { bytesPerRow: w * 4 }, [w, h]);
+      } else {
+        try {
+          device.queue.copyExternalImageToTexture({ source: source as GPUCopyExternalImageSource }, { texture: ex.input }, [w, h]);
+        } catch (e) {
+          if ((e as Error)?.name === 'SecurityError') {
+            throw new CuganError('TAINTED_SOURCE', 'the source is cross-origin without CORS, so its pixels cannot be read', { cause: e });
+          }
+          throw e;
+        }
+      }
+      const raw = !!opts.raw;
+      const bound = ex.cachedSource(texture, raw) ?? (await ex.bindSource(texture, raw));
+      const encoder = device.createCommandEncoder({ label: 'upscale' });
+      const pass = encoder.beginComputePass({ label: 'Real-CUGAN' });
+      ex.encode(pass, bound, raw);
+      pass.end();
+      device.queue.submit([encoder.finish()]);
+      return ex.output;
+    },
+    async readImageData(texture) {
+      const t = texture ?? executor?.output;
+      if (!t) throw new CuganError('BAD_OPTION', 'readImageData(): nothing has been upscaled yet');
+      return readTexture(device, t);
+    },
+    async readRaw() {
+      const buf = executor?.raw;
+      if (!buf) throw new CuganError('BAD_OPTION', 'readRaw(): call upscale(source, { raw: true }) first');
+      const staging = device.createBuffer({ size: buf.size, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+      const enc = device.createCommandEncoder();
+      enc.copyBufferToBuffer(buf, 0, staging, 0, buf.size);
+      device.queue.submit([enc.finish()]);
+      await staging.mapAsync(GPUMapMode.READ);
+      const out = new Float32Array(staging.getMappedRange().slice(0));
+      staging.destroy();
+      return out;
+    },
+    destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      executor?.destroy();
+      weights.destroy();
+      alphaUniform.destroy();
+      if (!options.device) device.destroy();
+    },
+  };
+  return upscaler;
+}
+
+function checkLimits(device: GPUDevice, graph: ReturnType<typeof buildGraph>, width: number, height: number): void {
+  const lim = device.limits;
+  const maxTex = lim.maxTextureDimension2D;
+  const biggest = Math.max(...graph.tensors.map(tensorBytes));
+  const maxBinding = Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize);
+  if (graph.outWidth > maxTex || graph.outHeight > maxTex || biggest > maxBinding) {
+    throw new CuganError(
+      'FRAME_TOO_LARGE',
+      `a ${width}x${height} frame is too large for this device: ${graph.outWidth}x${graph.outHeight} output ` +
+        `(texture limit ${maxTex}) and a ${(biggest / 2 ** 20).toFixed(0)} MiB feature map ` +
+        `(buffer limit ${(maxBinding / 2 ** 20).toFixed(0)} MiB)`,
+    );
+  }
+}

@@ -1,0 +1,41 @@
+// Turns a .wgsl file into WGSL for one pipeline variant:
+//   #include "snippets/x.wgsl"   pastes a shared snippet (once per shader)
+//   #if NAME / #elif NAME / #else / #endif   evaluated by wgsl-preprocessor on defines[NAME]
+//   {{NAME}}   replaced by String(defines[NAME]) (block sizes, kernel sizes)
+// Unknown names are errors, so a typo cannot silently drop a branch.
+
+import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
+import { SHADER_SOURCES } from './sources.generated.js';
+
+export type Defines = Record<string, boolean | number>;
+
+function withIncludes(name: string, seen: Set<string>): string {
+  const src = SHADER_SOURCES[name];
+  if (src === undefined) throw new Error(`shader "${name}" not found in src/shaders`);
+  return src.replace(/^#include "([^"]+)"\s*$/gm, (_m, inc: string) => {
+    if (seen.has(inc)) return '';
+    seen.add(inc);
+    return withIncludes(inc, seen);
+  });
+}
+
+export function composeShader(name: string, defines: Defines = {}): string {
+  const text = withIncludes(name, new Set([name]));
+  const value = (key: string): boolean | number => {
+    if (!(key in defines)) throw new Error(`shader "${name}": define ${key} is not set`);
+    return defines[key]!;
+  };
+  const substituted = text.replace(/\{\{(\w+)\}\}/g, (_m, key: string) => String(value(key)));
+  // Split at "#if NAME" / "#elif NAME" so the condition becomes a template value.
+  const strings: string[] = [];
+  const values: boolean[] = [];
+  let last = 0;
+  for (const m of substituted.matchAll(/#(if|elif) +(\w+)/g)) {
+    strings.push(substituted.slice(last, m.index) + `#${m[1]} `);
+    values.push(Boolean(value(m[2]!)));
+    last = m.index! + m[0].length;
+  }
+  strings.push(substituted.slice(last));
+  const raw = Object.assign([...strings], { raw: strings }) as unknown as TemplateStringsArray;
+  return wgsl(raw, ...values);
+}

@@ -1,0 +1,27 @@
+// Input pass: source texture -> the network's input tensor (NHWC4, 1 channel group),
+// normalised and reflect-padded. Padding mirrors without repeating the edge pixel and keeps
+// mirroring periodically when the pad exceeds the image (tiny images; see the golden README).
+#include "snippets/pixel-io.wgsl"
+
+struct PackParams { src_w: u32, src_h: u32, pad_left: u32, pad_top: u32, out_w: u32, out_h: u32, _p0: u32, _p1: u32 }
+
+@group(0) @binding(0) var<uniform> P: PackParams;
+@group(0) @binding(1) var source: texture_2d<f32>;
+@group(0) @binding(2) var<storage, read_write> dst: array<vec4f>;
+
+fn reflect_index(i: i32, n: i32) -> u32 {
+  if (n == 1) { return 0u; }
+  let period = 2 * n - 2;
+  var m = i % period;
+  if (m < 0) { m += period; }
+  if (m >= n) { m = period - m; }
+  return u32(m);
+}
+
+@compute @workgroup_size(8, 8, 1)
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  if (gid.x >= P.out_w || gid.y >= P.out_h) { return; }
+  let sx = reflect_index(i32(gid.x) - i32(P.pad_left), i32(P.src_w));
+  let sy = reflect_index(i32(gid.y) - i32(P.pad_top), i32(P.src_h));
+  dst[gid.y * P.out_w + gid.x] = vec4f(to_model(source_rgb(source, sx, sy)), 0.0);
+}

@@ -1,0 +1,60 @@
+// Shared by the conv and deconv kernels: the tensor views they read and write, and the
+// fused epilogue (bias, leaky ReLU, skip add with optional SE scale).
+// Tensors are NHWC4: element (y, x, c4) of a view is at off + (y * row + x) * c4s + c4.
+
+struct ConvParams {
+  in_off: u32, in_row: u32, in_c4: u32, in_w: u32,
+  in_h: u32, out_off: u32, out_row: u32, out_c4: u32,
+  out_w: u32, out_h: u32, skip_off: u32, skip_row: u32,
+  groups_x: u32, _pad0: u32, _pad1: u32, _pad2: u32,
+}
+
+@group(0) @binding(0) var<uniform> P: ConvParams;
+@group(0) @binding(1) var<storage, read> src: array<vec4f>;
+@group(0) @binding(2) var<storage, read> wts: array<mat4x4f>;
+@group(0) @binding(3) var<storage, read> bias: array<vec4f>;
+@group(0) @binding(4) var<storage, read_write> dst: array<vec4f>;
+#if SKIP
+@group(0) @binding(5) var<storage, read> skip: array<vec4f>;
+#endif
+#if IN_SCALE
+@group(0) @binding(6) var<storage, read> in_scale: array<vec4f>;
+#endif
+#if SKIP_SCALE
+@group(0) @binding(7) var<storage, read> skip_scale: array<vec4f>;
+#endif
+
+// The per-input-channel factor fused into the loads (SE scale, alpha); 1 when absent.
+fn in_scale_of(ic: u32) -> vec4f {
+#if IN_SCALE
+  return in_scale[ic];
+#else
+  return vec4f(1.0);
+#endif
+}
+
+// Writes one output vec4 after the fused epilogue; (x, y) must be inside the output.
+fn store_out(x: u32, y: u32, oc: u32, acc: vec4f) {
+  var r = acc + bias[oc];
+#if LRELU
+  r = max(r, r * 0.1);
+#endif
+#if SKIP
+  var s = skip[P.skip_off + (y * P.skip_row + x) * P.out_c4 + oc];
+#if SKIP_SCALE
+  s = s * skip_scale[oc];
+#endif
+  r = r + s;
+#endif
+  dst[P.out_off + (y * P.out_row + x) * P.out_c4 + oc] = r;
+}
+
+// Stores a row of up to 4 pixels (matrix columns) for channel groups oc and oc + 1.
+fn store_block(x0: u32, y: u32, oc: u32, a: mat4x4f, b: mat4x4f) {
+  for (var p = 0u; p < 4u; p++) {
+    if (x0 + p < P.out_w) {
+      store_out(x0 + p, y, oc, a[p]);
+      if (oc + 1u < P.out_c4) { store_out(x0 + p, y, oc + 1u, b[p]); }
+    }
+  }
+}
