@@ -109,7 +109,7 @@ export async function readSource(src: ModelSource): Promise<ModelWeights> {
 }
 
 /** The packed model file (bytes) for the model at `path`. */
-export async function convertModel(path: string, dtype: WeightDType, opts: SourceOptions = {}): Promise<Uint8Array> {
+export async function convertModel(path: string, dtype: WeightDType, opts: SourceOptions = {}): Promise<Uint8Array<ArrayBuffer>> {
   return writePackedModel(await readModelWeights(path, opts), dtype);
 }
 

@@ -30,21 +30,29 @@ function writeAscii(out: Uint8Array, offset: number, text: string, max: number, 
   for (let k = 0; k < text.length; k++) out[offset + k] = text.charCodeAt(k);
 }
 
-/** Writes a conv/deconv weight in the mat4x4 block order of packedConvIndex. */
-function packConv(l: LayerWeights, dv: DataView, base: number, dtype: WeightDType): void {
+// Typed-array views write in the platform's byte order; the format is little-endian.
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Writes a conv/deconv weight in the mat4x4 block order of packedConvIndex (`base` is 256-aligned). */
+function packConv(l: LayerWeights, out: Uint8Array, base: number, dtype: WeightDType): void {
   const s: LayerSpec = l.spec;
   const [d0, d1, kh, kw] = torchWeightShape(s) as [number, number, number, number];
   const w = l.weight;
+  const count = packedWeightBytes(s, dtype) / (dtype === 'f16' ? 2 : 4);
+  const f32 = dtype === 'f32' ? new Float32Array(out.buffer, out.byteOffset + base, count) : undefined;
+  const f16 = dtype === 'f16' ? new Uint16Array(out.buffer, out.byteOffset + base, count) : undefined;
+  const deconv = s.kind === 'deconv';
+  let src = 0;
   for (let a = 0; a < d0; a++) {
     for (let b = 0; b < d1; b++) {
       // Conv2d is w[o][i][ky][kx]; ConvTranspose2d is w[i][o][ky][kx].
-      const [o, i] = s.kind === 'deconv' ? [b, a] : [a, b];
+      const o = deconv ? b : a;
+      const i = deconv ? a : b;
       for (let ky = 0; ky < kh; ky++) {
-        for (let kx = 0; kx < kw; kx++) {
-          const v = w[((a * d1 + b) * kh + ky) * kw + kx]!;
+        for (let kx = 0; kx < kw; kx++, src++) {
           const idx = packedConvIndex(s, o, i, ky, kx);
-          if (dtype === 'f16') dv.setUint16(base + idx * 2, f32ToF16(v), true);
-          else dv.setFloat32(base + idx * 4, v, true);
+          if (f16) f16[idx] = f32ToF16(w[src]!);
+          else f32![idx] = w[src]!;
         }
       }
     }
@@ -52,7 +60,8 @@ function packConv(l: LayerWeights, dv: DataView, base: number, dtype: WeightDTyp
 }
 
 /** The packed model file for `weights`, with conv/deconv weights as `dtype` (biases and SE weights stay f32). */
-export function writePackedModel(weights: ModelWeights, dtype: WeightDType): Uint8Array {
+export function writePackedModel(weights: ModelWeights, dtype: WeightDType): Uint8Array<ArrayBuffer> {
+  if (!LITTLE_ENDIAN) throw new CuganError('BAD_OPTION', 'the packed-model writer needs a little-endian platform');
   checkModelWeights(weights);
   const { model, layers } = weights;
   const tableOffset = HEADER_BYTES;
@@ -104,13 +113,13 @@ export function writePackedModel(weights: ModelWeights, dtype: WeightDType): Uin
     const wBase = dataOffset + slot.weightOffset;
     if (s.kind === 'fc') {
       // SE weights: f32 [out][in], which is PyTorch's [out][in][1][1] as is.
-      l.weight.forEach((v, k) => dv.setFloat32(wBase + 4 * k, v, true));
+      new Float32Array(out.buffer, wBase, l.weight.length).set(l.weight);
     } else {
-      packConv(l, dv, wBase, dtype);
+      packConv(l, out, wBase, dtype);
     }
     // Biases: f32, conv/deconv ones zero-padded to ceil4(outC) (the buffer is already zero).
     const bBase = dataOffset + slot.biasOffset;
-    l.bias.forEach((v, k) => dv.setFloat32(bBase + 4 * k, v, true));
+    new Float32Array(out.buffer, bBase, l.bias.length).set(l.bias);
   });
   return out;
 }
