@@ -10,7 +10,7 @@ import { SHADER_SOURCES } from './sources.generated.js';
 export type Defines = Record<string, boolean | number>;
 
 function withIncludes(name: string, seen: Set<string>): string {
-  const src = SHADER_SOURCES[name];
+  const src = SHADER_SOURCES[name] ?? SHADER_SOURCES[`${name}.wgsl`];
   if (src === undefined) throw new Error(`shader "${name}" not found in src/shaders`);
   return src.replace(/^#include "([^"]+)"\s*$/gm, (_m, inc: string) => {
     if (seen.has(inc)) return '';

@@ -146,10 +146,10 @@ export function buildGraph(variant: ModelVariant, width: number, height: number)
     return output;
   };
   // UNetConv: two 3x3 convs with leaky ReLU, then (se) the SE scale, returned for fusing.
-  const unetConv = (block: string, input: View, alpha = false) => {
+  const unetConv = (block: string, input: View, withSe: boolean, alpha = false) => {
     const a = conv(`${block}.conv.0`, input);
     const b = conv(`${block}.conv.2`, whole(a));
-    return { t: b, s: se(block, b, alpha) };
+    return { t: b, s: withSe ? se(block, b, alpha) : undefined };
   };
 
   // Input: reflect padding to a size the U-Nets can halve.
@@ -161,21 +161,21 @@ export function buildGraph(variant: ModelVariant, width: number, height: number)
   ops.push({ kind: 'pack', output: x, padLeft: pad, padTop: pad });
 
   // UNet1 (UNet1x3 for 3x differs only in its tail, which the layer spec carries).
-  const u1c1 = unetConv('unet1.conv1', whole(x));
+  const u1c1 = unetConv('unet1.conv1', whole(x), false);
   const u1d = conv('unet1.conv1_down', whole(u1c1.t));
-  const u1c2 = unetConv('unet1.conv2', whole(u1d));
+  const u1c2 = unetConv('unet1.conv2', whole(u1d), true);
   const u1up = conv('unet1.conv2_up', whole(u1c2.t), { inScale: u1c2.s, skip: crop(u1c1.t, 4) });
   const u1c3 = conv('unet1.conv3', whole(u1up));
   const u1 = conv('unet1.conv_bottom', whole(u1c3), { lrelu: false });
 
   // UNet2; its result gets UNet1's output (cropped by 20) added in the last conv.
-  const c1 = unetConv('unet2.conv1', whole(u1));
+  const c1 = unetConv('unet2.conv1', whole(u1), false);
   const d1 = conv('unet2.conv1_down', whole(c1.t));
-  const c2 = unetConv('unet2.conv2', whole(d1));
+  const c2 = unetConv('unet2.conv2', whole(d1), true);
   const d2 = conv('unet2.conv2_down', whole(c2.t), { inScale: c2.s });
-  const c3 = unetConv('unet2.conv3', whole(d2));
+  const c3 = unetConv('unet2.conv3', whole(d2), true);
   const up3 = conv('unet2.conv3_up', whole(c3.t), { inScale: c3.s, skip: crop(c2.t, 4), skipScale: c2.s });
-  const c4 = unetConv('unet2.conv4', whole(up3), true);
+  const c4 = unetConv('unet2.conv4', whole(up3), true, true);
   let alphaVector: ScaleVec | undefined;
   if (!variant.se) alphaVector = scaleVec('alpha', 64);
   const up4 = conv('unet2.conv4_up', whole(c4.t), { inScale: c4.s ?? alphaVector, skip: crop(c1.t, 16) });
