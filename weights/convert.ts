@@ -41,7 +41,8 @@ async function readSourceFile(path: string): Promise<Uint8Array> {
 
 function notFound(path: string, err: unknown): CuganError {
   const code = (err as NodeJS.ErrnoException).code;
-  return new CuganError('WEIGHTS_NOT_FOUND', `${path}: ${code === 'EISDIR' ? 'is a folder, expected a model file' : `cannot read (${code ?? String(err)})`}`, { cause: err });
+  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, expected a model file' : `cannot read (${code ?? String(err)})`;
+  return new CuganError('WEIGHTS_NOT_FOUND', `${path}: ${why}`, { cause: err });
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -37,8 +37,8 @@ const corrupt = (source: string, what: string): never => {
 
 function parseNumber(text: string, source: string, line: number): number {
   // ncnn writes ints as ints and floats with '.' or an exponent; Number() accepts both, but
-  // also '', 'Infinity', hex... so insist on a plain decimal literal.
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) corrupt(source, `line ${line}: "${text}" is not a number`);
+  // also '', 'Infinity', hex... so insist on a plain decimal literal (a regex that cannot backtrack badly).
+  if (!/^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(text)) corrupt(source, `line ${line}: "${text.slice(0, 40)}" is not a number`);
   return Number(text);
 }
 
@@ -120,9 +120,9 @@ function checkLayer(l: NcnnLayer, spec: LayerSpec, index: number, source: string
     'WEIGHTS_SHAPE',
     `${source}: data layer ${index} "${l.name}" (line ${l.line}, ${spec.name}) is ${l.type} ` +
       `num_output=${p.numOutput} kernel=${p.kernel} stride=${p.stride} pad=${p.pad} bias_term=${p.bias} weight_data_size=${p.dataSize}` +
-      `${p.other ? ' with unsupported options' : ''} (weights ${shapeText(found as number[])}), expected ${NCNN_TYPE[spec.kind]} ` +
+      `${p.other ? ' with unsupported options' : ''} (ncnn weight shape ${shapeText(found as number[])}), expected ${NCNN_TYPE[spec.kind]} ` +
       `num_output=${spec.outC} kernel=${spec.kernel} stride=${spec.stride} pad=${spec.pad} bias_term=1 weight_data_size=${wantSize} ` +
-      `(weights ${shapeText([spec.outC, spec.inC, spec.kernel, spec.kernel])})`,
+      `(${shapeText([spec.outC, spec.inC, spec.kernel, spec.kernel])})`,
   );
 }
 
@@ -162,7 +162,7 @@ export function readNcnnModel(
   let pos = 0;
   const need = (bytes: number, what: string): void => {
     if (pos + bytes > bin.byteLength) {
-      corrupt(names.bin, `truncated: ${what} needs bytes ${pos}..${pos + bytes} but the file has ${bin.byteLength} (model "${info.id}")`);
+      corrupt(names.bin, `truncated: ${what} should be at bytes ${pos}..${pos + bytes} but the file has ${bin.byteLength} (model "${info.id}")`);
     }
   };
   const layers: LayerWeights[] = specs.map((spec, n) => {

@@ -72,6 +72,10 @@ export class TorchTensor {
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/** A short, safe description of a pickled tuple for messages (pickles can hold cycles). */
+const describe = (v: PyValue): string =>
+  Array.isArray(v) ? `(${v.slice(0, 8).map((x) => (typeof x === 'number' ? String(x) : typeof x)).join(', ')}${v.length > 8 ? ', ...' : ''})` : typeof v;
+
 const isInt = (v: PyValue): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /** Loads the state_dict (or any dict of tensors) of a torch.save zip. `source` names the file in errors. */
@@ -118,7 +122,7 @@ export function loadTorchZip(buf: Uint8Array, source = '.pth'): Map<string, PyVa
       return bad('malformed _rebuild_tensor_v2 arguments');
     }
     if (size.length !== stride.length || size.length > 8 || !size.every(isInt) || !stride.every(isInt)) {
-      return bad(`bad tensor size ${JSON.stringify(size)} / stride ${JSON.stringify(stride)} in storage ${storage.key}`);
+      return bad(`bad tensor size ${describe(size)} / stride ${describe(stride)} in storage ${storage.key}`);
     }
     const shape = size as number[];
     const numel = shape.reduce((a, b) => a * b, 1);
@@ -126,12 +130,12 @@ export function loadTorchZip(buf: Uint8Array, source = '.pth'): Map<string, PyVa
     let expect = 1;
     for (let d = shape.length - 1; d >= 0; d--) {
       if (shape[d]! > 1 && stride[d] !== expect) {
-        bad(`tensor in storage ${storage.key} with size ${JSON.stringify(shape)} has non-contiguous stride ${JSON.stringify(stride)}`);
+        bad(`tensor in storage ${storage.key} with size ${describe(shape)} has non-contiguous stride ${describe(stride)}`);
       }
       expect *= shape[d]!;
     }
     if (offset + numel > storage.numel) {
-      bad(`tensor ${JSON.stringify(shape)} at offset ${offset} runs past its storage ${storage.key} (${storage.numel} elements)`);
+      bad(`tensor ${describe(shape)} at offset ${offset} runs past its storage ${storage.key} (${storage.numel} elements)`);
     }
     const el = storage.elementBytes;
     return new TorchTensor(storage.dtype, shape, storage.bytes.subarray(offset * el, (offset + numel) * el));
