@@ -1,0 +1,132 @@
+// The cugan command line without a GPU: parsing, usage errors, and the failures main() reports
+// before it asks for a GPU (unknown model, non-image input, writing over the input).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_MODEL, main, parseArgs, UsageError, type CliIO } from '../../src/cli/main.js';
+import { MODELS } from '../../src/runtime/model/architecture.js';
+
+function capture(): CliIO & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    stdout: { write: (s: string) => void (io.out += s) },
+    stderr: { write: (s: string) => void (io.err += s), isTTY: false },
+  };
+  return io;
+}
+
+test('upscale: defaults', () => {
+  assert.deepEqual(parseArgs(['upscale', 'in.png', 'out.png']), {
+    command: 'upscale', model: DEFAULT_MODEL, alpha: 1, tta: false, precision: 'auto', models: undefined, input: 'in.png', output: 'out.png',
+  });
+});
+
+test('upscale: every option, short, long and --name=value', () => {
+  const a = parseArgs(['upscale', '-m', 'pro/up3x-denoise3x', '-a', '0.75', '--tta', '--precision', 'f32', '--models', 'm', 'a.jpg', 'b.png']);
+  assert.deepEqual(a, { command: 'upscale', model: 'pro/up3x-denoise3x', alpha: 0.75, tta: true, precision: 'f32', models: 'm', input: 'a.jpg', output: 'b.png' });
+  const b = parseArgs(['upscale', 'a.png', '--model=se/up4x-no-denoise', '--alpha=1.3', '-x', '--precision=f16', 'b.png']);
+  assert.equal(b.command, 'upscale');
+  if (b.command !== 'upscale') return;
+  assert.equal(b.model, 'se/up4x-no-denoise');
+  assert.equal(b.alpha, 1.3);
+  assert.equal(b.tta, true);
+  assert.equal(b.precision, 'f16');
+  assert.deepEqual([b.input, b.output], ['a.png', 'b.png']);
+});
+
+test('upscale: -- ends the options', () => {
+  const a = parseArgs(['upscale', '--', '-in.png', '-out.png']);
+  assert.ok(a.command === 'upscale' && a.input === '-in.png' && a.output === '-out.png');
+});
+
+test('models, help, version', () => {
+  assert.deepEqual(parseArgs(['models']), { command: 'models' });
+  assert.deepEqual(parseArgs(['--help']), { command: 'help', topic: undefined });
+  assert.deepEqual(parseArgs(['-h']), { command: 'help', topic: undefined });
+  assert.deepEqual(parseArgs(['upscale', '--help']), { command: 'help', topic: 'upscale' });
+  assert.deepEqual(parseArgs(['--version']), { command: 'version' });
+  assert.deepEqual(parseArgs(['-V']), { command: 'version' });
+});
+
+test('usage errors', () => {
+  const bad: [string[], RegExp][] = [
+    [[], /no command/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['--frob'], /unknown option "--frob"/],
+    [['upscale', '--frob', 'a.png', 'b.png'], /unknown option "--frob"/],
+    [['upscale', '-q', 'a.png', 'b.png'], /unknown option "-q"/],
+    [['upscale'], /missing <in> and <out>/],
+    [['upscale', 'a.png'], /missing <out>/],
+    [['upscale', 'a.png', 'b.png', 'c.png'], /too many arguments/],
+    [['upscale', 'a.png', 'b.png', '-m'], /-m needs a value/],
+    [['upscale', '-a', 'x', 'a.png', 'b.png'], /--alpha must be a number/],
+    [['upscale', '-a', '0', 'a.png', 'b.png'], /--alpha must be a number/],
+    [['upscale', '-a', '-1', 'a.png', 'b.png'], /--alpha must be a number/],
+    [['upscale', '--alpha=', 'a.png', 'b.png'], /--alpha must be a number/],
+    [['upscale', '--precision', 'f64', 'a.png', 'b.png'], /--precision must be f32, f16 or auto/],
+    [['upscale', '--tta=1', 'a.png', 'b.png'], /--tta takes no value/],
+    [['upscale', 'a.png', 'b.jpg'], /PNG only/],
+    [['models', 'x'], /takes no arguments/],
+  ];
+  for (const [argv, re] of bad) {
+    assert.throws(() => parseArgs(argv), (e: unknown) => e instanceof UsageError && re.test(e.message), argv.join(' '));
+  }
+});
+
+test('main: a usage error exits 2 with the usage on stderr', async () => {
+  const io = capture();
+  assert.equal(await main(['upscale', '--frob', 'a.png', 'b.png'], { io }), 2);
+  assert.match(io.err, /^cugan: unknown option "--frob"\n/);
+  assert.match(io.err, /Usage:/);
+  assert.equal(io.out, '');
+  const io2 = capture();
+  assert.equal(await main([], { io: io2 }), 2);
+  assert.match(io2.err, /Usage:/);
+});
+
+test('main: models, --help, --version exit 0 on stdout', async () => {
+  const io = capture();
+  assert.equal(await main(['models'], { io }), 0);
+  assert.deepEqual(io.out.trim().split('\n'), MODELS.map((m) => m.id));
+  const h = capture();
+  assert.equal(await main(['--help'], { io: h }), 0);
+  assert.match(h.out, /cugan upscale/);
+  assert.match(h.out, /--tta/);
+  const v = capture();
+  assert.equal(await main(['--version'], { io: v }), 0);
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  assert.equal(v.out, `cugan ${pkg.version}\n`);
+});
+
+test('main: failures before the GPU is asked for exit 1 with `cugan: <message>`', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'cugan-cli-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const txt = join(dir, 'notes.txt');
+  writeFileSync(txt, 'not an image\n');
+  const noAdapter = async () => assert.fail('the GPU must not be asked for');
+
+  let io = capture();
+  assert.equal(await main(['upscale', '-m', 'se/up5x-magic', txt, join(dir, 'o.png')], { io, onNoAdapter: noAdapter }), 1);
+  assert.match(io.err, /^cugan: unknown model "se\/up5x-magic"; known models: .*se\/up2x-conservative/);
+
+  io = capture();
+  assert.equal(await main(['upscale', txt, join(dir, 'o.png')], { io, onNoAdapter: noAdapter }), 1);
+  assert.match(io.err, /^cugan: .*notes\.txt is not an image .*PNG or JPEG expected/);
+
+  io = capture();
+  assert.equal(await main(['upscale', join(dir, 'missing.png'), join(dir, 'o.png')], { io, onNoAdapter: noAdapter }), 1);
+  assert.match(io.err, /^cugan: cannot read .*missing\.png: no such file/);
+
+  // Writing over the input: the same path, another spelling of it, a symlink to it.
+  const link = join(dir, 'link.png');
+  symlinkSync(txt, link);
+  for (const out of [txt, join(dir, '.', 'notes.txt'), link]) {
+    io = capture();
+    assert.equal(await main(['upscale', txt, out], { io, onNoAdapter: noAdapter }), 1);
+    assert.match(io.err, /^cugan: refusing to overwrite the input/);
+  }
+  assert.equal(readFileSync(txt, 'utf8'), 'not an image\n');
+});
