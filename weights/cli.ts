@@ -70,6 +70,9 @@ function progress(r: ConvertResult): void {
 async function main(argv: string[]): Promise<void> {
   const args = parseArgs(argv);
   if (args.id !== undefined && args.sources.length !== 1) throw new CuganError('BAD_OPTION', '--id needs exactly one SOURCE file');
+  if (args.id !== undefined && (await stat(args.sources[0]!).then((s) => s.isDirectory(), () => false))) {
+    throw new CuganError('BAD_OPTION', '--id names the model of one file, not of a folder');
+  }
   let written = 0;
   let skipped = 0;
   for (const src of args.sources) {

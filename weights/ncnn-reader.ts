@@ -148,7 +148,7 @@ export function readNcnnModel(
 ): ModelWeights {
   const info = typeof model === 'string' ? resolveModel(model, names.param) : model;
   const specs = layerSpecs(info);
-  const dataLayers = parseNcnnParam(param, names.param).filter((l) => l.type in DATA_KIND);
+  const dataLayers = parseNcnnParam(param, names.param).filter((l) => Object.hasOwn(DATA_KIND, l.type));
   for (let n = 0; n < Math.min(specs.length, dataLayers.length); n++) checkLayer(dataLayers[n]!, specs[n]!, n, names.param);
   if (dataLayers.length !== specs.length) {
     throw new CuganError(
