@@ -1,0 +1,88 @@
+// GFLOP/s of the conv3x3 kernel on one 64->64 3x3 layer (LReLU) at 256x256 output (258x258
+// input), bound and dispatched exactly as the executor does. One warm-up dispatch, then N timed
+// dispatches (default 3) in one submit, timed until queue.onSubmittedWorkDone resolves.
+// GFLOP/s = 2 * MACs / time, MACs = 256 * 256 * 64 * 64 * 9 per dispatch. Prints one JSON line.
+//   node --import tsx bench/conv-gflops.ts [N]
+// Without a GPU: VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json XDG_RUNTIME_DIR=/tmp
+
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { requestDevice } from '../src/runtime/gpu/device.js';
+
+// Compose from the .wgsl files on disk (refreshes the gitignored embedded copy if stale).
+const embed = spawnSync(process.execPath, [fileURLToPath(new URL('../scripts/embed-shaders.mjs', import.meta.url))], { encoding: 'utf8' });
+if (embed.status !== 0) throw new Error(`scripts/embed-shaders.mjs failed: ${embed.stderr || embed.error}`);
+const { composeShader } = await import('../src/shaders/compose.js');
+
+const N = Number(process.argv[2] ?? 3);
+const C = 64;
+const OUT = 256;
+const IN = OUT + 2;
+const C4 = C / 4;
+const WG = 8;
+const MACS = OUT * OUT * C * C * 9;
+const div = (a: number, b: number) => Math.ceil(a / b);
+
+const device = await requestDevice();
+device.pushErrorScope('validation');
+
+function storage(data: Float32Array, label: string): GPUBuffer {
+  const buf = device.createBuffer({ label, size: data.byteLength, usage: GPUBufferUsage.STORAGE, mappedAtCreation: true });
+  new Float32Array(buf.getMappedRange()).set(data);
+  buf.unmap();
+  return buf;
+}
+// Deterministic small values (no denormals, no overflow).
+const fill = (n: number, scale: number) => Float32Array.from({ length: n }, (_, i) => (((i * 2654435761) >>> 0) / 2 ** 32 - 0.5) * scale);
+
+const params = new Uint32Array([0, IN, C4, IN, IN, 0, OUT, C4, OUT, OUT, 0, 0, 0, 0, 0, 0]);
+const uniform = device.createBuffer({ label: 'params', size: params.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+device.queue.writeBuffer(uniform, 0, params);
+const input = storage(fill(IN * IN * C, 2), 'input');
+const weights = storage(fill(C * C * 9, 0.1), 'weights');
+const bias = storage(fill(C, 0.1), 'bias');
+const output = device.createBuffer({ label: 'output', size: OUT * OUT * C * 4, usage: GPUBufferUsage.STORAGE });
+
+const code = composeShader('conv3x3', { WG_X: WG, WG_Y: WG, LRELU: true, SKIP: false, IN_SCALE: false, SKIP_SCALE: false });
+const module = device.createShaderModule({ label: 'conv3x3', code });
+const pipeline = await device.createComputePipelineAsync({ label: 'conv3x3', layout: 'auto', compute: { module, entryPoint: 'main' } });
+const bindGroup = device.createBindGroup({
+  layout: pipeline.getBindGroupLayout(0),
+  entries: [
+    { binding: 0, resource: { buffer: uniform } },
+    { binding: 1, resource: { buffer: input } },
+    { binding: 2, resource: { buffer: weights } },
+    { binding: 3, resource: { buffer: bias } },
+    { binding: 4, resource: { buffer: output } },
+  ],
+});
+const groups: [number, number, number] = [div(div(OUT, 4), WG), div(div(OUT, 2), WG), div(C4, 2)];
+
+async function dispatch(n: number): Promise<number> {
+  const enc = device.createCommandEncoder();
+  const pass = enc.beginComputePass();
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, bindGroup);
+  for (let i = 0; i < n; i++) pass.dispatchWorkgroups(...groups);
+  pass.end();
+  const t0 = performance.now();
+  device.queue.submit([enc.finish()]);
+  await device.queue.onSubmittedWorkDone();
+  return (performance.now() - t0) / 1000;
+}
+
+const warmup = await dispatch(1);
+const seconds = await dispatch(N);
+const error = await device.popErrorScope();
+if (error) throw new Error(`GPU validation error: ${error.message}`);
+const info = device.adapterInfo;
+console.log(JSON.stringify({
+  bench: 'conv3x3',
+  inC: C, outC: C, outW: OUT, outH: OUT, dispatches: N,
+  warmupSeconds: +warmup.toFixed(3),
+  seconds: +seconds.toFixed(3),
+  msPerDispatch: +((seconds / N) * 1000).toFixed(1),
+  gflops: +((2 * MACS * N) / seconds / 1e9).toFixed(3),
+  adapter: info ? [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') : 'unknown',
+}));
+device.destroy();
