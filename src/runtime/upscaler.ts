@@ -91,6 +91,8 @@ export async function createUpscaler(options: UpscalerOptions): Promise<Upscaler
     throw new CuganError('BAD_OPTION', `precision must be 'f32', 'f16' or 'auto', got ${String(precisionOpt)}`);
   }
   let alpha = checkAlpha(options.alpha ?? 1);
+  // The model first: a wrong id or a corrupt file fails before any GPU work.
+  const packed: PackedModel = await loadModel(options.model, { dtype: 'f32', baseUrl: options.modelBaseUrl });
   const device = options.device ?? (await requestDevice());
   if (precisionOpt === 'f16') {
     throw new CuganError(
@@ -101,7 +103,6 @@ export async function createUpscaler(options: UpscalerOptions): Promise<Upscaler
     );
   }
   const precision = 'f32' as const;
-  const packed: PackedModel = await loadModel(options.model, { dtype: precision, baseUrl: options.modelBaseUrl });
   const weights = device.createBuffer({
     label: `weights ${packed.model.id}`,
     size: packed.data.byteLength,
