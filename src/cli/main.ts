@@ -216,6 +216,13 @@ function sameFile(a: string, b: string): boolean {
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
+/** Multiply-adds: `412 GMAC`, `1.3 GMAC`, `85 MMAC`. */
+export function formatMacs(macs: number): string {
+  if (macs >= 10e9) return `${Math.round(macs / 1e9)} GMAC`;
+  if (macs >= 1e9) return `${(macs / 1e9).toFixed(1)} GMAC`;
+  return `${Math.round(macs / 1e6)} MMAC`;
+}
+
 function describeAdapter(device: GPUDevice): string {
   const info = (device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
   if (!info) return 'an unnamed adapter';
@@ -288,8 +295,8 @@ async function runUpscale(cmd: UpscaleCommand, io: CliIO, opts: MainOptions): Pr
     const s = model.scale;
     const ow = image.width * s;
     const oh = image.height * s;
-    const gmac = Math.round(buildGraph(model, image.width, image.height).macs / 1e9);
-    const work = cmd.tta ? `${gmac} GMAC x 8 TTA passes` : `${gmac} GMAC`;
+    const mac = formatMacs(buildGraph(model, image.width, image.height).macs);
+    const work = cmd.tta ? `${mac} x 8 TTA passes` : mac;
     io.stderr.write(`cugan: ${model.id} ${image.width}x${image.height} -> ${ow}x${oh} (${work}) on ${describeAdapter(device)}\n`);
     const start = Date.now();
     upscaler = await createUpscaler({

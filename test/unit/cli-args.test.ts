@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_MODEL, main, parseArgs, UsageError, type CliIO } from '../../src/cli/main.js';
+import { DEFAULT_MODEL, formatMacs, main, parseArgs, UsageError, type CliIO } from '../../src/cli/main.js';
 import { MODELS } from '../../src/runtime/model/architecture.js';
 
 function capture(): CliIO & { out: string; err: string } {
@@ -129,4 +129,10 @@ test('main: failures before the GPU is asked for exit 1 with `cugan: <message>`'
     assert.match(io.err, /^cugan: refusing to overwrite the input/);
   }
   assert.equal(readFileSync(txt, 'utf8'), 'not an image\n');
+});
+
+test('formatMacs', () => {
+  assert.equal(formatMacs(326.5e9), '327 GMAC');
+  assert.equal(formatMacs(1.26e9), '1.3 GMAC');
+  assert.equal(formatMacs(85.4e6), '85 MMAC');
 });
