@@ -1,0 +1,197 @@
+// The real `cugan` command on a GPU (SwiftShader where there is none): tiny images only.
+// Run: VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json XDG_RUNTIME_DIR=/tmp node --import tsx --test test/gpu/cli.test.ts
+// Without VK_ICD_FILENAMES the runs use SwiftShader's ICD at CUGAN_SWIFTSHADER_ICD or Debian's path.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PNG } from 'pngjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = join(ROOT, 'bin', 'cugan.js');
+const ICD = process.env.VK_ICD_FILENAMES || process.env.CUGAN_SWIFTSHADER_ICD || '/usr/lib/chromium/vk_swiftshader_icd.json';
+const MODEL_FILE = join(process.env.CUGAN_MODELS ?? join(ROOT, 'models'), 'se', 'up2x-conservative.f32.cugan');
+const GOLDEN = process.env.CUGAN_GOLDEN ?? fileURLToPath(new URL('../../../shared/golden/', import.meta.url));
+
+const skip = !existsSync(ICD)
+  ? `no Vulkan driver file at ${ICD} (install Debian's chromium, or set VK_ICD_FILENAMES)`
+  : !existsSync(MODEL_FILE)
+    ? `${MODEL_FILE} is missing (run \`npm run weights\`)`
+    : false;
+if (skip) console.log(`# skipping the cugan GPU tests: ${skip}`);
+
+const TIMEOUT = 300_000;
+// The refusals below happen before a GPU is asked for: they run without one too.
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cugan(args: string[], env: NodeJS.ProcessEnv = { VK_ICD_FILENAMES: ICD }): Promise<Run> {
+  const fullEnv: NodeJS.ProcessEnv = { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp', ...env };
+  for (const [k, v] of Object.entries(fullEnv)) if (v === undefined) delete fullEnv[k];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT - 5000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+/**
+ * A tiny image: a diagonal edge and texture, something for the network to sharpen. `mirrored`
+ * makes it symmetric under left-right and top-bottom flips.
+ */
+function tinyPng(dir: string, w = 12, h = 9, mirrored = false): string {
+  const png = new PNG({ width: w, height: h });
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = (y * w + x) * 4;
+      const u = mirrored ? Math.min(x, w - 1 - x) : x;
+      const v = mirrored ? Math.min(y, h - 1 - y) : y;
+      png.data.set([u + v < 6 ? 230 : 20 + 10 * u, 40 + 15 * v, (u * 37 + v * 11) % 256, 255], i);
+    }
+  }
+  const file = join(dir, `tiny${mirrored ? '-mirrored' : ''}.png`);
+  writeFileSync(file, PNG.sync.write(png));
+  return file;
+}
+
+const readPng = (file: string) => PNG.sync.read(readFileSync(file));
+/** IHDR colour type: 2 RGB, 6 RGBA. */
+const colourType = (file: string) => readFileSync(file)[25];
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'cugan-gpu-'));
+
+test('upscale writes an RGB PNG of twice the size', { skip, timeout: TIMEOUT }, async (t) => {
+  const dir = tmp();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const input = tinyPng(dir);
+  const out = join(dir, 'out.png');
+  const r = await cugan(['upscale', '-m', 'se/up2x-conservative', input, out]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /cugan: se\/up2x-conservative 12x9 -> 24x18 \([\d.]+ [GM]MAC\) on /);
+  assert.match(r.stderr, /cugan: wrote .*out\.png \(24x18\) in \d+\.\d s/);
+  const png = readPng(out);
+  assert.deepEqual([png.width, png.height], [24, 18]);
+  assert.equal(colourType(out), 2);
+});
+
+// The network is not flip-equivariant (its stride-2 layers see other phases of a flipped image,
+// and tiny images are mostly padding), so TTA output differs much from the plain output. What
+// must hold: averaged over all 8 symmetries, the output of an input that flips onto itself
+// flips onto itself too, while the plain output does not. The transforms themselves are checked
+// exactly in test/unit/cli-tta.test.ts.
+test('--tta: a 2x PNG, symmetric where the input is (both orientations run)', { skip, timeout: TIMEOUT }, async (t) => {
+  const dir = tmp();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const input = tinyPng(dir, 10, 7, true); // not square: the 4 transposed passes run at 7x10
+  const plain = join(dir, 'plain.png');
+  const tta = join(dir, 'tta.png');
+  const r1 = await cugan(['upscale', input, plain]);
+  assert.equal(r1.status, 0, r1.stderr);
+  const r2 = await cugan(['upscale', '--tta', input, tta]);
+  assert.equal(r2.status, 0, r2.stderr);
+  assert.match(r2.stderr, /x 8 TTA passes/);
+  for (let k = 1; k <= 8; k++) assert.match(r2.stderr, new RegExp(`TTA pass ${k}/8`)); // stderr is not a TTY: one line per pass
+  assert.match(r2.stderr, /wrote .*tta\.png \(20x14\)/);
+  const asymmetry = (png: PNG) => {
+    const { width: W, height: H, data } = png;
+    let worst = 0;
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        for (let c = 0; c < 3; c++) {
+          const v = data[(y * W + x) * 4 + c];
+          worst = Math.max(worst, Math.abs(v - data[(y * W + W - 1 - x) * 4 + c]), Math.abs(v - data[((H - 1 - y) * W + x) * 4 + c]));
+        }
+      }
+    }
+    return worst;
+  };
+  const a = readPng(plain);
+  const b = readPng(tta);
+  assert.deepEqual([b.width, b.height], [20, 14]);
+  assert.equal(colourType(tta), 2);
+  assert.ok(asymmetry(a) > 4, `the plain output is nearly symmetric already (${asymmetry(a)}): the check below proves nothing`);
+  assert.ok(asymmetry(b) <= 1, `TTA output asymmetry ${asymmetry(b)}`);
+});
+
+test('the golden image: lianggong_17x13 with se/up2x-conservative, every byte within 1', { timeout: TIMEOUT }, async (t) => {
+  const input = join(GOLDEN, 'inputs', 'lianggong_17x13.png');
+  const expected = join(GOLDEN, 'outputs', 'lianggong_17x13__models-se__up2x-conservative.png');
+  if (skip) return t.skip(skip);
+  if (!existsSync(input) || !existsSync(expected)) return t.skip(`no golden files under ${GOLDEN}`);
+  const dir = tmp();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const out = join(dir, 'out.png');
+  const r = await cugan(['upscale', '-m', 'se/up2x-conservative', input, out]);
+  assert.equal(r.status, 0, r.stderr);
+  const got = readPng(out);
+  const want = readPng(expected);
+  assert.deepEqual([got.width, got.height], [want.width, want.height]);
+  let worst = 0;
+  for (let i = 0; i < want.data.length; i++) worst = Math.max(worst, Math.abs(got.data[i] - want.data[i]));
+  assert.ok(worst <= 1, `largest difference ${worst}`);
+});
+
+test('writing over the input is refused and the input is unchanged', { timeout: TIMEOUT }, async (t) => {
+  const dir = tmp();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const input = tinyPng(dir);
+  const before = readFileSync(input);
+  const r = await cugan(['upscale', input, input]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^cugan: refusing to overwrite the input/m);
+  assert.deepEqual(readFileSync(input), before);
+});
+
+test('an unknown model: exit 1, the message names it and the known ones', { timeout: TIMEOUT }, async (t) => {
+  const dir = tmp();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const r = await cugan(['upscale', '-m', 'se/up9x-sparkle', tinyPng(dir), join(dir, 'o.png')]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /cugan: unknown model "se\/up9x-sparkle"; known models: .*se\/up2x-conservative/);
+  assert.ok(!existsSync(join(dir, 'o.png')));
+});
+
+test('a text file as input: exit 1, BAD_IMAGE message', { timeout: TIMEOUT }, async (t) => {
+  const dir = tmp();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const txt = join(dir, 'readme.png');
+  writeFileSync(txt, 'this is text, not a picture\n');
+  const r = await cugan(['upscale', txt, join(dir, 'o.png')]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /cugan: .*readme\.png is not an image cugan can read \(PNG or JPEG expected\)/);
+});
+
+test('a usage error: exit 2 with the usage', { timeout: TIMEOUT }, async () => {
+  const r = await cugan(['upscale', '--sharpen', 'a.png', 'b.png']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /unknown option "--sharpen"/);
+  assert.match(r.stderr, /Usage:/);
+});
+
+test('without VK_ICD_FILENAMES: runs on the GPU, or on SwiftShader after one fallback line', { skip, timeout: TIMEOUT }, async (t) => {
+  const dir = tmp();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const out = join(dir, 'out.png');
+  const r = await cugan(['upscale', tinyPng(dir), out], { VK_ICD_FILENAMES: undefined, CUGAN_SWIFTSHADER_ICD: ICD });
+  assert.equal(r.status, 0, r.stderr);
+  const fallbacks = r.stderr.match(/no GPU adapter found; falling back to SwiftShader \(software rendering, slow\)/g) ?? [];
+  assert.ok(fallbacks.length <= 1, r.stderr);
+  const png = readPng(out);
+  assert.deepEqual([png.width, png.height], [24, 18]);
+});
