@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { requestDevice } from '../src/runtime/gpu/device.js';
+import { CONV_WG, convGroups } from '../src/runtime/gpu/dispatch.js';
 
 // Compose from the .wgsl files on disk (refreshes the gitignored embedded copy if stale).
 const embed = spawnSync(process.execPath, [fileURLToPath(new URL('../scripts/embed-shaders.mjs', import.meta.url))], { encoding: 'utf8' });
@@ -19,9 +20,8 @@ const C = 64;
 const OUT = 256;
 const IN = OUT + 2;
 const C4 = C / 4;
-const WG = 8;
+const WG = CONV_WG;
 const MACS = OUT * OUT * C * C * 9;
-const div = (a: number, b: number) => Math.ceil(a / b);
 
 const device = await requestDevice();
 device.pushErrorScope('validation');
@@ -56,7 +56,7 @@ const bindGroup = device.createBindGroup({
     { binding: 4, resource: { buffer: output } },
   ],
 });
-const groups: [number, number, number] = [div(div(OUT, 4), WG), div(div(OUT, 2), WG), div(C4, 2)];
+const groups = convGroups('conv3x3', OUT, OUT, C4);
 
 async function dispatch(n: number): Promise<number> {
   const enc = device.createCommandEncoder();

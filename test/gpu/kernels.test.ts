@@ -8,10 +8,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as G from '../helpers/gpu.js';
+import { CONV_WG, convGroups } from '../../src/runtime/gpu/dispatch.js';
 import * as R from '../helpers/reference.js';
 import type { Tensor, Embedding } from '../helpers/reference.js';
 
-const WG = 8; // WG_X / WG_Y in the executor
+const WG = CONV_WG;
 const SENTINEL = -777.25;
 const div = (a: number, b: number) => Math.ceil(a / b);
 const f32 = Math.fround;
@@ -116,9 +117,7 @@ async function runConv(c: ConvCase) {
   if (c.skip) bindings[5] = G.storageBuffer(device, skipT.data, 'skip');
   if (c.inScale) bindings[6] = G.storageBuffer(device, R.padToVec4(inScale), 'in scale');
   if (c.skipScale) bindings[7] = G.storageBuffer(device, R.padToVec4(skipScale), 'skip scale');
-  const dispatch: [number, number, number] = c.kind === 'deconv'
-    ? [div(div(div(outW, stride), 4), WG), div(outH, WG), div(outC4, 2) * stride]
-    : [div(div(outW, 4), WG), div(div(outH, 2), WG), div(outC4, 2)];
+  const dispatch = convGroups(c.kind, outW, outH, outC4, stride);
   await G.runShader(device, {
     shader: c.kind,
     defines: {

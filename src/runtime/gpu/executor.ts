@@ -5,10 +5,10 @@
 import type { PackedModel } from '../model/packed-format.js';
 import type { ConvOp, Graph, Op, OutputOp, PackOp, SeOp, View } from '../plan/graph.js';
 import { planMemory, type MemoryPlan } from '../plan/memory.js';
+import { CONV_WG, convGroups } from './dispatch.js';
 import type { PipelineCache } from './pipelines.js';
 
 const UNIFORM_SLOT = 256;
-const WG = 8;
 
 interface Pass {
   pipeline: GPUComputePipeline;
@@ -171,7 +171,7 @@ export class GraphExecutor {
     const layer = model.layers[op.layer]!;
     const spec = op.spec;
     const defines = {
-      WG_X: WG, WG_Y: WG,
+      WG_X: CONV_WG, WG_Y: CONV_WG,
       LRELU: op.lrelu, SKIP: !!op.skip, IN_SCALE: !!op.inScale, SKIP_SCALE: !!op.skipScale,
       K: spec.kernel, S: spec.stride, PAD: spec.pad,
     };
@@ -188,11 +188,7 @@ export class GraphExecutor {
     if (op.skipScale) entries.push({ binding: 7, resource: { buffer: this.scales[op.skipScale.id]! } });
     const bindGroup = device.createBindGroup({ label: spec.name, layout: pipeline.getBindGroupLayout(0), entries });
     const o = op.output;
-    const groups: [number, number, number] =
-      op.kind === 'deconv'
-        ? [div(div(div(o.w, spec.stride), 4), WG), div(o.h, WG), div(o.c4, 2) * spec.stride]
-        : [div(div(o.w, 4), WG), div(div(o.h, 2), WG), div(o.c4, 2)];
-    return { pipeline, bindGroup, groups };
+    return { pipeline, bindGroup, groups: convGroups(op.kind, o.w, o.h, o.c4, spec.stride) };
   }
 
   private async sePass(op: SeOp): Promise<Pass> {
