@@ -112,7 +112,6 @@ export async function createUpscaler(options: UpscalerOptions): Promise<Upscaler
   const alphaUniform = device.createBuffer({ label: 'alpha', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   const pipelines = new PipelineCache(device);
   let executor: GraphExecutor | undefined;
-  let building: Promise<GraphExecutor> | undefined;
   let destroyed = false;
 
   const writeAlpha = () => {
@@ -128,8 +127,7 @@ export async function createUpscaler(options: UpscalerOptions): Promise<Upscaler
     checkLimits(device, graph, width, height);
     executor?.destroy();
     executor = undefined;
-    building = GraphExecutor.create({ device, graph, model: packed, weights, alpha: alphaUniform, pipelines });
-    executor = await building;
+    executor = await GraphExecutor.create({ device, graph, model: packed, weights, alpha: alphaUniform, pipelines });
     writeAlpha();
     return executor;
   };
