@@ -4,14 +4,11 @@
 
 import { CuganError } from './errors.js';
 import { requestDevice } from './gpu/device.js';
-import { GraphExecutor } from './gpu/executor.js';
-import { PipelineCache } from './gpu/pipelines.js';
 import type { ModelInfo } from './model/architecture.js';
 import { loadModel, type ModelSource } from './model/load.js';
 import type { PackedModel } from './model/packed-format.js';
-import { buildGraph } from './plan/graph.js';
-import { tensorBytes } from './plan/memory.js';
 import { readTexture, type ImageDataLike } from './gpu/readback.js';
+import { checkAlpha, ModelRunner } from './model-runner.js';
 
 export type Precision = 'f32' | 'f16' | 'auto';
 
@@ -63,13 +60,6 @@ export interface Upscaler {
   destroy(): void;
 }
 
-function checkAlpha(alpha: unknown): number {
-  if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha <= 0 || alpha > 4) {
-    throw new CuganError('BAD_OPTION', `alpha must be a number in (0, 4] (official range 0.75-1.3), got ${String(alpha)}`);
-  }
-  return alpha;
-}
-
 function sourceSize(src: UpscaleSource): [number, number] {
   const s = src as { videoWidth?: number; videoHeight?: number; displayWidth?: number; displayHeight?: number; naturalWidth?: number; naturalHeight?: number; width?: number; height?: number };
   if (typeof s.videoWidth === 'number') return [s.videoWidth, s.videoHeight ?? 0];
@@ -90,7 +80,7 @@ export async function createUpscaler(options: UpscalerOptions): Promise<Upscaler
   if (!['f32', 'f16', 'auto'].includes(precisionOpt)) {
     throw new CuganError('BAD_OPTION', `precision must be 'f32', 'f16' or 'auto', got ${String(precisionOpt)}`);
   }
-  let alpha = checkAlpha(options.alpha ?? 1);
+  const alpha = checkAlpha(options.alpha ?? 1);
   // The model first: a wrong id or a corrupt file fails before any GPU work.
   const packed: PackedModel = await loadModel(options.model, { dtype: 'f32', baseUrl: options.modelBaseUrl });
   const device = options.device ?? (await requestDevice());
@@ -103,57 +93,30 @@ export async function createUpscaler(options: UpscalerOptions): Promise<Upscaler
     );
   }
   const precision = 'f32' as const;
-  const weights = device.createBuffer({
-    label: `weights ${packed.model.id}`,
-    size: packed.data.byteLength,
-    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
-  });
-  device.queue.writeBuffer(weights, 0, packed.data as Uint8Array<ArrayBuffer>);
-  const alphaUniform = device.createBuffer({ label: 'alpha', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-  const pipelines = new PipelineCache(device);
-  let executor: GraphExecutor | undefined;
+  const runner = new ModelRunner(device, packed, alpha);
   let destroyed = false;
-
-  const writeAlpha = () => {
-    device.queue.writeBuffer(alphaUniform, 0, new Float32Array([alpha, 0, 0, 0]));
-    const v = executor?.graph.alphaVector;
-    if (executor && v) device.queue.writeBuffer(executor.scaleBuffer(v.id), 0, new Float32Array(v.channels).fill(alpha));
-  };
-  writeAlpha();
-
-  const executorFor = async (width: number, height: number): Promise<GraphExecutor> => {
-    if (executor && executor.graph.width === width && executor.graph.height === height) return executor;
-    const graph = buildGraph(packed.model, width, height);
-    checkLimits(device, graph, width, height);
-    executor?.destroy();
-    executor = undefined;
-    executor = await GraphExecutor.create({ device, graph, model: packed, weights, alpha: alphaUniform, pipelines });
-    writeAlpha();
-    return executor;
-  };
 
   const upscaler: Upscaler = {
     device,
     model: packed.model,
     precision,
     get alpha() {
-      return alpha;
+      return runner.alpha;
     },
     set alpha(value: number) {
-      alpha = checkAlpha(value);
-      writeAlpha();
+      runner.alpha = value;
     },
     get macs() {
-      return executor?.graph.macs ?? 0;
+      return runner.current?.graph.macs ?? 0;
     },
     get bytes() {
-      return packed.data.byteLength + (executor?.bytes ?? 0);
+      return runner.bytes;
     },
     async upscale(source, opts = {}) {
       if (destroyed) throw new CuganError('DESTROYED', 'this upscaler was destroyed');
       const [w, h] = sourceSize(source);
       if (!(w > 0 && h > 0)) throw new CuganError('FRAME_EMPTY', `the source is ${w}x${h}: nothing to upscale`);
-      const ex = await executorFor(w, h);
+      const ex = await runner.prepare(w, h);
       let texture = ex.input;
       if (isTexture(source)) {
         texture = source;
@@ -174,21 +137,22 @@ export async function createUpscaler(options: UpscalerOptions): Promise<Upscaler
         }
       }
       const raw = !!opts.raw;
-      const bound = ex.cachedSource(texture, raw) ?? (await ex.bindSource(texture, raw));
+      if (raw) await ex.enableRaw();
+      const pack = ex.cachedPack(texture) ?? (await ex.packFor(texture));
       const encoder = device.createCommandEncoder({ label: 'upscale' });
       const pass = encoder.beginComputePass({ label: 'Real-CUGAN' });
-      ex.encode(pass, bound, raw);
+      ex.encode(pass, pack, raw);
       pass.end();
       device.queue.submit([encoder.finish()]);
       return ex.output;
     },
     async readImageData(texture) {
-      const t = texture ?? executor?.output;
+      const t = texture ?? runner.current?.output;
       if (!t) throw new CuganError('BAD_OPTION', 'readImageData(): nothing has been upscaled yet');
       return readTexture(device, t);
     },
     async readRaw() {
-      const buf = executor?.raw;
+      const buf = runner.current?.raw;
       if (!buf) throw new CuganError('BAD_OPTION', 'readRaw(): call upscale(source, { raw: true }) first');
       const staging = device.createBuffer({ size: buf.size, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
       const enc = device.createCommandEncoder();
@@ -202,26 +166,9 @@ export async function createUpscaler(options: UpscalerOptions): Promise<Upscaler
     destroy() {
       if (destroyed) return;
       destroyed = true;
-      executor?.destroy();
-      weights.destroy();
-      alphaUniform.destroy();
+      runner.destroy();
       if (!options.device) device.destroy();
     },
   };
   return upscaler;
-}
-
-function checkLimits(device: GPUDevice, graph: ReturnType<typeof buildGraph>, width: number, height: number): void {
-  const lim = device.limits;
-  const maxTex = lim.maxTextureDimension2D;
-  const biggest = Math.max(...graph.tensors.map(tensorBytes));
-  const maxBinding = Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize);
-  if (graph.outWidth > maxTex || graph.outHeight > maxTex || biggest > maxBinding) {
-    throw new CuganError(
-      'FRAME_TOO_LARGE',
-      `a ${width}x${height} frame is too large for this device: ${graph.outWidth}x${graph.outHeight} output ` +
-        `(texture limit ${maxTex}) and a ${(biggest / 2 ** 20).toFixed(0)} MiB feature map ` +
-        `(buffer limit ${(maxBinding / 2 ** 20).toFixed(0)} MiB)`,
-    );
-  }
 }

@@ -2,17 +2,18 @@
 // unrounded values as f32 HWC RGB for tests and test-time augmentation).
 // 2x/3x: y is the tensor's top-left (H*s) x (W*s) corner.
 // 4x (SHUFFLE4): the 12-channel tensor (already cropped by 1 via its view) is pixel-shuffled
-// by 2, and the source upscaled 4x by nearest neighbour is added.
+// by 2, and the network input upscaled 4x by nearest neighbour is added (read from the
+// packed input tensor, so this pass never depends on the source texture).
 // Values are then mapped back to 0..255, rounded half to even and clamped.
 #include "snippets/pixel-io.wgsl"
 
-struct OutParams { off: u32, row: u32, c4: u32, _p0: u32, out_w: u32, out_h: u32, _p1: u32, _p2: u32 }
+struct OutParams { off: u32, row: u32, c4: u32, x_row: u32, out_w: u32, out_h: u32, x_off: u32, _p0: u32 }
 
 @group(0) @binding(0) var<uniform> P: OutParams;
 @group(0) @binding(1) var<storage, read> y: array<vec4f>;
 @group(0) @binding(2) var dst: texture_storage_2d<rgba8unorm, write>;
 #if SHUFFLE4
-@group(0) @binding(3) var source: texture_2d<f32>;
+@group(0) @binding(3) var<storage, read> x_in: array<vec4f>; // the packed input, 1 channel group
 #endif
 #if RAW
 @group(0) @binding(4) var<storage, read_write> raw: array<f32>;
@@ -26,7 +27,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
 #if SHUFFLE4
   let base = P.off + ((oy / 2u) * P.row + ox / 2u) * P.c4;
   let r = (oy % 2u) * 2u + ox % 2u;
-  let v = vec3f(y[base][r], y[base + 1u][r], y[base + 2u][r]) + to_model(source_rgb(source, ox / 4u, oy / 4u));
+  let x = x_in[P.x_off + (oy / 4u) * P.x_row + ox / 4u].rgb;
+  let v = vec3f(y[base][r], y[base + 1u][r], y[base + 2u][r]) + x;
 #else
   let v = y[P.off + (oy * P.row + ox) * P.c4].rgb;
 #endif

@@ -6,8 +6,21 @@
 struct PackParams { src_w: u32, src_h: u32, pad_left: u32, pad_top: u32, out_w: u32, out_h: u32, _p0: u32, _p1: u32 }
 
 @group(0) @binding(0) var<uniform> P: PackParams;
+#if EXTERNAL
+@group(0) @binding(1) var source: texture_external; // a video frame, imported for this frame only
+#else
 @group(0) @binding(1) var source: texture_2d<f32>;
+#endif
 @group(0) @binding(2) var<storage, read_write> dst: array<vec4f>;
+
+// Source pixel as its 8-bit value (textures hold it as p/255, in any float format).
+fn source_rgb(x: u32, y: u32) -> vec3f {
+#if EXTERNAL
+  return round(textureLoad(source, vec2u(x, y)).rgb * 255.0);
+#else
+  return round(textureLoad(source, vec2u(x, y), 0).rgb * 255.0);
+#endif
+}
 
 fn reflect_index(i: i32, n: i32) -> u32 {
   if (n == 1) { return 0u; }
@@ -23,5 +36,5 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   if (gid.x >= P.out_w || gid.y >= P.out_h) { return; }
   let sx = reflect_index(i32(gid.x) - i32(P.pad_left), i32(P.src_w));
   let sy = reflect_index(i32(gid.y) - i32(P.pad_top), i32(P.src_h));
-  dst[gid.y * P.out_w + gid.x] = vec4f(to_model(source_rgb(source, sx, sy)), 0.0);
+  dst[gid.y * P.out_w + gid.x] = vec4f(to_model(source_rgb(sx, sy)), 0.0);
 }

@@ -308,7 +308,7 @@ async function runPack(pro: boolean) {
   const dst = G.filledBuffer(device, outW * outH * 4 + 64, SENTINEL);
   await G.runShader(device, {
     shader: 'pack',
-    defines: { PRO: pro },
+    defines: { PRO: pro, EXTERNAL: false },
     bindings: {
       0: G.uniformBuffer(device, [w, h, padL, padT, outW, outH, 0, 0]),
       1: G.sourceTexture(device, w, h, img),
@@ -360,6 +360,21 @@ interface OutputRun {
   rgba: Uint8Array;
 }
 
+// The 4x path reads the network input (the packed input tensor, 1 channel group, padded by
+// X_PAD here) to add it upscaled by nearest neighbour.
+const X_PAD = 2;
+const xOffset = (w: number) => X_PAD * (w + 2 * X_PAD) + X_PAD;
+function packedInput(src: { w: number; h: number; rgba: Uint8Array }): Float32Array {
+  const row = src.w + 2 * X_PAD;
+  const x = new Float32Array(row * (src.h + 2 * X_PAD) * 4).fill(SENTINEL);
+  for (let y = 0; y < src.h; y++) {
+    for (let i = 0; i < src.w; i++) {
+      for (let c = 0; c < 3; c++) x[(xOffset(src.w) + y * row + i) * 4 + c] = toModel(src.rgba[(y * src.w + i) * 4 + c]!, false);
+    }
+  }
+  return x;
+}
+
 /** Runs output.wgsl with and without RAW; both textures must be identical. */
 async function runOutput(
   tensor: Float32Array, view: R.View4, outW: number, outH: number,
@@ -370,11 +385,11 @@ async function runOutput(
     const tex = G.outputTexture(device, outW, outH);
     const raw = G.filledBuffer(device, outW * outH * 3 + 64, SENTINEL, 'raw');
     const bindings: Record<number, G.Binding> = {
-      0: G.uniformBuffer(device, [view.off, view.row, view.c4, 0, outW, outH, 0, 0]),
+      0: G.uniformBuffer(device, [view.off, view.row, view.c4, (opts.source?.w ?? 0) + 2 * X_PAD, outW, outH, xOffset(opts.source?.w ?? 0), 0]),
       1: G.storageBuffer(device, tensor, 'y'),
       2: tex,
     };
-    if (opts.shuffle4) bindings[3] = G.sourceTexture(device, opts.source!.w, opts.source!.h, opts.source!.rgba);
+    if (opts.shuffle4) bindings[3] = G.storageBuffer(device, packedInput(opts.source!), 'x_in');
     if (rawMode) bindings[4] = raw;
     await G.runShader(device, {
       shader: 'output',

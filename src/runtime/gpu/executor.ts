@@ -10,17 +10,10 @@ import type { PipelineCache } from './pipelines.js';
 
 const UNIFORM_SLOT = 256;
 
-interface Pass {
+export interface Pass {
   pipeline: GPUComputePipeline;
   bindGroup: GPUBindGroup;
   groups: [number, number, number];
-}
-
-/** The bind groups that depend on the source texture (pack, and the 4x output's nearest add). */
-interface SourcePasses {
-  pack: Pass;
-  output: Pass;
-  outputRaw?: Pass;
 }
 
 export interface ExecutorInit {
@@ -48,8 +41,12 @@ export class GraphExecutor {
   private readonly uniforms: GPUBuffer;
   private readonly slotOf = new Map<Op, number>();
   private passes: Pass[] = [];
+  private output8!: Pass;
+  private outputRaw?: Pass;
   private rawBuffer?: GPUBuffer;
-  private readonly sourcePasses = new WeakMap<GPUTexture, SourcePasses>();
+  /** Pack passes per source texture: made once per texture, then reused. */
+  private readonly packs = new WeakMap<GPUTexture, Pass>();
+  private packExternalPipeline!: GPUComputePipeline;
   /** Bytes of GPU memory this executor holds. */
   readonly bytes: number;
 
@@ -97,35 +94,43 @@ export class GraphExecutor {
   static async create(init: ExecutorInit): Promise<GraphExecutor> {
     const ex = new GraphExecutor(init);
     await ex.buildPasses();
-    await ex.bindSource(ex.input, false);
     return ex;
   }
 
-  /** Records every pass of the network for `source` (default: the internal source copy). */
-  encode(pass: GPUComputePassEncoder, source: SourcePasses, raw: boolean): void {
-    run(pass, source.pack);
-    for (const p of this.passes) run(pass, p);
-    run(pass, raw ? source.outputRaw! : source.output);
-  }
-
-  /** Bind groups for a source texture; cached per texture, made once. */
-  async bindSource(texture: GPUTexture, raw: boolean): Promise<SourcePasses> {
-    let s = this.sourcePasses.get(texture);
-    if (!s) {
-      const packOp = this.graph.ops[0] as PackOp;
-      s = {
-        pack: await this.packPass(packOp, texture),
-        output: await this.outputPass(this.outputOp, texture, false),
-      };
-      this.sourcePasses.set(texture, s);
+  /** The pack pass reading `texture` (default: the internal source copy); made once per texture. */
+  async packFor(texture: GPUTexture = this.input): Promise<Pass> {
+    let p = this.packs.get(texture);
+    if (!p) {
+      const pipeline = await this.init.pipelines.get('pack', { PRO: this.graph.variant.pro, EXTERNAL: false });
+      p = this.packPass(pipeline, texture.createView());
+      this.packs.set(texture, p);
     }
-    if (raw && !s.outputRaw) s.outputRaw = await this.outputPass(this.outputOp, texture, true);
-    return s;
+    return p;
   }
 
-  cachedSource(texture: GPUTexture, raw: boolean): SourcePasses | undefined {
-    const s = this.sourcePasses.get(texture);
-    return s && (!raw || s.outputRaw) ? s : undefined;
+  cachedPack(texture: GPUTexture = this.input): Pass | undefined {
+    return this.packs.get(texture);
+  }
+
+  /**
+   * The pack pass for a video frame imported this task. A GPUExternalTexture lives for one task,
+   * so its bind group is the one GPU object made per frame (WebGPU requires it).
+   */
+  packExternal(frame: GPUExternalTexture): Pass {
+    return this.packPass(this.packExternalPipeline, frame);
+  }
+
+  /** Records every pass of the network after `pack` into one compute pass. */
+  encode(pass: GPUComputePassEncoder, pack: Pass, raw = false): void {
+    run(pass, pack);
+    for (const p of this.passes) run(pass, p);
+    if (raw && !this.outputRaw) throw new Error('internal: enableRaw() first');
+    run(pass, raw ? this.outputRaw! : this.output8);
+  }
+
+  /** Makes the raw (unrounded f32) output variant; not needed on the per-frame path. */
+  async enableRaw(): Promise<void> {
+    this.outputRaw ??= await this.outputPass(this.outputOp, true);
   }
 
   /** The unrounded output (HWC RGB f32, 0..255 space) of the last raw run. */
@@ -164,6 +169,8 @@ export class GraphExecutor {
       else if (op.kind !== 'pack' && op.kind !== 'output') out.push(await this.convPass(op));
     }
     this.passes = out;
+    this.output8 = await this.outputPass(this.outputOp, false);
+    this.packExternalPipeline = await this.init.pipelines.get('pack', { PRO: this.graph.variant.pro, EXTERNAL: true });
   }
 
   private async convPass(op: ConvOp): Promise<Pass> {
@@ -210,21 +217,21 @@ export class GraphExecutor {
     return { pipeline, bindGroup, groups: [1, 1, 1] };
   }
 
-  private async packPass(op: PackOp, texture: GPUTexture): Promise<Pass> {
-    const pipeline = await this.init.pipelines.get('pack', { PRO: this.graph.variant.pro });
+  private packPass(pipeline: GPUComputePipeline, source: GPUTextureView | GPUExternalTexture): Pass {
+    const op = this.graph.ops[0] as PackOp;
     const bindGroup = this.device.createBindGroup({
       label: 'pack',
       layout: pipeline.getBindGroupLayout(0),
       entries: [
         { binding: 0, resource: this.uniform(op) },
-        { binding: 1, resource: texture.createView() },
+        { binding: 1, resource: source },
         { binding: 2, resource: this.tensorBinding({ tensor: op.output, x: 0, y: 0, w: 0, h: 0 }) },
       ],
     });
     return { pipeline, bindGroup, groups: [div(op.output.w, 8), div(op.output.h, 8), 1] };
   }
 
-  private async outputPass(op: OutputOp, texture: GPUTexture, raw: boolean): Promise<Pass> {
+  private async outputPass(op: OutputOp, raw: boolean): Promise<Pass> {
     const g = this.graph;
     const pipeline = await this.init.pipelines.get('output', { PRO: g.variant.pro, SHUFFLE4: op.shuffle4, RAW: raw });
     const entries: GPUBindGroupEntry[] = [
@@ -232,7 +239,7 @@ export class GraphExecutor {
       { binding: 1, resource: this.tensorBinding(op.input) },
       { binding: 2, resource: this.output.createView() },
     ];
-    if (op.shuffle4) entries.push({ binding: 3, resource: texture.createView() });
+    if (op.nearest) entries.push({ binding: 3, resource: this.tensorBinding(op.nearest) });
     if (raw) {
       this.rawBuffer ??= this.device.createBuffer({
         label: 'raw output',
@@ -260,7 +267,10 @@ function paramsOf(op: Op, g: Graph): number[] {
     case 'se':
       return [0, op.input.w, op.input.w, op.input.h, op.input.c4, 0, 0, 0];
     case 'output':
-      return [viewOffset(op.input), op.input.tensor.w, op.input.tensor.c4, 0, g.outWidth, g.outHeight, 0, 0];
+      return [
+        viewOffset(op.input), op.input.tensor.w, op.input.tensor.c4, op.nearest ? op.nearest.tensor.w : 0,
+        g.outWidth, g.outHeight, op.nearest ? viewOffset(op.nearest) : 0, 0,
+      ];
     default: {
       const i = op.input;
       const s = op.skip;

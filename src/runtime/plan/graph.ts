@@ -62,6 +62,8 @@ export interface OutputOp {
   kind: 'output';
   input: View;
   shuffle4: boolean;
+  /** 4x: the unpadded network input, upscaled by nearest neighbour and added. */
+  nearest?: View;
 }
 
 export type Op = PackOp | ConvOp | SeOp | OutputOp;
@@ -195,7 +197,8 @@ export function buildGraph(variant: ModelVariant, width: number, height: number)
   if (outView.w * covered < outWidth || outView.h * covered < outHeight) {
     throw new Error(`internal: output ${outView.w}x${outView.h} does not cover ${outWidth}x${outHeight}`);
   }
-  ops.push({ kind: 'output', input: outView, shuffle4: variant.scale === 4 });
+  const nearest = variant.scale === 4 ? { tensor: x, x: pad, y: pad, w: width, h: height } : undefined;
+  ops.push({ kind: 'output', input: outView, shuffle4: variant.scale === 4, nearest });
   return {
     variant, width, height, outWidth, outHeight, paddedWidth: pw, paddedHeight: ph,
     tensors, scales, alphaVector, ops, macs,
@@ -207,7 +210,7 @@ export function opTensors(op: Op): { reads: Tensor[]; writes: Tensor[] } {
   switch (op.kind) {
     case 'pack': return { reads: [], writes: [op.output] };
     case 'se': return { reads: [op.input], writes: [] };
-    case 'output': return { reads: [op.input.tensor], writes: [] };
+    case 'output': return { reads: op.nearest ? [op.input.tensor, op.nearest.tensor] : [op.input.tensor], writes: [] };
     default: return { reads: op.skip ? [op.input.tensor, op.skip.tensor] : [op.input.tensor], writes: [op.output] };
   }
 }

@@ -1,9 +1,4 @@
-// Shared by the input and output passes: reading source pixels, the model's value maps.
-
-// Source pixel as its 8-bit value (textures may hold it as p/255 in any float format).
-fn source_rgb(tex: texture_2d<f32>, x: u32, y: u32) -> vec3f {
-  return round(textureLoad(tex, vec2u(x, y), 0).rgb * 255.0);
-}
+// Shared by the input and output passes: the model's value maps.
 
 // 8-bit value -> network input, exactly as the official code: p/255, pro: p/(255/0.7)+0.15.
 fn to_model(p: vec3f) -> vec3f {

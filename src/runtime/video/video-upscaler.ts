@@ -1,0 +1,406 @@
+// Real-CUGAN on a playing <video>: one inference per new video frame, drawn into a WebGPU
+// canvas placed over the video. The per-frame path imports the frame, records the network and
+// the present pass into one command buffer and submits; it allocates no buffers, compiles
+// nothing, reads nothing back and never waits on the GPU (a frame that arrives while the GPU is
+// still busy is dropped and counted). Failures hide the canvas so the plain video shows, and
+// emit `error`; a lost device is recreated automatically.
+
+import { CuganError } from '../errors.js';
+import { requestDevice } from '../gpu/device.js';
+import type { GraphExecutor, Pass } from '../gpu/executor.js';
+import type { Scale } from '../model/architecture.js';
+import { loadModel } from '../model/load.js';
+import type { PackedModel } from '../model/packed-format.js';
+import { checkAlpha, ModelRunner } from '../model-runner.js';
+import { FrameScheduler } from './frame-scheduler.js';
+import { autoScale, checkScale, chooseModel } from './model-choice.js';
+import { Presenter } from './presenter.js';
+import type { UpscaleStats, VideoUpscaleOptions } from './types.js';
+
+const RECOVERY_DELAY_MS = 250;
+const RECOVERY_ATTEMPTS = 40;
+
+const asCuganError = (e: unknown, fallback: string): CuganError =>
+  e instanceof CuganError ? e : new CuganError('DEVICE_LOST', `${fallback}: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+
+export class VideoUpscaler extends EventTarget {
+  readonly video: HTMLVideoElement;
+  readonly canvas: HTMLCanvasElement;
+  private opts: VideoUpscaleOptions;
+  private device?: GPUDevice;
+  private ownsDevice = false;
+  private runner?: ModelRunner;
+  private presenter?: Presenter;
+  private readonly scheduler: FrameScheduler;
+  private readonly models = new Map<string, Promise<PackedModel>>();
+  private wanted = false; // the user's choice
+  private running = false; // frames are being upscaled now
+  private busy = false;
+  private pendingFrame = false;
+  private destroyed = false;
+  private generation = 0; // bumps on device loss / model switch, so stale async work is ignored
+  private resizeObserver?: ResizeObserver;
+  private fit = 'contain';
+  // stats
+  private counters = { frames: 0, dropped: 0, shownInWindow: 0, videoInWindow: 0, gpuMs: 0, windowStart: 0 };
+  private lastStats?: UpscaleStats;
+  private adapterName = '';
+
+  constructor(video: HTMLVideoElement, canvas: HTMLCanvasElement, options: VideoUpscaleOptions = {}) {
+    super();
+    this.video = video;
+    this.canvas = canvas;
+    this.opts = VideoUpscaler.checkOptions({ ...options });
+    this.scheduler = new FrameScheduler(video, this.onVideoFrame);
+    this.setVisible(false);
+  }
+
+  /** Whether this browser can run it at all (WebGPU with an adapter). */
+  static async isSupported(): Promise<{ ok: true } | { ok: false; error: CuganError }> {
+    try {
+      const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
+      if (!gpu) throw new CuganError('NO_WEBGPU', 'this browser has no WebGPU (navigator.gpu is missing)');
+      const adapter = await gpu.requestAdapter();
+      if (!adapter) throw new CuganError('NO_WEBGPU', 'WebGPU is present but no GPU adapter is available');
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, error: e instanceof CuganError ? e : new CuganError('NO_WEBGPU', String(e), { cause: e }) };
+    }
+  }
+
+  get enabled(): boolean {
+    return this.wanted;
+  }
+
+  /** True while upscaled frames are on screen. */
+  get active(): boolean {
+    return this.running;
+  }
+
+  get options(): Readonly<VideoUpscaleOptions> {
+    return this.opts;
+  }
+
+  get stats(): UpscaleStats {
+    return this.lastStats ?? this.makeStats(0, 0);
+  }
+
+  /** Starts upscaling; rejects (and emits `error`) when it cannot, leaving the plain video. */
+  async enable(): Promise<void> {
+    if (this.destroyed) throw new CuganError('DESTROYED', 'this VideoUpscaler was destroyed');
+    this.wanted = true;
+    try {
+      await this.start();
+      this.emit('enabled', { model: this.runner!.packed.model.id });
+    } catch (e) {
+      const err = asCuganError(e, 'could not start the upscaler');
+      this.fail(err, true);
+      throw err;
+    }
+  }
+
+  disable(): void {
+    if (!this.wanted && !this.running) return;
+    this.wanted = false;
+    this.stop();
+    this.emit('disabled', { reason: 'user' });
+  }
+
+  /** Changes options; a different model is loaded while the current one keeps running. */
+  async setOptions(partial: Partial<VideoUpscaleOptions>): Promise<void> {
+    const next = VideoUpscaler.checkOptions({ ...this.opts, ...partial });
+    if ('model' in partial && partial.model === undefined) delete next.model;
+    this.opts = next;
+    if (this.runner && next.alpha !== undefined) this.runner.alpha = next.alpha;
+    if (this.running) {
+      try {
+        await this.ensureModel();
+      } catch (e) {
+        this.fail(asCuganError(e, 'could not switch the model'), true);
+        throw e;
+      }
+    }
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.stop();
+    this.destroyed = true;
+    this.wanted = false;
+    this.generation++;
+    this.resizeObserver?.disconnect();
+    this.runner?.destroy();
+    this.presenter?.destroy();
+    if (this.ownsDevice) this.device?.destroy();
+    this.runner = undefined;
+    this.presenter = undefined;
+  }
+
+  private static checkOptions(o: VideoUpscaleOptions): VideoUpscaleOptions {
+    if (o.scale !== undefined) checkScale(o.scale);
+    if (o.alpha !== undefined) checkAlpha(o.alpha);
+    if (o.pro !== undefined && typeof o.pro !== 'boolean') throw new CuganError('BAD_OPTION', `pro must be a boolean, got ${String(o.pro)}`);
+    chooseModel(o, 2); // validates model / denoise
+    return o;
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  private async start(): Promise<void> {
+    const gen = this.generation;
+    if (!this.device) {
+      if (this.opts.device) {
+        this.device = this.opts.device;
+      } else {
+        this.device = await requestDevice();
+        this.ownsDevice = true;
+      }
+      const info = this.device.adapterInfo;
+      this.adapterName = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'unknown adapter';
+      this.watchDevice(this.device);
+    }
+    if (!this.presenter) {
+      const p = new Presenter(this.device, this.canvas);
+      await p.init();
+      this.presenter = p;
+    }
+    await this.ensureModel();
+    if (gen !== this.generation || !this.wanted) return;
+    if (!this.resizeObserver && typeof ResizeObserver !== 'undefined') {
+      this.resizeObserver = new ResizeObserver(() => this.relayout());
+      this.resizeObserver.observe(this.canvas);
+      this.resizeObserver.observe(this.video);
+    }
+    this.running = true;
+    this.counters.windowStart = performance.now();
+    this.relayout();
+    this.scheduler.start();
+    // A paused (or not yet playing) video still shows its current frame upscaled.
+    if (this.video.readyState >= 2) this.processFrame();
+  }
+
+  private stop(): void {
+    this.running = false;
+    this.scheduler.stop();
+    this.setVisible(false);
+  }
+
+  /** Loads (once) and switches to the model the options and the display ask for. */
+  private async ensureModel(): Promise<void> {
+    const device = this.device!;
+    const id = chooseModel(this.opts, this.currentScale());
+    if (this.runner?.packed.model.id === id) return;
+    let packed = this.models.get(id);
+    if (!packed) {
+      packed = loadModel(id, { dtype: 'f32', baseUrl: this.opts.modelBaseUrl });
+      this.models.set(id, packed);
+      packed.catch(() => this.models.delete(id));
+    }
+    const model = await packed;
+    if (this.runner?.packed.model.id === id || this.destroyed) return;
+    const runner = new ModelRunner(device, model, this.opts.alpha ?? 1);
+    const w = this.video.videoWidth;
+    const h = this.video.videoHeight;
+    if (w > 0 && h > 0) await this.prepareRunner(runner, w, h);
+    const old = this.runner;
+    this.runner = runner;
+    if (runner.current) this.presenter?.setSource(runner.current.output);
+    old?.destroy();
+  }
+
+  private currentScale(): Scale {
+    const s = this.opts.scale ?? 'auto';
+    if (s !== 'auto') return s;
+    const dpr = globalThis.devicePixelRatio || 1;
+    return autoScale(
+      { w: this.canvas.clientWidth * dpr || this.video.clientWidth * dpr, h: this.canvas.clientHeight * dpr || this.video.clientHeight * dpr },
+      { w: this.video.videoWidth, h: this.video.videoHeight },
+    );
+  }
+
+  private async prepareRunner(runner: ModelRunner, w: number, h: number): Promise<GraphExecutor> {
+    const ex = await runner.prepare(w, h);
+    await ex.packFor(); // the copy fallback's pack pass, made now rather than on a frame
+    return ex;
+  }
+
+  private relayout(): void {
+    if (!this.presenter) return;
+    this.fit = getComputedStyle(this.video).objectFit || 'contain';
+    this.presenter.layout(this.fit, this.video.videoWidth, this.video.videoHeight);
+    if (this.running && (this.opts.scale ?? 'auto') === 'auto' && this.opts.model === undefined) {
+      void this.ensureModel().catch((e) => this.fail(asCuganError(e, 'could not switch the model'), true));
+    }
+    if (this.running && this.video.paused && !this.busy) this.processFrame();
+  }
+
+  // ---------------------------------------------------------------- per frame
+
+  private readonly onVideoFrame = (): void => {
+    this.counters.videoInWindow++;
+    if (this.busy) {
+      this.counters.dropped++;
+      this.pendingFrame = true;
+      return;
+    }
+    this.processFrame();
+  };
+
+  private processFrame(): void {
+    const runner = this.runner;
+    const device = this.device;
+    const presenter = this.presenter;
+    if (!this.running || !runner || !device || !presenter) return;
+    const w = this.video.videoWidth;
+    const h = this.video.videoHeight;
+    if (!w || !h) return;
+    const ex = runner.current;
+    // The size can change without any event (an hls.js level switch): rebuild, keep showing the
+    // last frame meanwhile, and pick up the next frame once ready.
+    if (!ex || ex.graph.width !== w || ex.graph.height !== h) {
+      this.resizeTo(runner, w, h);
+      return;
+    }
+    let pack: Pass;
+    try {
+      pack = ex.packExternal(device.importExternalTexture({ source: this.video }));
+    } catch (e) {
+      if ((e as Error)?.name === 'SecurityError') {
+        this.fail(new CuganError('TAINTED_SOURCE', 'the video is cross-origin without CORS headers, so its frames cannot be read; playing it without upscaling', { cause: e }), true);
+        return;
+      }
+      // Import refused (e.g. no frame yet in some browsers): copy instead.
+      try {
+        device.queue.copyExternalImageToTexture({ source: this.video }, { texture: ex.input }, [w, h]);
+      } catch (e2) {
+        if ((e2 as Error)?.name === 'SecurityError') {
+          this.fail(new CuganError('TAINTED_SOURCE', 'the video is cross-origin without CORS headers; playing it without upscaling', { cause: e2 }), true);
+        }
+        return;
+      }
+      pack = ex.cachedPack()!;
+    }
+    if (presenter.source !== ex.output) presenter.setSource(ex.output);
+    const encoder = device.createCommandEncoder({ label: 'frame' });
+    const pass = encoder.beginComputePass({ label: 'Real-CUGAN' });
+    ex.encode(pass, pack);
+    pass.end();
+    presenter.encode(encoder);
+    device.queue.submit([encoder.finish()]);
+    this.busy = true;
+    this.setVisible(true);
+    const t0 = performance.now();
+    const gen = this.generation;
+    device.queue.onSubmittedWorkDone().then(() => {
+      if (gen !== this.generation) return;
+      this.busy = false;
+      this.counters.gpuMs = performance.now() - t0;
+      this.counters.frames++;
+      this.counters.shownInWindow++;
+      this.maybeEmitStats();
+      // A frame skipped while busy matters when the video is paused (seek): show it now.
+      if (this.pendingFrame && this.video.paused) {
+        this.pendingFrame = false;
+        this.processFrame();
+      }
+    });
+  }
+
+  private resizing = false;
+  private resizeTo(runner: ModelRunner, w: number, h: number): void {
+    if (this.resizing) return;
+    this.resizing = true;
+    const gen = this.generation;
+    this.prepareRunner(runner, w, h)
+      .then((ex) => {
+        if (gen !== this.generation || runner !== this.runner) return;
+        this.presenter?.setSource(ex.output);
+        this.relayout();
+        if (this.video.paused) this.processFrame();
+      })
+      .catch((e) => this.fail(asCuganError(e, 'could not prepare the new frame size'), true))
+      .finally(() => {
+        this.resizing = false;
+      });
+  }
+
+  private maybeEmitStats(): void {
+    const now = performance.now();
+    const dt = now - this.counters.windowStart;
+    if (dt < 1000) return;
+    const stats = this.makeStats((this.counters.shownInWindow * 1000) / dt, (this.counters.videoInWindow * 1000) / dt);
+    this.counters.shownInWindow = 0;
+    this.counters.videoInWindow = 0;
+    this.counters.windowStart = now;
+    this.lastStats = stats;
+    this.emit('stats', stats);
+  }
+
+  private makeStats(fps: number, videoFps: number): UpscaleStats {
+    const g = this.runner?.current?.graph;
+    return {
+      fps,
+      videoFps,
+      dropped: this.counters.dropped,
+      frames: this.counters.frames,
+      gpuMs: this.counters.gpuMs,
+      sourceWidth: g?.width ?? this.video.videoWidth,
+      sourceHeight: g?.height ?? this.video.videoHeight,
+      outputWidth: g?.outWidth ?? 0,
+      outputHeight: g?.outHeight ?? 0,
+      model: this.runner?.packed.model.id ?? '',
+      adapter: this.adapterName,
+    };
+  }
+
+  // ---------------------------------------------------------------- failures
+
+  private fail(error: CuganError, disable: boolean): void {
+    this.stop();
+    if (disable) this.wanted = false;
+    this.emit('error', { error });
+    if (disable) this.emit('disabled', { reason: 'error' });
+  }
+
+  private watchDevice(device: GPUDevice): void {
+    void device.lost.then((info) => {
+      if (this.destroyed || device !== this.device || info.reason === 'destroyed' && !this.running && !this.wanted) return;
+      const wasWanted = this.wanted;
+      this.generation++;
+      this.running = false;
+      this.busy = false;
+      this.scheduler.stop();
+      this.setVisible(false);
+      this.runner = undefined;
+      this.presenter = undefined;
+      this.device = undefined;
+      this.emit('error', { error: new CuganError('DEVICE_LOST', `the GPU device was lost (${info.reason}: ${info.message}); recovering`) });
+      if (wasWanted && !this.opts.device) void this.recover();
+    });
+  }
+
+  /** Re-creates the device and model after a loss, retrying until the GPU is back. */
+  private async recover(): Promise<void> {
+    for (let i = 0; i < RECOVERY_ATTEMPTS && this.wanted && !this.destroyed; i++) {
+      await new Promise((r) => setTimeout(r, RECOVERY_DELAY_MS));
+      try {
+        await this.start();
+        this.emit('enabled', { model: this.runner!.packed.model.id });
+        return;
+      } catch {
+        this.device = undefined;
+        this.presenter = undefined;
+        this.runner = undefined;
+      }
+    }
+    if (this.wanted) this.fail(new CuganError('DEVICE_LOST', 'the GPU device was lost and could not be recreated'), true);
+  }
+
+  private setVisible(on: boolean): void {
+    this.canvas.style.visibility = on ? 'visible' : 'hidden';
+  }
+
+  private emit(type: string, detail: unknown): void {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}
