@@ -38,9 +38,10 @@ export class HlsUpscaleController extends UpscaleController {
     this.hls = hls;
     if (captions) this.captions = new CaptionLayer(video);
     if (!hls) return;
+    // hls.js names a subtitle track's cues 'default' (the default track) or 'subtitles<index>'.
     const trackIds: string[] = [];
     this.listen(HLS.NON_NATIVE_TEXT_TRACKS_FOUND, (_e, data: { tracks: Array<{ label: string; default?: boolean }> }) => {
-      data.tracks.forEach((t, i) => (trackIds[i] = t.label || `track ${i}`));
+      data.tracks.forEach((t, i) => (trackIds[i] = t.default ? 'default' : `subtitles${i}`));
       const def = data.tracks.findIndex((t) => t.default);
       this.captions?.setActiveTrack(trackIds[def >= 0 ? def : 0] ?? null);
     });

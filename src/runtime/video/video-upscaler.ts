@@ -81,8 +81,9 @@ export class VideoUpscaler extends EventTarget {
     return this.opts;
   }
 
+  /** Current figures; fps values are those of the last full second. */
   get stats(): UpscaleStats {
-    return this.lastStats ?? this.makeStats(0, 0);
+    return this.makeStats(this.lastStats?.fps ?? 0, this.lastStats?.videoFps ?? 0);
   }
 
   /** Starts upscaling; rejects (and emits `error`) when it cannot, leaving the plain video. */
@@ -96,6 +97,26 @@ export class VideoUpscaler extends EventTarget {
       const err = asCuganError(e, 'could not start the upscaler');
       this.fail(err, true);
       throw err;
+    }
+  }
+
+  /**
+   * Upscales the frame on screen now (e.g. after seeking a paused video) and resolves once the
+   * GPU is done with it. Not needed while playing: every new frame is processed anyway.
+   */
+  async renderCurrentFrame(): Promise<void> {
+    while (this.busy) await this.device!.queue.onSubmittedWorkDone();
+    if (!this.running) return;
+    const before = this.counters.frames;
+    this.processFrame();
+    while (this.busy) await this.device!.queue.onSubmittedWorkDone();
+    if (this.counters.frames === before && this.running) {
+      // The size changed and the network is being rebuilt: wait for it, then draw.
+      const w = this.video.videoWidth;
+      const h = this.video.videoHeight;
+      if (this.runner) await this.runner.prepare(w, h);
+      this.processFrame();
+      while (this.busy) await this.device!.queue.onSubmittedWorkDone();
     }
   }
 

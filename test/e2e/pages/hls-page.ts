@@ -1,0 +1,55 @@
+// Test page: plain hls.js (no video.js) with attachUpscaler. Query parameters:
+//   src=URL      an HLS playlist (default: the test stream) or a plain video file
+//   enabled=0    attach without starting the filter
+//   cors=0       load the video without the crossorigin attribute (a tainted source)
+import Hls from 'hls.js';
+import { attachUpscaler } from '../../../src/player-plugin/hls.js';
+import { createUpscaler } from '../../../src/runtime/upscaler.js';
+
+const params = new URLSearchParams(location.search);
+const src = params.get('src') ?? '/test/.media/hls/master.m3u8';
+const video = document.getElementById('video') as HTMLVideoElement;
+if (params.get('cors') === '0') video.removeAttribute('crossorigin');
+video.loop = true; // the clip is short; frames take seconds on SwiftShader
+
+let hls: Hls | undefined;
+if (src.endsWith('.m3u8')) {
+  hls = new Hls({ renderTextTracksNatively: false, startLevel: 0, capLevelToPlayerSize: false, abrEwmaDefaultEstimate: 1 });
+  hls.loadSource(src);
+  hls.attachMedia(video);
+  // Stay on the 96x54 level until a test switches (manual level: no ABR switch of its own).
+  hls.on(Hls.Events.MANIFEST_PARSED, () => {
+    hls!.loadLevel = 0;
+  });
+} else {
+  video.src = src;
+}
+
+const events: Array<{ type: string; code?: string; model?: string; sourceWidth?: number; message?: string }> = [];
+const ctl = attachUpscaler(video, hls, { scale: 2, enabled: params.get('enabled') !== '0' });
+for (const type of ['upscale:enabled', 'upscale:disabled', 'upscale:error', 'upscale:stats']) {
+  ctl.addEventListener(type, (e) => {
+    const d = (e as CustomEvent).detail ?? {};
+    events.push({ type, code: d.error?.code, message: d.error?.message, model: d.model, sourceWidth: d.sourceWidth });
+  });
+}
+void video.play();
+
+/**
+ * Pauses, redraws the current frame, hides the captions, and returns what the still-image
+ * runtime computes for the same frame, plus where the canvas is (the test screenshots it: the
+ * composited page is what a viewer sees).
+ */
+async function stillOfCurrentFrame(): Promise<{ width: number; height: number; data: number[]; rect: { x: number; y: number; width: number; height: number } }> {
+  video.pause();
+  await ctl.upscaler.renderCurrentFrame();
+  if (ctl.captions) ctl.captions.element.style.visibility = 'hidden';
+  const still = await createUpscaler({ model: ctl.stats.model, device: (ctl.upscaler as unknown as { device: GPUDevice }).device });
+  await still.upscale(video);
+  const ref = await still.readImageData();
+  still.destroy();
+  const r = ctl.overlay.canvas.getBoundingClientRect();
+  return { width: ref.width, height: ref.height, data: Array.from(ref.data), rect: { x: r.x, y: r.y, width: r.width, height: r.height } };
+}
+
+Object.assign(window, { cugan: { ctl, video, hls, events, stillOfCurrentFrame, Hls } });
