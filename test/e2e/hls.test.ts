@@ -146,6 +146,34 @@ describe('hls.js integration (attachUpscaler)', { skip }, () => {
     }
   });
 
+  test('a lost device: upscale:error DEVICE_LOST, plain video meanwhile, then it recovers by itself', async () => {
+    const page = await open();
+    try {
+      await waitFor(page, () => (window as unknown as Win).cugan.ctl.stats.frames >= 1);
+      const before = await page.evaluate(() => {
+        const c = (window as unknown as Win).cugan;
+        const n = c.events.length;
+        c.ctl.upscaler.device.destroy();
+        return { n, frames: c.ctl.stats.frames as number };
+      });
+      const lost = await waitFor(page, () => {
+        const c = (window as unknown as Win).cugan;
+        return getComputedStyle(c.ctl.overlay.canvas).visibility === 'hidden' && c.events.find((e: any) => e.type === 'upscale:error');
+      }, 30_000);
+      assert.equal((lost as any).code, 'DEVICE_LOST');
+      await page.waitForFunction(
+        (n: number) => (window as unknown as Win).cugan.events.slice(n).some((e: any) => e.type === 'upscale:enabled'),
+        { timeout: FRAME_TIMEOUT, polling: 200 }, before.n,
+      );
+      const after = await page.evaluate((n: number) => (window as unknown as Win).cugan.events.slice(n).map((e: any) => e.type), before.n);
+      assert.deepEqual(after.filter((t: string) => t !== 'upscale:stats').slice(0, 2), ['upscale:error', 'upscale:enabled']);
+      await waitFor(page, () => getComputedStyle((window as unknown as Win).cugan.ctl.overlay.canvas).visibility === 'visible');
+      await playing(page);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('a cross-origin video without CORS: upscale:error TAINTED_SOURCE, the plain video plays', async () => {
     const other: TestServer = await serveStatic(streamDir, { cors: false });
     const page = await open(`?src=${encodeURIComponent(`${other.url}/clip.mp4`)}&cors=0`);
