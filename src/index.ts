@@ -12,3 +12,15 @@ export type { ModelInfo, ModelVariant, Scale } from './runtime/model/architectur
 export { readPackedModel } from './runtime/model/packed-format.js';
 export type { PackedModel, WeightDType } from './runtime/model/packed-format.js';
 export { loadModel, modelFileName } from './runtime/model/load.js';
+
+// The video path: one inference per video frame into a canvas over the <video>.
+export { VideoUpscaler } from './runtime/video/video-upscaler.js';
+export type { VideoUpscaleOptions, UpscaleStats, ScaleChoice, Denoise } from './runtime/video/types.js';
+export { chooseModel, denoiseLevels, autoScale } from './runtime/video/model-choice.js';
+
+// Player integrations: hls.js (or any <video>) and the pieces they share.
+export { attachUpscaler, HlsUpscaleController } from './player-plugin/hls.js';
+export type { AttachOptions, HlsLike } from './player-plugin/hls.js';
+export { UpscaleController } from './player-plugin/controller.js';
+export { CaptionLayer } from './player-plugin/captions.js';
+export { createOverlay } from './player-plugin/overlay.js';

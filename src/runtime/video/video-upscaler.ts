@@ -417,7 +417,10 @@ export class VideoUpscaler extends EventTarget {
     if (this.wanted) this.fail(new CuganError('DEVICE_LOST', 'the GPU device was lost and could not be recreated'), true);
   }
 
+  private visible?: boolean;
   private setVisible(on: boolean): void {
+    if (this.visible === on) return;
+    this.visible = on;
     this.canvas.style.visibility = on ? 'visible' : 'hidden';
   }
 

@@ -2,6 +2,8 @@
 //   src=URL      an HLS playlist (default: the test stream) or a plain video file
 //   enabled=0    attach without starting the filter
 //   cors=0       load the video without the crossorigin attribute (a tainted source)
+//   size=WxH     the player's CSS size (default 192x108)
+//   level=N      the hls.js level to play (default 0)
 import Hls from 'hls.js';
 import { attachUpscaler } from '../../../src/player-plugin/hls.js';
 import { createUpscaler } from '../../../src/runtime/upscaler.js';
@@ -11,6 +13,10 @@ const src = params.get('src') ?? '/test/.media/hls/master.m3u8';
 const video = document.getElementById('video') as HTMLVideoElement;
 if (params.get('cors') === '0') video.removeAttribute('crossorigin');
 video.loop = true; // the clip is short; frames take seconds on SwiftShader
+const size = /^(\d+)x(\d+)$/.exec(params.get('size') ?? '');
+if (size) {
+  for (const el of [video, document.getElementById('wrap')!]) Object.assign(el.style, { width: `${size[1]}px`, height: `${size[2]}px` });
+}
 
 let hls: Hls | undefined;
 if (src.endsWith('.m3u8')) {
@@ -19,7 +25,7 @@ if (src.endsWith('.m3u8')) {
   hls.attachMedia(video);
   // Stay on the 96x54 level until a test switches (manual level: no ABR switch of its own).
   hls.on(Hls.Events.MANIFEST_PARSED, () => {
-    hls!.loadLevel = 0;
+    hls!.loadLevel = Number(params.get('level') ?? 0);
   });
 } else {
   video.src = src;
