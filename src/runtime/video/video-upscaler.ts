@@ -150,6 +150,7 @@ export class VideoUpscaler extends EventTarget {
     this.wanted = false;
     this.generation++;
     this.resizeObserver?.disconnect();
+    this.dprQuery?.removeEventListener('change', this.onPixelRatio);
     this.runner?.destroy();
     this.presenter?.destroy();
     if (this.ownsDevice) this.device?.destroy();
@@ -191,6 +192,7 @@ export class VideoUpscaler extends EventTarget {
       this.resizeObserver = new ResizeObserver(() => this.relayout());
       this.resizeObserver.observe(this.canvas);
       this.resizeObserver.observe(this.video);
+      this.watchPixelRatio();
     }
     this.running = true;
     this.counters.windowStart = performance.now();
@@ -244,6 +246,21 @@ export class VideoUpscaler extends EventTarget {
     await ex.packFor(); // the copy fallback's pack pass, made now rather than on a frame
     return ex;
   }
+
+  // devicePixelRatio changes (zoom, moving to another screen) resize nothing in CSS pixels, so
+  // ResizeObserver misses them: a media query on the current ratio fires once when it changes.
+  private dprQuery?: MediaQueryList;
+  private watchPixelRatio(): void {
+    if (typeof matchMedia === 'undefined') return;
+    this.dprQuery?.removeEventListener('change', this.onPixelRatio);
+    this.dprQuery = matchMedia(`(resolution: ${globalThis.devicePixelRatio || 1}dppx)`);
+    this.dprQuery.addEventListener('change', this.onPixelRatio);
+  }
+
+  private readonly onPixelRatio = (): void => {
+    this.watchPixelRatio();
+    this.relayout();
+  };
 
   private relayout(): void {
     if (!this.presenter) return;
