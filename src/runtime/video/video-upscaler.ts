@@ -92,7 +92,8 @@ export class VideoUpscaler extends EventTarget {
     this.wanted = true;
     try {
       await this.start();
-      this.emit('enabled', { model: this.runner!.packed.model.id });
+      // disable() may have come while starting: then stay quiet.
+      if (this.wanted && this.running) this.emit('enabled', { model: this.runner!.packed.model.id });
     } catch (e) {
       const err = asCuganError(e, 'could not start the upscaler');
       this.fail(err, true);
@@ -209,7 +210,20 @@ export class VideoUpscaler extends EventTarget {
   }
 
   /** Loads (once) and switches to the model the options and the display ask for. */
+  private switching = 0;
   private async ensureModel(): Promise<void> {
+    this.switching++;
+    try {
+      await this.switchModel();
+    } finally {
+      this.switching--;
+    }
+    if (this.switching === 0 && this.running && this.video.paused && !this.busy) this.processFrame();
+  }
+
+  // While a model loads, frames are skipped (the last one stays on screen): on a slow GPU the
+  // new model's buffers and pipelines would otherwise queue behind multi-second frames.
+  private async switchModel(): Promise<void> {
     const device = this.device!;
     const id = chooseModel(this.opts, this.currentScale());
     if (this.runner?.packed.model.id === id) return;
@@ -276,7 +290,7 @@ export class VideoUpscaler extends EventTarget {
 
   private readonly onVideoFrame = (): void => {
     this.counters.videoInWindow++;
-    if (this.busy) {
+    if (this.busy || this.switching > 0) {
       this.counters.dropped++;
       this.pendingFrame = true;
       return;
