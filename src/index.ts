@@ -24,3 +24,7 @@ export type { AttachOptions, HlsLike } from './player-plugin/hls.js';
 export { UpscaleController } from './player-plugin/controller.js';
 export { CaptionLayer } from './player-plugin/captions.js';
 export { createOverlay } from './player-plugin/overlay.js';
+
+// The video.js plugin: registerUpscalePlugin(videojs) with the page's own video.js (not bundled).
+export { registerUpscalePlugin, getUpscalePlugin } from './player-plugin/videojs/plugin.js';
+export type { UpscalePlugin, UpscalePluginOptions } from './player-plugin/videojs/plugin.js';
