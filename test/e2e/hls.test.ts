@@ -53,7 +53,7 @@ describe('hls.js integration (attachUpscaler)', { skip }, () => {
   };
 
   test('the canvas shows the upscaled frame: equal to the still runtime on the same frame', async (t) => {
-    const page = await open();
+    const page = await open('?timing=1');
     try {
       await waitFor(page, () => (window as unknown as Win).cugan.events.some((e: any) => e.type === 'upscale:enabled'));
       await waitFor(page, () => (window as unknown as Win).cugan.ctl.stats.frames >= 1);
@@ -61,6 +61,10 @@ describe('hls.js integration (attachUpscaler)', { skip }, () => {
       const stats = await page.evaluate(() => (window as unknown as Win).cugan.ctl.stats);
       assert.equal(stats.model, 'se/up2x-conservative');
       assert.deepEqual([stats.outputWidth, stats.outputHeight], [stats.sourceWidth * 2, stats.sourceHeight * 2]);
+      // Per-stage GPU times from timestamp queries (SwiftShader has the feature): UNet2 dominates.
+      const stages = await waitFor(page, () => (window as unknown as Win).cugan.ctl.stats.stages ?? false);
+      t.diagnostic(`stage ms: ${JSON.stringify(stages)}`);
+      assert.ok(stages.unet2 > 0 && stages.unet2 > stages.present, `stage times ${JSON.stringify(stages)}`);
       const ref = await page.evaluate(() => (window as unknown as Win).cugan.stillOfCurrentFrame());
       assert.deepEqual([ref.width, ref.height], [192, 108]);
       const shot = PNG.sync.read(Buffer.from(await page.screenshot({ clip: ref.rect, type: 'png' })));

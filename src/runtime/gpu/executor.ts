@@ -16,6 +16,9 @@ export interface Pass {
   groups: [number, number, number];
 }
 
+/** The stages encodeTimed() times, in order. */
+export const STAGES = ['input', 'unet1', 'unet2', 'output'] as const;
+
 export interface ExecutorInit {
   device: GPUDevice;
   graph: Graph;
@@ -41,6 +44,8 @@ export class GraphExecutor {
   private readonly uniforms: GPUBuffer;
   private readonly slotOf = new Map<Op, number>();
   private passes: Pass[] = [];
+  /** Index in `passes` of the first UNet2 pass (for per-stage timing). */
+  private unet2From = 0;
   private output8!: Pass;
   private outputRaw?: Pass;
   private rawBuffer?: GPUBuffer;
@@ -128,6 +133,23 @@ export class GraphExecutor {
     run(pass, raw ? this.outputRaw! : this.output8);
   }
 
+  /**
+   * Like encode(), but as one compute pass per stage (input, UNet1, UNet2, output), each writing
+   * begin/end timestamps at query indices 2i, 2i+1 of `querySet`: for per-stage GPU times.
+   */
+  encodeTimed(encoder: GPUCommandEncoder, pack: Pass, querySet: GPUQuerySet): void {
+    const stages: Pass[][] = [[pack], [], [], [this.output8]];
+    this.passes.forEach((p, i) => stages[this.unet2From <= i ? 2 : 1]!.push(p));
+    stages.forEach((list, i) => {
+      const pass = encoder.beginComputePass({
+        label: STAGES[i],
+        timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 },
+      });
+      for (const p of list) run(pass, p);
+      pass.end();
+    });
+  }
+
   /** Makes the raw (unrounded f32) output variant; not needed on the per-frame path. */
   async enableRaw(): Promise<void> {
     this.outputRaw ??= await this.outputPass(this.outputOp, true);
@@ -166,7 +188,10 @@ export class GraphExecutor {
     const out: Pass[] = [];
     for (const op of this.graph.ops) {
       if (op.kind === 'se') out.push(await this.sePass(op));
-      else if (op.kind !== 'pack' && op.kind !== 'output') out.push(await this.convPass(op));
+      else if (op.kind !== 'pack' && op.kind !== 'output') {
+        if (op.spec.name.startsWith('unet2.') && this.unet2From === 0) this.unet2From = out.length;
+        out.push(await this.convPass(op));
+      }
     }
     this.passes = out;
     this.output8 = await this.outputPass(this.outputOp, false);

@@ -99,11 +99,12 @@ export class Presenter {
     return { width: this.canvas.width, height: this.canvas.height, rect: this.rect };
   }
 
-  encode(encoder: GPUCommandEncoder): void {
+  encode(encoder: GPUCommandEncoder, timestampWrites?: GPURenderPassTimestampWrites): void {
     if (!this.pipeline || !this.bindGroup) return;
     const pass = encoder.beginRenderPass({
       label: 'present',
       colorAttachments: [{ view: this.context.getCurrentTexture().createView(), loadOp: 'clear', clearValue: [0, 0, 0, 0], storeOp: 'store' }],
+      timestampWrites,
     });
     pass.setViewport(this.rect.x, this.rect.y, this.rect.w, this.rect.h, 0, 1);
     pass.setPipeline(this.pipeline);

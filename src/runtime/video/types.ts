@@ -23,6 +23,11 @@ export interface VideoUpscaleOptions {
   modelBaseUrl?: string;
   /** Use this device (default: one is requested, and re-requested after a device loss). */
   device?: GPUDevice;
+  /**
+   * Per-stage GPU times in the stats (adapters with timestamp-query; default false). Costs a
+   * small asynchronous readback per frame, so it is for demos and benchmarks.
+   */
+  timing?: boolean;
 }
 
 export interface UpscaleStats {
@@ -34,8 +39,10 @@ export interface UpscaleStats {
   dropped: number;
   /** Frames upscaled (total). */
   frames: number;
-  /** GPU (or wall) time of the last upscaled frame, submit to done, ms. */
+  /** Wall time of the last upscaled frame from submit to GPU done, ms. */
   gpuMs: number;
+  /** With `timing` on a timestamp-query adapter: GPU ms per stage of a recent frame. */
+  stages?: { input: number; unet1: number; unet2: number; output: number; present: number };
   sourceWidth: number;
   sourceHeight: number;
   outputWidth: number;

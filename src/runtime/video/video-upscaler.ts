@@ -15,6 +15,7 @@ import { checkAlpha, ModelRunner } from '../model-runner.js';
 import { FrameScheduler } from './frame-scheduler.js';
 import { autoScale, checkScale, chooseModel } from './model-choice.js';
 import { Presenter } from './presenter.js';
+import { StageTimer } from './stage-timer.js';
 import type { UpscaleStats, VideoUpscaleOptions } from './types.js';
 
 const RECOVERY_DELAY_MS = 250;
@@ -31,6 +32,7 @@ export class VideoUpscaler extends EventTarget {
   private ownsDevice = false;
   private runner?: ModelRunner;
   private presenter?: Presenter;
+  private timer?: StageTimer;
   private readonly scheduler: FrameScheduler;
   private readonly models = new Map<string, Promise<PackedModel>>();
   private wanted = false; // the user's choice
@@ -154,6 +156,7 @@ export class VideoUpscaler extends EventTarget {
     this.dprQuery?.removeEventListener('change', this.onPixelRatio);
     this.runner?.destroy();
     this.presenter?.destroy();
+    this.timer?.destroy();
     if (this.ownsDevice) this.device?.destroy();
     this.runner = undefined;
     this.presenter = undefined;
@@ -162,7 +165,9 @@ export class VideoUpscaler extends EventTarget {
   private static checkOptions(o: VideoUpscaleOptions): VideoUpscaleOptions {
     if (o.scale !== undefined) checkScale(o.scale);
     if (o.alpha !== undefined) checkAlpha(o.alpha);
-    if (o.pro !== undefined && typeof o.pro !== 'boolean') throw new CuganError('BAD_OPTION', `pro must be a boolean, got ${String(o.pro)}`);
+    for (const key of ['pro', 'timing', 'enabled'] as const) {
+      if (o[key] !== undefined && typeof o[key] !== 'boolean') throw new CuganError('BAD_OPTION', `${key} must be a boolean, got ${String(o[key])}`);
+    }
     chooseModel(o, 2); // validates model / denoise
     return o;
   }
@@ -187,6 +192,7 @@ export class VideoUpscaler extends EventTarget {
       await p.init();
       this.presenter = p;
     }
+    if (this.opts.timing && !this.timer && StageTimer.supported(this.device)) this.timer = new StageTimer(this.device);
     await this.ensureModel();
     if (gen !== this.generation || !this.wanted) return;
     if (!this.resizeObserver && typeof ResizeObserver !== 'undefined') {
@@ -334,11 +340,20 @@ export class VideoUpscaler extends EventTarget {
     }
     if (presenter.source !== ex.output) presenter.setSource(ex.output);
     const encoder = device.createCommandEncoder({ label: 'frame' });
-    const pass = encoder.beginComputePass({ label: 'Real-CUGAN' });
-    ex.encode(pass, pack);
-    pass.end();
-    presenter.encode(encoder);
+    const timer = this.timer;
+    let slot = -1;
+    if (timer) {
+      ex.encodeTimed(encoder, pack, timer.querySet);
+      presenter.encode(encoder, timer.presentWrites);
+      slot = timer.resolve(encoder);
+    } else {
+      const pass = encoder.beginComputePass({ label: 'Real-CUGAN' });
+      ex.encode(pass, pack);
+      pass.end();
+      presenter.encode(encoder);
+    }
     device.queue.submit([encoder.finish()]);
+    timer?.collect(slot);
     this.busy = true;
     this.setVisible(true);
     const t0 = performance.now();
@@ -402,6 +417,7 @@ export class VideoUpscaler extends EventTarget {
       outputHeight: g?.outHeight ?? 0,
       model: this.runner?.packed.model.id ?? '',
       adapter: this.adapterName,
+      ...(this.timer?.last ? { stages: { ...this.timer.last } } : {}),
     };
   }
 
@@ -425,6 +441,7 @@ export class VideoUpscaler extends EventTarget {
       this.setVisible(false);
       this.runner = undefined;
       this.presenter = undefined;
+      this.timer = undefined;
       this.device = undefined;
       this.emit('error', { error: new CuganError('DEVICE_LOST', `the GPU device was lost (${info.reason}: ${info.message}); recovering`) });
       if (wasWanted && !this.opts.device) void this.recover();

@@ -4,6 +4,7 @@
 //   cors=0       load the video without the crossorigin attribute (a tainted source)
 //   size=WxH     the player's CSS size (default 192x108)
 //   level=N      the hls.js level to play (default 0)
+//   timing=1     per-stage GPU times (timestamp queries) in the stats
 import Hls from 'hls.js';
 import { attachUpscaler } from '../../../src/player-plugin/hls.js';
 import { createUpscaler } from '../../../src/runtime/upscaler.js';
@@ -32,7 +33,7 @@ if (src.endsWith('.m3u8')) {
 }
 
 const events: Array<{ type: string; code?: string; model?: string; sourceWidth?: number; message?: string }> = [];
-const ctl = attachUpscaler(video, hls, { scale: 2, enabled: params.get('enabled') !== '0' });
+const ctl = attachUpscaler(video, hls, { scale: 2, enabled: params.get('enabled') !== '0', timing: params.get('timing') === '1' });
 for (const type of ['upscale:enabled', 'upscale:disabled', 'upscale:error', 'upscale:stats']) {
   ctl.addEventListener(type, (e) => {
     const d = (e as CustomEvent).detail ?? {};
