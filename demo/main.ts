@@ -1,0 +1,239 @@
+// The demo page: a video.js player on the local multi-rendition HLS test stream (WebVTT
+// subtitles drawn by video.js above the upscaled canvas), the upscale plugin's toggle and menu,
+// page-level settings, a split view (left: the <video> as the browser scales it; right: the
+// Real-CUGAN canvas, clipped), a 2x zoom and live stats with a sparkline.
+// Query parameters: src=URL (another source), upscale=0 (start with the filter off),
+// maxWidth=N (keep VHS on renditions at most N pixels wide, e.g. 96 on a software adapter).
+import videojsModule from 'video.js';
+import 'video.js/dist/video-js.css';
+import './style.css';
+import { registerUpscalePlugin, type UpscalePlayer } from '../src/player-plugin/videojs/plugin.js';
+import { videojsFunction } from '../src/player-plugin/videojs/vjs-types.js';
+import type { Denoise, ScaleChoice, UpscaleStats } from '../src/runtime/video/types.js';
+import type { CuganError } from '../src/runtime/errors.js';
+
+const videojs = videojsFunction(videojsModule);
+const params = new URLSearchParams(location.search);
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+const TEST_STREAM = new URL('./media/master.m3u8', location.href).href;
+const MODEL_BASE_URL = new URL('./models/', location.href).href;
+
+// ------------------------------------------------------------------ WebGPU check
+
+const banner = $<HTMLDivElement>('webgpu-status');
+const HOW_TO =
+  'Use a browser with WebGPU (Chrome or Edge 113+, Safari 26, Firefox 141+ on Windows) and turn on ' +
+  'hardware acceleration in its settings. The plain video below still plays.';
+async function checkWebGPU(): Promise<void> {
+  const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+  let problem = '';
+  if (!gpu) problem = 'This browser has no WebGPU.';
+  else {
+    try {
+      if (!(await gpu.requestAdapter())) problem = 'WebGPU is present, but no GPU adapter is available.';
+    } catch (e) {
+      problem = `WebGPU failed: ${e instanceof Error ? e.message : String(e)}.`;
+    }
+  }
+  if (problem) {
+    banner.textContent = `${problem} ${HOW_TO}`;
+    banner.classList.add('warn');
+    banner.hidden = false;
+    document.body.classList.add('no-webgpu');
+  }
+}
+void checkWebGPU();
+
+// ------------------------------------------------------------------ player
+
+registerUpscalePlugin(videojs);
+const player = videojs('player', {
+  fluid: true,
+  aspectRatio: '16:9',
+  inactivityTimeout: 0, // keep the control bar (HD↑ toggle, settings) visible
+  html5: { nativeTextTracks: false, vhs: { overrideNative: true } },
+}) as UpscalePlayer;
+
+const maxWidth = Number(params.get('maxWidth') ?? 0);
+if (maxWidth > 0) {
+  // VHS picks renditions by bandwidth and player size; keep it at or under maxWidth.
+  type VhsPlaylist = { attributes?: { RESOLUTION?: { width: number } } };
+  player.on('xhr-hooks-ready', () => {
+    const vhs = (player.tech({ IWillNotUseThisInPlugins: true }) as unknown as { vhs?: { selectPlaylist?: () => unknown } }).vhs;
+    if (!vhs) return;
+    vhs.selectPlaylist = function (this: { playlists: { main?: { playlists: VhsPlaylist[] } } }) {
+      const all = this.playlists.main?.playlists ?? [];
+      return all.find((p) => (p.attributes?.RESOLUTION?.width ?? 0) <= maxWidth) ?? all[0];
+    };
+  });
+}
+
+function load(src: string): void {
+  const hls = /\.m3u8(\?|#|$)/i.test(src);
+  player.src({ src, type: hls ? 'application/x-mpegURL' : 'video/mp4' });
+  void player.play()?.catch(() => undefined);
+}
+load(params.get('src') ?? TEST_STREAM);
+
+const plugin = player.upscale({
+  modelBaseUrl: MODEL_BASE_URL,
+  ...(params.get('upscale') === '0' ? { enabled: false } : {}),
+});
+
+// ------------------------------------------------------------------ source field
+
+const urlInput = $<HTMLInputElement>('source-url');
+$<HTMLFormElement>('source-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  if (urlInput.value.trim()) load(urlInput.value.trim());
+});
+$<HTMLButtonElement>('source-reset').addEventListener('click', () => {
+  urlInput.value = '';
+  load(TEST_STREAM);
+});
+
+// ------------------------------------------------------------------ settings
+
+const errorLine = $<HTMLParagraphElement>('error');
+function showError(message: string): void {
+  errorLine.textContent = message;
+  errorLine.hidden = !message;
+}
+player.on('upscale:error', (_e: unknown, d: { error: CuganError }) => showError(`${d.error.code}: ${d.error.message}`));
+player.on('upscale:enabled', () => showError(''));
+
+const scaleSel = $<HTMLSelectElement>('opt-scale');
+const denoiseSel = $<HTMLSelectElement>('opt-denoise');
+const proBox = $<HTMLInputElement>('opt-pro');
+const alphaRange = $<HTMLInputElement>('opt-alpha');
+const alphaOut = $<HTMLOutputElement>('opt-alpha-value');
+
+/** Shows the plugin's current choices (they may come from localStorage or the player's menu). */
+function syncSettings(): void {
+  const c = plugin.choices;
+  if (document.activeElement !== scaleSel) scaleSel.value = String(c.scale);
+  if (document.activeElement !== denoiseSel) denoiseSel.value = c.denoise;
+  proBox.checked = c.pro;
+  if (document.activeElement !== alphaRange) alphaRange.value = String(c.alpha);
+  alphaOut.textContent = c.alpha.toFixed(2);
+}
+syncSettings();
+
+async function apply(options: Parameters<typeof plugin.setOptions>[0]): Promise<void> {
+  try {
+    await plugin.setOptions(options);
+  } catch (e) {
+    showError(e instanceof Error ? e.message : String(e));
+  }
+  syncSettings();
+}
+scaleSel.addEventListener('change', () => {
+  const v = scaleSel.value;
+  void apply({ scale: (v === 'auto' ? 'auto' : Number(v)) as ScaleChoice });
+});
+denoiseSel.addEventListener('change', () => void apply({ denoise: denoiseSel.value as Denoise }));
+proBox.addEventListener('change', () => void apply({ pro: proBox.checked }));
+alphaRange.addEventListener('input', () => (alphaOut.textContent = Number(alphaRange.value).toFixed(2)));
+alphaRange.addEventListener('change', () => void apply({ alpha: Number(alphaRange.value) }));
+player.on(['upscale:enabled', 'upscale:disabled'], syncSettings);
+
+// ------------------------------------------------------------------ split view
+
+const stage = $<HTMLDivElement>('stage');
+const handle = $<HTMLDivElement>('divider-handle');
+let split = 50;
+function setSplit(percent: number): void {
+  split = Math.min(100, Math.max(0, percent));
+  stage.style.setProperty('--split', `${split}%`);
+  handle.setAttribute('aria-valuenow', String(Math.round(split)));
+  handle.setAttribute('aria-valuetext', `${Math.round(split)}% browser scaling, ${Math.round(100 - split)}% Real-CUGAN`);
+}
+setSplit(50);
+function splitAt(clientX: number): void {
+  const box = stage.getBoundingClientRect(); // includes the zoom transform
+  setSplit(((clientX - box.left) / box.width) * 100);
+}
+handle.addEventListener('pointerdown', (e) => {
+  e.preventDefault();
+  handle.setPointerCapture(e.pointerId);
+  handle.focus();
+  const move = (ev: PointerEvent) => splitAt(ev.clientX);
+  const up = () => {
+    handle.removeEventListener('pointermove', move);
+    handle.removeEventListener('pointerup', up);
+    handle.removeEventListener('pointercancel', up);
+  };
+  handle.addEventListener('pointermove', move);
+  handle.addEventListener('pointerup', up);
+  handle.addEventListener('pointercancel', up);
+});
+handle.addEventListener('keydown', (e) => {
+  const step = e.shiftKey ? 10 : 2;
+  const next: Record<string, number> = { ArrowLeft: split - step, ArrowDown: split - step, ArrowRight: split + step, ArrowUp: split + step, Home: 0, End: 100 };
+  if (e.key in next) {
+    e.preventDefault();
+    e.stopPropagation(); // not the player's seek keys
+    setSplit(next[e.key]!);
+  }
+});
+
+// ------------------------------------------------------------------ zoom
+
+const zoomBox = $<HTMLInputElement>('opt-zoom');
+zoomBox.addEventListener('change', () => {
+  $<HTMLDivElement>('viewport').classList.toggle('zoomed', zoomBox.checked);
+});
+
+// ------------------------------------------------------------------ stats
+
+const history: number[] = [];
+const spark = $<HTMLCanvasElement>('sparkline');
+function drawSparkline(): void {
+  const ctx = spark.getContext('2d');
+  if (!ctx) return;
+  const { width: w, height: h } = spark;
+  ctx.clearRect(0, 0, w, h);
+  if (history.length === 0) return;
+  const max = Math.max(...history, 1);
+  ctx.strokeStyle = '#4fc3f7';
+  ctx.lineWidth = 1.5;
+  ctx.beginPath();
+  history.forEach((v, i) => {
+    const x = history.length === 1 ? w / 2 : (i / (history.length - 1)) * (w - 4) + 2;
+    const y = h - 4 - (v / max) * (h - 16);
+    if (i === 0) ctx.moveTo(x, y);
+    else ctx.lineTo(x, y);
+  });
+  ctx.stroke();
+  ctx.fillStyle = '#aaa';
+  ctx.font = '10px system-ui, sans-serif';
+  ctx.fillText(`max ${max.toFixed(0)} ms`, 4, 10);
+}
+drawSparkline();
+
+const set = (id: string, text: string) => ($<HTMLElement>(id).textContent = text);
+player.on('upscale:stats', (_e: unknown, s: UpscaleStats) => {
+  set('stat-video-fps', s.videoFps.toFixed(1));
+  set('stat-fps', s.fps.toFixed(s.fps < 10 ? 2 : 1));
+  set('stat-frames', String(s.frames));
+  set('stat-dropped', String(s.dropped));
+  set('stat-gpu', s.gpuMs.toFixed(1));
+  set('stat-source', `${s.sourceWidth}×${s.sourceHeight}`);
+  set('stat-output', `${s.outputWidth}×${s.outputHeight}`);
+  set('stat-model', s.model);
+  set('stat-adapter', s.adapter);
+  if (s.gpuMs > 0) {
+    history.push(s.gpuMs);
+    if (history.length > 60) history.shift();
+  }
+  drawSparkline();
+  syncSettings();
+});
+
+declare global {
+  interface Window {
+    demo: { player: UpscalePlayer; plugin: typeof plugin };
+  }
+}
+window.demo = { player, plugin };

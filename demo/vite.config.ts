@@ -1,0 +1,81 @@
+// Vite config of the demo page (root: this folder).
+//   npm run demo         dev server; /models/ and /media/ are served raw from the repository
+//   npm run demo:build   static site in demo/dist, with the f32 models and the test stream copied in
+// The converted models come from `npm run weights` (models/ at the repository root), the stream
+// from `node scripts/build-test-stream.mjs` (test/.media/hls).
+import { cpSync, createReadStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vite';
+
+const DEMO = fileURLToPath(new URL('.', import.meta.url));
+const ROOT = resolve(DEMO, '..');
+const MODELS = process.env.CUGAN_MODELS ?? join(ROOT, 'models');
+const MEDIA = join(ROOT, 'test', '.media', 'hls');
+
+const TYPES: Record<string, string> = {
+  '.m3u8': 'application/vnd.apple.mpegurl',
+  '.ts': 'video/mp2t',
+  '.mp4': 'video/mp4',
+  '.vtt': 'text/vtt; charset=utf-8',
+  '.cugan': 'application/octet-stream',
+};
+
+/** Serves /models/ and /media/ straight from disk in dev: Vite would otherwise compile the
+ * MPEG-TS segments (*.ts) as TypeScript, and it sends no type for .m3u8 or .cugan. */
+function rawFiles(): Plugin {
+  return {
+    name: 'cugan-demo-raw-files',
+    configureServer(server) {
+      for (const [prefix, dir] of [['/models', MODELS], ['/media', MEDIA]] as const) {
+        server.middlewares.use(prefix, (req, res) => {
+          const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+          const file = resolve(dir, `.${path}`);
+          if (!file.startsWith(resolve(dir) + sep) || !existsSync(file) || !statSync(file).isFile()) {
+            res.statusCode = 404;
+            res.end(`not found: ${prefix}${path} (npm run weights / node scripts/build-test-stream.mjs)`);
+            return;
+          }
+          res.setHeader('Content-Type', TYPES[extname(file)] ?? 'application/octet-stream');
+          res.setHeader('Content-Length', String(statSync(file).size));
+          res.setHeader('Cache-Control', 'no-store');
+          createReadStream(file).pipe(res);
+        });
+      }
+    },
+  };
+}
+
+/** After the build: copies every f32 model (~90 MB; the demo's menus can pick any of them) and
+ * the test stream into dist/. */
+function copyAssets(outDir: string): Plugin {
+  return {
+    name: 'cugan-demo-copy-assets',
+    apply: 'build',
+    closeBundle() {
+      if (!existsSync(MODELS)) this.warn(`no models at ${MODELS}: run npm run weights`);
+      else {
+        for (const family of readdirSync(MODELS)) {
+          const dir = join(MODELS, family);
+          if (!statSync(dir).isDirectory()) continue;
+          for (const f of readdirSync(dir).filter((n) => n.endsWith('.f32.cugan'))) {
+            mkdirSync(join(outDir, 'models', family), { recursive: true });
+            cpSync(join(dir, f), join(outDir, 'models', family, f));
+          }
+        }
+      }
+      if (!existsSync(MEDIA)) this.warn(`no stream at ${MEDIA}: run node scripts/build-test-stream.mjs`);
+      else cpSync(MEDIA, join(outDir, 'media'), { recursive: true });
+    },
+  };
+}
+
+const outDir = join(DEMO, 'dist');
+
+export default defineConfig({
+  root: DEMO,
+  base: './', // works from any deploy path
+  plugins: [rawFiles(), copyAssets(outDir)],
+  build: { outDir, emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 1500 }, // video.js is most of it
+  server: { host: '127.0.0.1' },
+});
