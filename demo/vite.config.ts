@@ -3,7 +3,7 @@
 //   npm run demo:build   static site in demo/dist, with the f32 models and the test stream copied in
 // The converted models come from `npm run weights` (models/ at the repository root), the stream
 // from `node scripts/build-test-stream.mjs` (test/.media/hls).
-import { cpSync, createReadStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
@@ -16,6 +16,7 @@ const MEDIA = join(ROOT, 'test', '.media', 'hls');
 const TYPES: Record<string, string> = {
   '.m3u8': 'application/vnd.apple.mpegurl',
   '.ts': 'video/mp2t',
+  '.m2t': 'video/mp2t',
   '.mp4': 'video/mp4',
   '.vtt': 'text/vtt; charset=utf-8',
   '.cugan': 'application/octet-stream',
@@ -46,6 +47,21 @@ function rawFiles(): Plugin {
   };
 }
 
+/**
+ * Copies the HLS stream with its MPEG-TS segments renamed `*.ts` -> `*.m2t` (another usual
+ * extension of MPEG-TS) and the playlists rewritten to match: `tsc -p .` includes demo/ and
+ * would read `demo/dist/media/**\/*.ts` as TypeScript. Players sniff the container from the bytes.
+ */
+function copyStream(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const name of readdirSync(from)) {
+    const src = join(from, name);
+    if (statSync(src).isDirectory()) copyStream(src, join(to, name));
+    else if (name.endsWith('.m3u8')) writeFileSync(join(to, name), readFileSync(src, 'utf8').replace(/\.ts$/gm, '.m2t'));
+    else cpSync(src, join(to, name.replace(/\.ts$/, '.m2t')));
+  }
+}
+
 /** After the build: copies every f32 model (~90 MB; the demo's menus can pick any of them) and
  * the test stream into dist/. */
 function copyAssets(outDir: string): Plugin {
@@ -65,7 +81,7 @@ function copyAssets(outDir: string): Plugin {
         }
       }
       if (!existsSync(MEDIA)) this.warn(`no stream at ${MEDIA}: run node scripts/build-test-stream.mjs`);
-      else cpSync(MEDIA, join(outDir, 'media'), { recursive: true });
+      else copyStream(MEDIA, join(outDir, 'media'));
     },
   };
 }

@@ -1,0 +1,129 @@
+// The demo page (demo/) built as a static site and served from demo/dist, in headless Chromium
+// (WebGPU on SwiftShader): the plugin's toggle turns the filter on, the readout fills from
+// `upscale:stats` (frames, fps, adapter), the split divider moves with the mouse and the arrow
+// keys and clips the canvas; without WebGPU the page says what to do and the video plays.
+// Takes a screenshot with the filter on: test/.tmp/demo.png.
+// Run: bash scripts/gpu-test.sh --browser test/e2e/demo.test.ts
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'vite';
+import type { Page } from 'puppeteer-core';
+import { CHROMIUM_PATH, openPage, withBrowser } from '../helpers/browser.js';
+import { serveStatic, type TestServer } from '../helpers/server.js';
+import { MODELS_DIR, ROOT } from '../helpers/vite.js';
+
+const DIST = join(ROOT, 'demo', 'dist');
+const skip = !existsSync(CHROMIUM_PATH)
+  ? `no browser at ${CHROMIUM_PATH} (set PUPPETEER_EXECUTABLE_PATH)`
+  : !existsSync(join(ROOT, 'test', '.media', 'hls', 'master.m3u8'))
+    ? 'no test stream (node scripts/build-test-stream.mjs)'
+    : !existsSync(join(MODELS_DIR, 'se', 'up2x-conservative.f32.cugan'))
+      ? 'no converted models (npm run weights)'
+      : false;
+
+let site: TestServer;
+let buildMs = 0;
+before(async () => {
+  if (skip) return;
+  const t0 = Date.now();
+  await build({ configFile: join(ROOT, 'demo', 'vite.config.ts'), logLevel: 'error' });
+  buildMs = Date.now() - t0;
+  site = await serveStatic(DIST);
+});
+after(async () => {
+  await site?.close();
+});
+
+const text = (page: Page, sel: string) => page.$eval(sel, (e) => e.textContent ?? '');
+const clipPath = (page: Page) =>
+  page.evaluate(() => {
+    const c = document.querySelector('.video-js .cugan-canvas');
+    return c ? getComputedStyle(c).clipPath : 'no canvas';
+  });
+
+async function plays(page: Page): Promise<void> {
+  const t = await page.evaluate(() => window.demo.player.currentTime() ?? 0);
+  await page.waitForFunction((t0) => (window.demo.player.currentTime() ?? 0) !== t0, { timeout: 20_000, polling: 100 }, t);
+}
+
+describe('demo page', { skip }, () => {
+  test('built site: toggle, readout, split divider, screenshot', { timeout: 180_000 }, async () => {
+    assert.ok(existsSync(join(DIST, 'index.html')) && existsSync(join(DIST, 'models', 'se', 'up2x-conservative.f32.cugan')));
+    assert.ok(existsSync(join(DIST, 'media', 'master.m3u8')));
+    console.log(`# demo build: ${buildMs} ms`);
+    await withBrowser({ name: 'demo', limit: 170_000, width: 1100, height: 760 }, async (b) => {
+      // Start off and stay on the 96x54 rendition: one frame takes seconds on SwiftShader.
+      const page = await openPage(b, `${site.url}/?upscale=0&maxWidth=96`);
+      await page.waitForSelector('.vjs-control-bar .vjs-upscale-toggle');
+      await plays(page);
+      assert.equal(await page.$eval('#webgpu-status', (e) => (e as HTMLElement).hidden), true, 'no WebGPU warning');
+      await page.select('#opt-scale', '2'); // the page-level selector, through the plugin
+      await page.waitForFunction(() => window.demo.plugin.choices.scale === 2);
+      assert.equal(await page.evaluate(() => window.demo.plugin.enabled), false);
+
+      const t0 = Date.now();
+      await page.click('.vjs-control-bar .vjs-upscale-toggle');
+      await page.waitForFunction(() => Number(document.getElementById('stat-frames')?.textContent) > 0, { timeout: 90_000, polling: 250 });
+      const firstS = (Date.now() - t0) / 1000;
+      const readout = await page.$$eval('#stats dt', (dts) => dts.map((dt) => `${dt.textContent}: ${dt.nextElementSibling?.textContent}`));
+      console.log(`# first stats after ${firstS.toFixed(1)} s: ${readout.join(' | ')}`);
+      assert.match(await text(page, '#stat-adapter'), /swiftshader/i);
+      assert.equal(await text(page, '#stat-model'), 'se/up2x-conservative');
+      assert.equal(await text(page, '#stat-source'), '96×54');
+      assert.equal(await text(page, '#stat-output'), '192×108');
+      assert.ok(Number(await text(page, '#stat-gpu')) > 0, 'GPU ms');
+      // fps is per second and a frame takes seconds here: wait for a report with fps > 0.
+      await page.waitForFunction(() => Number(document.getElementById('stat-fps')?.textContent) > 0, { timeout: 60_000, polling: 250 });
+      assert.equal(await page.$eval('.vjs-upscale-toggle', (e) => e.getAttribute('aria-pressed')), 'true');
+      assert.equal(await page.$eval('.video-js .cugan-canvas', (c) => getComputedStyle(c).visibility), 'visible');
+
+      // The divider: drag it left with the mouse, then nudge it with the arrow keys.
+      assert.equal(await clipPath(page), 'inset(0px 0px 0px 50%)');
+      const h = (await page.$('#divider-handle'))!;
+      const box = (await h.boundingBox())!;
+      const stage = (await (await page.$('#stage'))!.boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(stage.x + stage.width * 0.25, box.y + box.height / 2, { steps: 5 });
+      await page.mouse.up();
+      const dragged = await clipPath(page);
+      const pct = Number(/inset\(0px 0px 0px ([\d.]+)%\)/.exec(dragged)?.[1]);
+      assert.ok(Math.abs(pct - 25) < 2, `clip-path after the drag: ${dragged}`);
+      const before = Number(await page.$eval('#divider-handle', (e) => e.getAttribute('aria-valuenow')));
+      await page.focus('#divider-handle');
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowRight');
+      const after = Number(await page.$eval('#divider-handle', (e) => e.getAttribute('aria-valuenow')));
+      assert.equal(after, before + 4);
+      // Back to the middle for the picture.
+      await page.keyboard.press('End');
+      assert.equal(await clipPath(page), 'inset(0px 0px 0px 100%)');
+      for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowLeft', {});
+      await page.evaluate(() => (document.activeElement as HTMLElement).blur());
+      await page.keyboard.down('Shift');
+      await page.focus('#divider-handle');
+      for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowLeft');
+      await page.keyboard.up('Shift');
+      assert.equal(await clipPath(page), 'inset(0px 0px 0px 50%)');
+
+      await plays(page); // the video plays on under the filter
+      mkdirSync(join(ROOT, 'test', '.tmp'), { recursive: true });
+      await page.screenshot({ path: join(ROOT, 'test', '.tmp', 'demo.png'), fullPage: true });
+    });
+  });
+
+  test('without WebGPU: the page says what to do, the video plays', { timeout: 60_000 }, async () => {
+    await withBrowser({ name: 'demo-no-webgpu', limit: 50_000, width: 1100, height: 760 }, async (b) => {
+      const page = await openPage(b, `${site.url}/?maxWidth=96`, { hideWebGPU: true });
+      await page.waitForSelector('#webgpu-status:not([hidden])');
+      const msg = await text(page, '#webgpu-status');
+      assert.match(msg, /no WebGPU/);
+      assert.match(msg, /Chrome or Edge 113\+/);
+      assert.match(msg, /hardware acceleration/);
+      await plays(page);
+      await page.waitForFunction(() => !!document.querySelector('.vjs-upscale-toggle[disabled], .vjs-upscale-toggle.vjs-disabled'), { timeout: 10_000 });
+    });
+  });
+});
