@@ -195,7 +195,7 @@ function drawSparkline(): void {
   const { width: w, height: h } = spark;
   ctx.clearRect(0, 0, w, h);
   if (history.length === 0) return;
-  const max = Math.max(...history, 1);
+  const max = Math.max(...history, 1) * 1.2; // headroom: a steady line sits below the top
   ctx.strokeStyle = '#4fc3f7';
   ctx.lineWidth = 1.5;
   ctx.beginPath();
@@ -208,7 +208,7 @@ function drawSparkline(): void {
   ctx.stroke();
   ctx.fillStyle = '#aaa';
   ctx.font = '10px system-ui, sans-serif';
-  ctx.fillText(`max ${max.toFixed(0)} ms`, 4, 10);
+  ctx.fillText(`last ${history.at(-1)!.toFixed(0)} ms, top ${max.toFixed(0)} ms`, 4, 10);
 }
 drawSparkline();
 
