@@ -78,6 +78,7 @@ load(params.get('src') ?? TEST_STREAM);
 
 const plugin = player.upscale({
   modelBaseUrl: MODEL_BASE_URL,
+  timing: true, // per-stage GPU times from timestamp queries, where the adapter has them
   ...(params.get('upscale') === '0' ? { enabled: false } : {}),
 });
 
@@ -219,6 +220,9 @@ player.on('upscale:stats', (_e: unknown, s: UpscaleStats) => {
   set('stat-frames', String(s.frames));
   set('stat-dropped', String(s.dropped));
   set('stat-gpu', s.gpuMs.toFixed(1));
+  set('stat-stages', s.stages
+    ? `input ${s.stages.input.toFixed(1)} · UNet1 ${s.stages.unet1.toFixed(0)} · UNet2 ${s.stages.unet2.toFixed(0)} · output ${s.stages.output.toFixed(1)} · present ${s.stages.present.toFixed(1)}`
+    : 'no timestamp-query here');
   set('stat-source', `${s.sourceWidth}×${s.sourceHeight}`);
   set('stat-output', `${s.outputWidth}×${s.outputHeight}`);
   set('stat-model', s.model);
