@@ -1,9 +1,10 @@
-// The demo page: a video.js player on the local multi-rendition HLS test stream (WebVTT
+// The demo page: a video.js player with hls.js on the local multi-rendition HLS test stream (WebVTT
 // subtitles drawn by video.js above the upscaled canvas), the upscale plugin's toggle and menu,
 // page-level settings, a split view (left: the <video> as the browser scales it; right: the
 // Real-CUGAN canvas, clipped), a 2x zoom and live stats with a sparkline.
 // Query parameters: src=URL (another source), upscale=0 (start with the filter off),
-// maxWidth=N (keep VHS on renditions at most N pixels wide, e.g. 96 on a software adapter).
+// maxWidth=N (keep hls.js on renditions at most N pixels wide, e.g. 96 on a software adapter).
+import Hls from 'hls.js';
 import videojsModule from 'video.js';
 import 'video.js/dist/video-js.css';
 import './style.css';
@@ -52,26 +53,51 @@ const player = videojs('player', {
   fluid: true,
   aspectRatio: '16:9',
   inactivityTimeout: 0, // keep the control bar (HD↑ toggle, settings) visible
-  html5: { nativeTextTracks: false, vhs: { overrideNative: true } },
+  html5: { nativeTextTracks: false },
 }) as UpscalePlayer;
 
 const maxWidth = Number(params.get('maxWidth') ?? 0);
-if (maxWidth > 0) {
-  // VHS picks renditions by bandwidth and player size; keep it at or under maxWidth.
-  type VhsPlaylist = { attributes?: { RESOLUTION?: { width: number } } };
-  player.on('xhr-hooks-ready', () => {
-    const vhs = (player.tech({ IWillNotUseThisInPlugins: true }) as unknown as { vhs?: { selectPlaylist?: () => unknown } }).vhs;
-    if (!vhs) return;
-    vhs.selectPlaylist = function (this: { playlists: { main?: { playlists: VhsPlaylist[] } } }) {
-      const all = this.playlists.main?.playlists ?? [];
-      return all.find((p) => (p.attributes?.RESOLUTION?.width ?? 0) <= maxWidth) ?? all[0];
-    };
+
+// HLS plays through hls.js attached to video.js's own <video> (video.js keeps the UI and reads
+// the media events). Its subtitles reach video.js as cues of remote text tracks, which video.js
+// draws in its text-track display above the upscaled canvas (nativeTextTracks: false).
+let hls: Hls | undefined;
+function loadHls(src: string): void {
+  const video = player.tech({ IWillNotUseThisInPlugins: true }).el() as HTMLVideoElement;
+  const h = new Hls({ renderTextTracksNatively: false, capLevelToPlayerSize: true });
+  hls = h;
+  const tracks = new Map<string, TextTrack>();
+  h.on(Hls.Events.NON_NATIVE_TEXT_TRACKS_FOUND, (_e, data) => {
+    data.tracks.forEach((t, i) => {
+      // hls.js names the default track's cues 'default', the others 'subtitles<index>'.
+      const id = t.default ? 'default' : `subtitles${i}`;
+      if (tracks.has(id)) return;
+      const el = player.addRemoteTextTrack({ kind: 'subtitles', label: t.label, default: !!t.default }, false) as unknown as { track: TextTrack };
+      el.track.mode = t.default ? 'showing' : 'disabled';
+      tracks.set(id, el.track);
+    });
   });
+  h.on(Hls.Events.CUES_PARSED, (_e, data) => {
+    const track = tracks.get(data.track);
+    for (const c of data.cues) track?.addCue(new VTTCue(c.startTime, c.endTime, c.text));
+  });
+  if (maxWidth > 0) {
+    // On a software adapter: stay on renditions at most maxWidth wide (manual level, no ABR).
+    h.on(Hls.Events.MANIFEST_PARSED, (_e, data) => {
+      const fitting = data.levels.map((l, i) => ({ w: l.width, i })).filter((l) => l.w <= maxWidth);
+      h.loadLevel = fitting.sort((a, b) => b.w - a.w)[0]?.i ?? 0;
+    });
+  }
+  h.loadSource(src);
+  h.attachMedia(video);
 }
 
 function load(src: string): void {
-  const hls = /\.m3u8(\?|#|$)/i.test(src);
-  player.src({ src, type: hls ? 'application/x-mpegURL' : 'video/mp4' });
+  hls?.destroy();
+  hls = undefined;
+  for (const t of Array.from(player.remoteTextTracks() as unknown as ArrayLike<TextTrack>)) player.removeRemoteTextTrack(t as never);
+  if (/\.m3u8(\?|#|$)/i.test(src) && Hls.isSupported()) loadHls(src);
+  else player.src({ src, type: /\.m3u8(\?|#|$)/i.test(src) ? 'application/x-mpegURL' : 'video/mp4' });
   void player.play()?.catch(() => undefined);
 }
 load(params.get('src') ?? TEST_STREAM);

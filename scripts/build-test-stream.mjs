@@ -42,8 +42,9 @@ const FPS = 24;
 const SEG = 1; // seconds per segment and between keyframes
 const SCENES = [
   // file, seconds, filter from the still (any size) to 640x360 at 24 fps
-  // frame-480p is 854x480: scale by 4/3 and pan a 854x480 window right by 284 px over 2 s.
-  ['frame-480p.png', 2, `scale=1138:640,crop=854:480:x='min(284,t*142)':y=80,scale=640:360`],
+  // frame-480p is 854x480: scale by 4/3 and pan a 854x480 window right by 284 px over 2 s,
+  // drawn "on twos" like anime: the position changes every 1/12 s, each drawing held 2 frames.
+  ['frame-480p.png', 2, `scale=1138:640,crop=854:480:x='min(284,floor(n/2)*142/12)':y=80,scale=640:360`],
   // lines is 447x210 (wider than 16:9): crop the middle to 16:9, then hold.
   ['lines-447x210.png', 2, 'crop=373:210,scale=640:360'],
   // portrait is 245x518: fit the height, pillarbox.

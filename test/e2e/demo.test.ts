@@ -76,6 +76,8 @@ describe('demo page', { skip }, () => {
       assert.ok(Number(await text(page, '#stat-gpu')) > 0, 'GPU ms');
       // fps is per second and a frame takes seconds here: wait for a report with fps > 0.
       await page.waitForFunction(() => Number(document.getElementById('stat-fps')?.textContent) > 0, { timeout: 60_000, polling: 250 });
+      // Subtitles from hls.js reach video.js's own caption display (above the canvas).
+      await page.waitForFunction(() => /cue|Hello/.test(document.querySelector('.vjs-text-track-display')?.textContent ?? ''), { timeout: 30_000, polling: 250 });
       // Per-stage GPU times (timestamp queries; SwiftShader has them), a report or two later.
       await page.waitForFunction(() => /UNet2 [1-9]/.test(document.getElementById('stat-stages')?.textContent ?? ''), { timeout: 60_000, polling: 250 });
       console.log(`# stages: ${await text(page, '#stat-stages')}`);
