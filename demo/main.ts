@@ -212,6 +212,47 @@ zoomBox.addEventListener('change', () => {
   $<HTMLDivElement>('viewport').classList.toggle('zoomed', zoomBox.checked);
 });
 
+// ------------------------------------------------------------------ loupe
+
+// A 3x magnifier of the Real-CUGAN picture under the mouse, drawn by the upscaler itself (a
+// WebGPU canvas cannot be read back and re-drawn later, so the loupe is a second view of it).
+const LOUPE_ZOOM = 3;
+const loupeBox = $<HTMLInputElement>('opt-loupe');
+const loupeCanvas = $<HTMLCanvasElement>('loupe');
+let loupe: { setRegion(r: { x: number; y: number; w: number; h: number }): void; remove(): void } | undefined;
+async function setLoupe(on: boolean): Promise<void> {
+  loupe?.remove();
+  loupe = undefined;
+  loupeCanvas.hidden = true;
+  const upscaler = plugin.controller?.upscaler;
+  if (!on || !upscaler?.active) return;
+  loupe = await upscaler.addLoupe(loupeCanvas);
+}
+loupeBox.addEventListener('change', () => void setLoupe(loupeBox.checked));
+player.on('upscale:enabled', () => void setLoupe(loupeBox.checked));
+stage.addEventListener('pointermove', (e) => {
+  const video = plugin.controller?.video;
+  if (!loupe || !video) return;
+  const r = video.getBoundingClientRect();
+  const fx = (e.clientX - r.left) / r.width;
+  const fy = (e.clientY - r.top) / r.height;
+  if (fx < 0 || fx > 1 || fy < 0 || fy > 1) {
+    loupeCanvas.hidden = true;
+    return;
+  }
+  loupeCanvas.hidden = false;
+  loupeCanvas.style.left = `${e.clientX - 90}px`;
+  loupeCanvas.style.top = `${e.clientY - 90}px`;
+  // 180 CSS px of loupe show 180 / LOUPE_ZOOM CSS px of the player (object-fit fill assumed:
+  // the player box has the video's aspect).
+  const w = 180 / LOUPE_ZOOM / r.width;
+  const h = 180 / LOUPE_ZOOM / r.height;
+  loupe.setRegion({ x: fx - w / 2, y: fy - h / 2, w, h });
+});
+stage.addEventListener('pointerleave', () => {
+  loupeCanvas.hidden = true;
+});
+
 // ------------------------------------------------------------------ stats
 
 const history: number[] = [];

@@ -1,8 +1,9 @@
 // Present pass: draws the upscaled frame into the on-screen canvas at the display's own pixel
 // size (object-fit, devicePixelRatio) with a Catmull-Rom bicubic filter: sharp edges for line
-// art, no blur from a bilinear resample. The viewport is the video's content rectangle.
+// art, no blur from a bilinear resample. The viewport is the video's content rectangle; the
+// source region is the whole frame, or a part of it for a magnifier (loupe).
 
-struct PresentParams { origin: vec2f, size: vec2f, src_size: vec2f, _p: vec2f }
+struct PresentParams { origin: vec2f, size: vec2f, src_origin: vec2f, src_extent: vec2f }
 
 @group(0) @binding(0) var<uniform> P: PresentParams;
 @group(0) @binding(1) var frame: texture_2d<f32>;
@@ -25,11 +26,11 @@ fn catmull_rom(t: f32) -> vec4f {
 
 @fragment
 fn fs(@builtin(position) pos: vec4f) -> @location(0) vec4f {
-  let uv = (pos.xy - P.origin) / P.size * P.src_size - 0.5;
+  let uv = P.src_origin + (pos.xy - P.origin) / P.size * P.src_extent - 0.5;
   let base = floor(uv);
   let wx = catmull_rom(uv.x - base.x);
   let wy = catmull_rom(uv.y - base.y);
-  let last = vec2i(P.src_size) - 1;
+  let last = vec2i(textureDimensions(frame)) - 1;
   var sum = vec3f(0.0);
   for (var j = 0; j < 4; j++) {
     var row = vec3f(0.0);

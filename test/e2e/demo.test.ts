@@ -10,6 +10,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'vite';
 import type { Page } from 'puppeteer-core';
+import { PNG } from 'pngjs';
 import { CHROMIUM_PATH, openPage, withBrowser } from '../helpers/browser.js';
 import { serveStatic, type TestServer } from '../helpers/server.js';
 import { MODELS_DIR, ROOT } from '../helpers/vite.js';
@@ -112,6 +113,26 @@ describe('demo page', { skip }, () => {
       for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowLeft');
       await page.keyboard.up('Shift');
       assert.equal(await clipPath(page), 'inset(0px 0px 0px 50%)');
+
+      // The loupe: a second view of the upscaled frame, magnified around the mouse.
+      await page.click('#opt-loupe');
+      const at = await page.$eval('.video-js video', (v) => {
+        const r = v.getBoundingClientRect();
+        return { x: r.x + r.width * 0.7, y: r.y + r.height * 0.4 };
+      });
+      await page.mouse.move(at.x, at.y);
+      await page.mouse.move(at.x + 3, at.y + 2);
+      await page.waitForFunction(() => !(document.getElementById('loupe') as HTMLCanvasElement).hidden, { timeout: 30_000 });
+      await page.waitForFunction(() => window.demo.plugin.stats.frames > 0);
+      await new Promise((r) => setTimeout(r, 500));
+      const lr = await page.$eval('#loupe', (c) => {
+        const r = c.getBoundingClientRect();
+        return { x: r.x + 40, y: r.y + 40, width: r.width - 80, height: r.height - 80 };
+      });
+      const lens = PNG.sync.read(Buffer.from(await page.screenshot({ clip: lr, type: 'png' })));
+      const colours = new Set<number>();
+      for (let i = 0; i < lens.data.length; i += 4) colours.add((lens.data[i]! << 16) | (lens.data[i + 1]! << 8) | lens.data[i + 2]!);
+      assert.ok(colours.size > 20, `the loupe shows a picture (${colours.size} colours)`);
 
       await plays(page); // the video plays on under the filter
       mkdirSync(join(ROOT, 'test', '.tmp'), { recursive: true });

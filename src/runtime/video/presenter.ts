@@ -34,6 +34,8 @@ export class Presenter {
   private bindGroup?: GPUBindGroup;
   private frame?: GPUTexture;
   private rect: ContentRect = { x: 0, y: 0, w: 0, h: 0 };
+  /** Part of the frame to draw, as fractions of its size (a loupe draws a small part). */
+  private region: ContentRect = { x: 0, y: 0, w: 1, h: 1 };
 
   constructor(device: GPUDevice, canvas: HTMLCanvasElement) {
     this.device = device;
@@ -94,6 +96,12 @@ export class Presenter {
     this.writeParams();
   }
 
+  /** Draws only this part of the frame (fractions of its width and height). */
+  setRegion(r: ContentRect): void {
+    this.region = { ...r };
+    this.writeParams();
+  }
+
   /** The canvas's size in device pixels and the picture's rectangle in it. */
   get placement(): { width: number; height: number; rect: ContentRect } {
     return { width: this.canvas.width, height: this.canvas.height, rect: this.rect };
@@ -119,9 +127,11 @@ export class Presenter {
   }
 
   private writeParams(): void {
-    const f = this.frame;
+    const fw = this.frame?.width ?? 1;
+    const fh = this.frame?.height ?? 1;
+    const g = this.region;
     this.device.queue.writeBuffer(this.uniform, 0, new Float32Array([
-      this.rect.x, this.rect.y, this.rect.w, this.rect.h, f?.width ?? 1, f?.height ?? 1, 0, 0,
+      this.rect.x, this.rect.y, this.rect.w, this.rect.h, g.x * fw, g.y * fh, g.w * fw, g.h * fh,
     ]));
   }
 }

@@ -14,7 +14,7 @@ import type { PackedModel } from '../model/packed-format.js';
 import { checkAlpha, ModelRunner } from '../model-runner.js';
 import { FrameScheduler } from './frame-scheduler.js';
 import { autoScale, checkScale, chooseModel } from './model-choice.js';
-import { Presenter } from './presenter.js';
+import { Presenter, type ContentRect } from './presenter.js';
 import { StageTimer } from './stage-timer.js';
 import type { UpscaleStats, VideoUpscaleOptions } from './types.js';
 
@@ -33,6 +33,8 @@ export class VideoUpscaler extends EventTarget {
   private runner?: ModelRunner;
   private presenter?: Presenter;
   private timer?: StageTimer;
+  /** Magnifier views: more canvases drawing a part of each upscaled frame. */
+  private readonly loupes = new Set<Presenter>();
   private readonly scheduler: FrameScheduler;
   private readonly models = new Map<string, Promise<PackedModel>>();
   private wanted = false; // the user's choice
@@ -123,6 +125,40 @@ export class VideoUpscaler extends EventTarget {
     }
   }
 
+  /**
+   * A magnifier: `canvas` shows a part of every upscaled frame (fractions of the frame, set
+   * with setRegion), filling the canvas. Needs an enabled upscaler; drawn with each frame, and
+   * redrawn at once when the region moves.
+   */
+  async addLoupe(canvas: HTMLCanvasElement): Promise<{ setRegion(r: ContentRect): void; remove(): void }> {
+    if (!this.device || !this.running) throw new CuganError('BAD_OPTION', 'addLoupe(): enable() the upscaler first');
+    const p = new Presenter(this.device, canvas);
+    await p.init();
+    const out = this.runner?.current?.output;
+    if (out) p.setSource(out);
+    p.layout('fill', 1, 1);
+    this.loupes.add(p);
+    return {
+      setRegion: (r) => {
+        p.layout('fill', 1, 1);
+        p.setRegion(r);
+        this.redrawLoupes();
+      },
+      remove: () => {
+        if (this.loupes.delete(p)) p.destroy();
+      },
+    };
+  }
+
+  // Between frames (a paused video, a moving loupe): present again without the network.
+  private redrawLoupes(): void {
+    const device = this.device;
+    if (!device || this.busy || !this.running || this.loupes.size === 0) return;
+    const encoder = device.createCommandEncoder({ label: 'loupes' });
+    for (const l of this.loupes) l.encode(encoder);
+    device.queue.submit([encoder.finish()]);
+  }
+
   disable(): void {
     if (!this.wanted && !this.running) return;
     this.wanted = false;
@@ -157,6 +193,8 @@ export class VideoUpscaler extends EventTarget {
     this.runner?.destroy();
     this.presenter?.destroy();
     this.timer?.destroy();
+    for (const l of this.loupes) l.destroy();
+    this.loupes.clear();
     if (this.ownsDevice) this.device?.destroy();
     this.runner = undefined;
     this.presenter = undefined;
@@ -352,6 +390,10 @@ export class VideoUpscaler extends EventTarget {
       pass.end();
       presenter.encode(encoder);
     }
+    for (const l of this.loupes) {
+      if (l.source !== ex.output) l.setSource(ex.output);
+      l.encode(encoder);
+    }
     device.queue.submit([encoder.finish()]);
     timer?.collect(slot);
     this.busy = true;
@@ -442,6 +484,7 @@ export class VideoUpscaler extends EventTarget {
       this.runner = undefined;
       this.presenter = undefined;
       this.timer = undefined;
+      this.loupes.clear(); // they belong to the lost device
       this.device = undefined;
       this.emit('error', { error: new CuganError('DEVICE_LOST', `the GPU device was lost (${info.reason}: ${info.message}); recovering`) });
       if (wasWanted && !this.opts.device) void this.recover();
