@@ -227,29 +227,37 @@ async function setLoupe(on: boolean): Promise<void> {
   const upscaler = plugin.controller?.upscaler;
   if (!on || !upscaler?.active) return;
   loupe = await upscaler.addLoupe(loupeCanvas);
+  placeLoupe();
 }
 loupeBox.addEventListener('change', () => void setLoupe(loupeBox.checked));
 player.on('upscale:enabled', () => void setLoupe(loupeBox.checked));
-stage.addEventListener('pointermove', (e) => {
+// The loupe is made asynchronously: remember where the pointer is so it appears there at once.
+let pointer: { x: number; y: number } | undefined;
+function placeLoupe(): void {
   const video = plugin.controller?.video;
-  if (!loupe || !video) return;
+  if (!loupe || !video || !pointer) return;
   const r = video.getBoundingClientRect();
-  const fx = (e.clientX - r.left) / r.width;
-  const fy = (e.clientY - r.top) / r.height;
+  const fx = (pointer.x - r.left) / r.width;
+  const fy = (pointer.y - r.top) / r.height;
   if (fx < 0 || fx > 1 || fy < 0 || fy > 1) {
     loupeCanvas.hidden = true;
     return;
   }
   loupeCanvas.hidden = false;
-  loupeCanvas.style.left = `${e.clientX - 90}px`;
-  loupeCanvas.style.top = `${e.clientY - 90}px`;
+  loupeCanvas.style.left = `${pointer.x - 90}px`;
+  loupeCanvas.style.top = `${pointer.y - 90}px`;
   // 180 CSS px of loupe show 180 / LOUPE_ZOOM CSS px of the player (object-fit fill assumed:
   // the player box has the video's aspect).
   const w = 180 / LOUPE_ZOOM / r.width;
   const h = 180 / LOUPE_ZOOM / r.height;
   loupe.setRegion({ x: fx - w / 2, y: fy - h / 2, w, h });
+}
+stage.addEventListener('pointermove', (e) => {
+  pointer = { x: e.clientX, y: e.clientY };
+  placeLoupe();
 });
 stage.addEventListener('pointerleave', () => {
+  pointer = undefined;
   loupeCanvas.hidden = true;
 });
 

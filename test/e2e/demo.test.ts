@@ -114,17 +114,25 @@ describe('demo page', { skip }, () => {
       await page.keyboard.up('Shift');
       assert.equal(await clipPath(page), 'inset(0px 0px 0px 50%)');
 
-      // The loupe: a second view of the upscaled frame, magnified around the mouse.
+      // The loupe: a second view of the upscaled frame, magnified around the mouse. Paused on a
+      // detailed frame (1 s into the pan), so the magnified picture cannot be flat.
+      const framesBefore = await page.evaluate(() => window.demo.plugin.stats.frames);
+      await page.evaluate(async () => {
+        const p = window.demo.player;
+        p.pause();
+        p.currentTime(1);
+        await new Promise((r) => p.one('seeked', r));
+      });
+      await page.waitForFunction((n: number) => window.demo.plugin.stats.frames > n + 1, { timeout: 60_000, polling: 250 }, framesBefore);
       await page.click('#opt-loupe');
       const at = await page.$eval('.video-js video', (v) => {
         const r = v.getBoundingClientRect();
-        return { x: r.x + r.width * 0.7, y: r.y + r.height * 0.4 };
+        return { x: r.x + r.width * 0.55, y: r.y + r.height * 0.5 };
       });
       await page.mouse.move(at.x, at.y);
       await page.mouse.move(at.x + 3, at.y + 2);
-      await page.waitForFunction(() => !(document.getElementById('loupe') as HTMLCanvasElement).hidden, { timeout: 30_000 });
-      await page.waitForFunction(() => window.demo.plugin.stats.frames > 0);
-      await new Promise((r) => setTimeout(r, 500));
+      await page.waitForFunction(() => !(document.getElementById('loupe') as HTMLCanvasElement).hidden, { timeout: 60_000 });
+      await new Promise((r) => setTimeout(r, 1000));
       const lr = await page.$eval('#loupe', (c) => {
         const r = c.getBoundingClientRect();
         return { x: r.x + 40, y: r.y + 40, width: r.width - 80, height: r.height - 80 };
@@ -133,6 +141,7 @@ describe('demo page', { skip }, () => {
       const colours = new Set<number>();
       for (let i = 0; i < lens.data.length; i += 4) colours.add((lens.data[i]! << 16) | (lens.data[i + 1]! << 8) | lens.data[i + 2]!);
       assert.ok(colours.size > 20, `the loupe shows a picture (${colours.size} colours)`);
+      await page.evaluate(() => void window.demo.player.play());
 
       await plays(page); // the video plays on under the filter
       mkdirSync(join(ROOT, 'test', '.tmp'), { recursive: true });
