@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'puppeteer-core';
 import { CHROMIUM_PATH, closeAllBrowsers, openPage, withBrowser } from '../helpers/browser.js';
-import { MEDIA_PATH, startVite, type ViteTestServer } from '../helpers/vite.js';
+import { startVite, type ViteTestServer } from '../helpers/vite.js';
 import type { SmokeState } from './pages/smoke.js';
 
 const skip = existsSync(CHROMIUM_PATH) ? false : `no browser at ${CHROMIUM_PATH} (set PUPPETEER_EXECUTABLE_PATH)`;

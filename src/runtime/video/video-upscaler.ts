@@ -44,7 +44,6 @@ export class VideoUpscaler extends EventTarget {
   private destroyed = false;
   private generation = 0; // bumps on device loss / model switch, so stale async work is ignored
   private resizeObserver?: ResizeObserver;
-  private fit = 'contain';
   // stats
   private counters = { frames: 0, dropped: 0, shownInWindow: 0, videoInWindow: 0, gpuMs: 0, windowStart: 0 };
   private lastStats?: UpscaleStats;
@@ -322,8 +321,8 @@ export class VideoUpscaler extends EventTarget {
 
   private relayout(): void {
     if (!this.presenter) return;
-    this.fit = getComputedStyle(this.video).objectFit || 'contain';
-    this.presenter.layout(this.fit, this.video.videoWidth, this.video.videoHeight);
+    const fit = getComputedStyle(this.video).objectFit || 'contain';
+    this.presenter.layout(fit, this.video.videoWidth, this.video.videoHeight);
     if (this.running && (this.opts.scale ?? 'auto') === 'auto' && this.opts.model === undefined) {
       void this.ensureModel().catch((e) => this.fail(asCuganError(e, 'could not switch the model'), true));
     }
