@@ -61,6 +61,10 @@ const NO_WEBGPU_FLAGS = ['--disable-webgpu', '--use-angle=swiftshader'];
 export interface LaunchOptions {
   /** Launch with WebGPU (default true). */
   webgpu?: boolean;
+  /** Which WebGPU adapter: SwiftShader, or the machine's GPU (default: CUGAN_REAL_GPU decides). */
+  gpu?: 'swiftshader' | 'real';
+  /** Milliseconds one DevTools call (e.g. a page.evaluate awaiting a long run) may take (default 120 s). */
+  protocolTimeout?: number;
   /** More Chromium flags. */
   args?: string[];
   /** Viewport, default 640x360. */
@@ -91,8 +95,9 @@ export interface TestBrowser {
 }
 
 /** The Chromium flags of a launch. */
-export function chromiumFlags(options: Pick<LaunchOptions, 'webgpu' | 'args'> = {}): string[] {
-  const gpu = options.webgpu === false ? NO_WEBGPU_FLAGS : process.env.CUGAN_REAL_GPU ? REAL_GPU_WEBGPU_FLAGS : SWIFTSHADER_WEBGPU_FLAGS;
+export function chromiumFlags(options: Pick<LaunchOptions, 'webgpu' | 'gpu' | 'args'> = {}): string[] {
+  const real = options.gpu ? options.gpu === 'real' : !!process.env.CUGAN_REAL_GPU;
+  const gpu = options.webgpu === false ? NO_WEBGPU_FLAGS : real ? REAL_GPU_WEBGPU_FLAGS : SWIFTSHADER_WEBGPU_FLAGS;
   return [...BASE_FLAGS, ...gpu, ...(options.args ?? [])];
 }
 
@@ -112,7 +117,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<TestBr
       args: [...args], // puppeteer splices --enable-features out of the array it is given
       defaultViewport: { width: options.width ?? 640, height: options.height ?? 360 },
       timeout: options.timeout ?? 30_000,
-      protocolTimeout: 120_000,
+      protocolTimeout: options.protocolTimeout ?? 120_000,
       env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' },
     });
   } catch (e) {

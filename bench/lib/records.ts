@@ -1,0 +1,59 @@
+// What one benchmark run writes: bench/results/<adapter>-<date>.json.
+
+export type Impl = 'ours' | 'ours-player' | 'onnxruntime-web' | 'anime4k-webgpu' | 'bilinear' | 'bicubic' | 'peak';
+
+/** One model at one size by one implementation. */
+export interface SpeedRecord {
+  impl: Impl;
+  /** Our model id, `webgpu`/`wasm` + the ONNX graph for onnxruntime-web, the anime4k model, or the filter. */
+  model: string;
+  /** For onnxruntime-web: the execution provider. */
+  backend?: 'webgpu' | 'wasm';
+  width: number;
+  height: number;
+  ms_median: number;
+  ms_p90: number;
+  fps: number;
+  /** Multiply-adds of one frame (Real-CUGAN rows; 0 where not counted). */
+  gmac: number;
+  /** 2 * MACs / median time. */
+  gflops: number;
+  peak_gflops: number;
+  /** gflops as a percentage of peak_gflops (WebGPU rows). */
+  pct_peak: number;
+  adapter: string;
+  frames: number;
+  warmup: number;
+  /** GPU ms per stage from timestamp queries (ours). */
+  stages?: Record<string, number>;
+  /** onnxruntime-web: its first output against ours on the same pixels. */
+  check?: { max_abs_diff_255: number; uint8_off: number; uint8_total: number };
+  /** onnxruntime-web wasm: threads used. */
+  threads?: number;
+  /** The player path (--video): frames dropped while measuring, seconds measured. */
+  dropped?: number;
+  seconds?: number;
+  note?: string;
+}
+
+export interface QualityRecord {
+  method: string;
+  image: string;
+  width: number;
+  height: number;
+  psnr: number;
+  ssim: number;
+}
+
+export interface BenchRun {
+  date: string;
+  command: string;
+  quick: boolean;
+  adapter: { name: string; vendor: string; architecture: string; description: string; isFallback: boolean; swiftshader: boolean; timestamps: boolean; f16: boolean };
+  browser: string;
+  host: { cpus: number; cpu: string; loadavg: number[]; memory_gb: number };
+  peak: { gflops: number; ms: number; flops: number; variant: string };
+  speed: SpeedRecord[];
+  quality: QualityRecord[];
+  seconds: number;
+}

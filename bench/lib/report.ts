@@ -1,0 +1,89 @@
+// The Markdown report of a run: speed table, ours vs peers, quality table.
+import type { BenchRun, SpeedRecord } from './records.js';
+
+const f = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '–');
+const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const size = (r: { width: number; height: number }) => `${r.width}x${r.height}`;
+const label = (r: SpeedRecord) => (r.impl === 'onnxruntime-web' ? `onnxruntime-web (${r.backend})` : r.impl);
+
+export function markdownReport(run: BenchRun): string {
+  const out: string[] = [];
+  const a = run.adapter;
+  out.push(`# Benchmark: ${a.name} (${run.date})`, '');
+  out.push(`- Command: \`${run.command}\`${run.quick ? ' (quick mode)' : ''}`);
+  out.push(`- Adapter: ${a.name}${a.description ? ` (${a.description})` : ''}${a.swiftshader ? ', **SwiftShader: WebGPU in software on the CPU**' : ''}; timestamp queries: ${a.timestamps ? 'yes' : 'no'}; shader-f16: ${a.f16 ? 'yes' : 'no'}`);
+  out.push(`- Browser: ${run.browser}`);
+  out.push(`- Host: ${run.host.cpus} x ${run.host.cpu}, ${run.host.memory_gb} GB; load average at start ${run.host.loadavg.map((l) => l.toFixed(2)).join(' ')}`);
+  out.push(`- FMA peak measured in this run (bench/page/shaders/fma-peak.wgsl): **${f(run.peak.gflops)} GFLOP/s** (${run.peak.variant})`);
+  out.push(`- Times are wall ms per frame from submit to \`onSubmittedWorkDone\`, after warm-up; ${run.seconds.toFixed(0)} s for the whole run.`, '');
+
+  out.push('## Speed', '');
+  out.push('| implementation | model | input | output | ms/frame (median) | p90 | fps | GMAC | GFLOP/s | % of peak | GPU ms per stage |');
+  out.push('|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of run.speed) {
+    const scale = r.impl === 'ours' || r.impl === 'ours-player' ? Number(/up(\d)x/.exec(r.model)?.[1] ?? 2) : 2;
+    const stages = r.stages ? Object.entries(r.stages).map(([k, v]) => `${k} ${ms(v)}`).join(', ') : '';
+    out.push(
+      `| ${label(r)} | ${r.model} | ${size(r)} | ${r.width * scale}x${r.height * scale} | ${ms(r.ms_median)} | ${ms(r.ms_p90)} | ${f(r.fps, r.fps < 1 ? 3 : 1)} | ${r.gmac ? f(r.gmac, 2) : ''} | ${r.gflops ? f(r.gflops, 2) : ''} | ${r.pct_peak ? f(r.pct_peak) : ''} | ${stages}${r.note ? ` ${r.note}` : ''} |`,
+    );
+  }
+  out.push('');
+
+  const pairs = peerPairs(run.speed);
+  if (pairs.length) {
+    out.push('## Ours vs onnxruntime-web (same network, same input, same browser and adapter)', '');
+    out.push('| input | ours ms | onnxruntime-web WebGPU ms | our speed-up | onnxruntime-web wasm ms (CPU) | wasm vs ours | WebGPU EP output vs ours | wasm output vs ours |');
+    out.push('|---|---|---|---|---|---|---|---|');
+    for (const p of pairs) {
+      const chk = (r?: SpeedRecord) => (r?.check ? `max \\|diff\\| ${r.check.max_abs_diff_255.toFixed(4)} (0..255), ${r.check.uint8_off}/${r.check.uint8_total} bytes off` : '–');
+      out.push(
+        `| ${p.size} | ${ms(p.ours.ms_median)} | ${p.webgpu ? ms(p.webgpu.ms_median) : '–'} | ${p.webgpu ? `**${f(p.webgpu.ms_median / p.ours.ms_median, 2)}x**` : '–'} | ${p.wasm ? ms(p.wasm.ms_median) : '–'} | ${p.wasm ? `${f(p.ours.ms_median / p.wasm.ms_median, 2)}x faster than ours` : '–'} | ${chk(p.webgpu)} | ${chk(p.wasm)} |`,
+      );
+    }
+    if (run.adapter.swiftshader) {
+      out.push('', 'On SwiftShader, WebGPU itself runs on the CPU through an emulated GPU: the wasm backend (SIMD, threads) is the faster way to use this CPU, and the fair comparison of our kernels is against the WebGPU EP.');
+    }
+    out.push('');
+  }
+
+  if (run.quality.length) {
+    out.push('## Quality (downscale 2x by box filter, upscale back, compare with the original)', '');
+    const methods = [...new Set(run.quality.map((q) => q.method))];
+    const images = [...new Set(run.quality.map((q) => q.image))];
+    out.push(`| method | ${images.map((i) => `${i} PSNR / SSIM`).join(' | ')} | mean PSNR | mean SSIM |`);
+    out.push(`|---|${images.map(() => '---').join('|')}|---|---|`);
+    for (const m of methods) {
+      const rows = images.map((i) => run.quality.find((q) => q.method === m && q.image === i));
+      const ok = rows.filter((r): r is NonNullable<typeof r> => !!r);
+      const mean = (k: 'psnr' | 'ssim') => ok.reduce((s, r) => s + r[k], 0) / ok.length;
+      out.push(`| ${m} | ${rows.map((r) => (r ? `${f(r.psnr, 2)} / ${f(r.ssim, 4)}` : '–')).join(' | ')} | ${f(mean('psnr'), 2)} | ${f(mean('ssim'), 4)} |`);
+    }
+    out.push('', 'PSNR in dB over RGB; SSIM on luma (11x11 Gaussian window). Higher is better for both.', '');
+  }
+  return out.join('\n');
+}
+
+export interface PeerPair {
+  size: string;
+  ours: SpeedRecord;
+  webgpu?: SpeedRecord;
+  wasm?: SpeedRecord;
+}
+
+export function peerPairs(speed: SpeedRecord[]): PeerPair[] {
+  const out: PeerPair[] = [];
+  for (const r of speed) {
+    if (r.impl !== 'onnxruntime-web') continue;
+    const s = size(r);
+    let p = out.find((x) => x.size === s);
+    if (!p) {
+      const ours = speed.find((o) => o.impl === 'ours' && o.model === 'se/up2x-no-denoise' && size(o) === s);
+      if (!ours) continue;
+      p = { size: s, ours };
+      out.push(p);
+    }
+    if (r.backend === 'webgpu') p.webgpu = r;
+    else p.wasm = r;
+  }
+  return out;
+}

@@ -1,0 +1,444 @@
+/// <reference types="vite/client" />
+// The benchmark page: everything that runs on the GPU, on one adapter, in one browser. The
+// runner (bench/run.ts) drives it through `window.cuganBench`; each method times one
+// implementation the same way: record the frame's commands, submit, and wait for
+// queue.onSubmittedWorkDone (wall ms per frame), after warm-up frames that are not counted.
+// Inputs are real anime frames (../shared/media, served at /media/) resized to the asked size.
+
+import { Anime4KPipeline, CNNx2M, CNNx2UL, CNNx2VL } from 'anime4k-webgpu';
+import * as ort from 'onnxruntime-web/webgpu';
+import { readTexture } from '../../src/runtime/gpu/readback.js';
+import { STAGES } from '../../src/runtime/gpu/executor.js';
+import { loadModel } from '../../src/runtime/model/load.js';
+import { ModelRunner } from '../../src/runtime/model-runner.js';
+import fmaPeakWgsl from './shaders/fma-peak.wgsl?raw';
+import resampleWgsl from './shaders/resample.wgsl?raw';
+import toRgba8Wgsl from './shaders/to-rgba8.wgsl?raw';
+
+export interface Timing {
+  /** Wall ms of each counted frame, submit to onSubmittedWorkDone. */
+  ms: number[];
+  /** GPU ms per stage (timestamp queries), median over the counted frames; ours only. */
+  stages?: Record<string, number>;
+}
+
+export interface AdapterSummary {
+  name: string;
+  vendor: string;
+  architecture: string;
+  description: string;
+  isFallback: boolean;
+  timestamps: boolean;
+  f16: boolean;
+  userAgent: string;
+}
+
+export interface Rgba {
+  width: number;
+  height: number;
+  /** RGBA bytes, base64. */
+  data: string;
+}
+
+let device: GPUDevice;
+let adapterSummary: AdapterSummary;
+
+const b64encode = (bytes: Uint8Array): string => {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+};
+const b64decode = (s: string): Uint8Array => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+
+async function init(): Promise<AdapterSummary> {
+  if (!navigator.gpu) throw new Error('navigator.gpu is missing: this browser has no WebGPU');
+  const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) throw new Error('no WebGPU adapter');
+  const features: GPUFeatureName[] = [];
+  for (const f of ['timestamp-query', 'shader-f16'] as const) if (adapter.features.has(f)) features.push(f);
+  const l = adapter.limits;
+  device = await adapter.requestDevice({
+    requiredFeatures: features,
+    requiredLimits: {
+      maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+      maxBufferSize: l.maxBufferSize,
+      maxStorageBuffersPerShaderStage: Math.min(l.maxStorageBuffersPerShaderStage, 10),
+      maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+    },
+  });
+  device.lost.then((info) => console.error(`device lost: ${info.reason} ${info.message}`));
+  const info = adapter.info;
+  const name = [info.vendor, info.architecture, info.device].filter(Boolean).join(' ') || info.description || 'unknown adapter';
+  adapterSummary = {
+    name,
+    vendor: info.vendor,
+    architecture: info.architecture,
+    description: info.description,
+    isFallback: (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter ?? false,
+    timestamps: device.features.has('timestamp-query'),
+    f16: device.features.has('shader-f16'),
+    userAgent: navigator.userAgent,
+  };
+  return adapterSummary;
+}
+
+async function done(): Promise<void> {
+  await device.queue.onSubmittedWorkDone();
+}
+
+/** Times `frames` frames after `warmup` uncounted ones; `encode` records one frame. */
+async function timeFrames(warmup: number, frames: number, encode: (enc: GPUCommandEncoder) => void, dev = device): Promise<number[]> {
+  const ms: number[] = [];
+  for (let i = 0; i < warmup + frames; i++) {
+    const t0 = performance.now();
+    const enc = dev.createCommandEncoder();
+    encode(enc);
+    dev.queue.submit([enc.finish()]);
+    await dev.queue.onSubmittedWorkDone();
+    if (i >= warmup) ms.push(performance.now() - t0);
+  }
+  return ms;
+}
+
+// ---- inputs ------------------------------------------------------------------------------
+
+const mediaCache = new Map<string, Promise<Blob>>();
+function media(name: string): Promise<Blob> {
+  let p = mediaCache.get(name);
+  if (!p) {
+    p = fetch(`/media/${name}`).then((r) => {
+      if (!r.ok) throw new Error(`/media/${name}: HTTP ${r.status}`);
+      return r.blob();
+    });
+    mediaCache.set(name, p);
+  }
+  return p;
+}
+
+/** The real frame resized to w x h, as RGBA bytes (what every implementation gets). */
+async function framePixels(w: number, h: number, file = 'frame-480p.png'): Promise<Uint8Array> {
+  const bitmap = await createImageBitmap(await media(file), { resizeWidth: w, resizeHeight: h, resizeQuality: 'high' });
+  const canvas = new OffscreenCanvas(w, h);
+  const ctx = canvas.getContext('2d')!;
+  ctx.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  return new Uint8Array(ctx.getImageData(0, 0, w, h).data.buffer);
+}
+
+function textureFrom(rgba: Uint8Array, w: number, h: number): GPUTexture {
+  const texture = device.createTexture({
+    size: [w, h],
+    format: 'rgba8unorm',
+    usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.COPY_SRC | GPUTextureUsage.RENDER_ATTACHMENT,
+  });
+  device.queue.writeTexture({ texture }, rgba as Uint8Array<ArrayBuffer>, { bytesPerRow: w * 4 }, [w, h]);
+  return texture;
+}
+
+// ---- FMA peak ----------------------------------------------------------------------------
+
+/**
+ * Achievable f32 FMA throughput (GFLOP/s). For each entry point (4, 8, 16 accumulators) the
+ * work grows until a run takes 150 ms; the fastest run of all is the peak.
+ */
+async function peak(): Promise<{ gflops: number; ms: number; flops: number; variant: string }> {
+  const module = device.createShaderModule({ label: 'fma-peak', code: fmaPeakWgsl });
+  const uniform = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  let best = { gflops: 0, ms: 0, flops: 0, variant: '' };
+  for (const acc of [4, 8, 16]) {
+    const pipeline = await device.createComputePipelineAsync({ label: `fma-peak ${acc}`, layout: 'auto', compute: { module, entryPoint: `main${acc}` } });
+    let groups = 64;
+    let iterations = 256;
+    for (let round = 0; round < 16; round++) {
+      const sink = device.createBuffer({ size: groups * 64 * 16, usage: GPUBufferUsage.STORAGE });
+      const params = new ArrayBuffer(16);
+      new Uint32Array(params, 0, 2).set([iterations, 0]);
+      new Float32Array(params, 8, 2).set([0.999, 0.001]);
+      device.queue.writeBuffer(uniform, 0, params);
+      const bind = device.createBindGroup({
+        layout: pipeline.getBindGroupLayout(0),
+        entries: [{ binding: 0, resource: { buffer: uniform } }, { binding: 1, resource: { buffer: sink } }],
+      });
+      const flops = groups * 64 * iterations * acc * 4 * 2;
+      const ms = await timeFrames(1, 3, (enc) => {
+        const pass = enc.beginComputePass();
+        pass.setPipeline(pipeline);
+        pass.setBindGroup(0, bind);
+        pass.dispatchWorkgroups(groups);
+        pass.end();
+      });
+      sink.destroy();
+      const fastest = Math.min(...ms);
+      const gflops = flops / fastest / 1e6;
+      if (gflops > best.gflops) best = { gflops, ms: fastest, flops, variant: `${acc} vec4 accumulators, ${groups}x64 invocations, ${iterations} iterations` };
+      if (fastest > 150) break;
+      // Widen first (enough invocations to fill every core), then lengthen.
+      if (groups < 16384) groups *= 4;
+      else iterations *= 2;
+    }
+  }
+  uniform.destroy();
+  return best;
+}
+
+// ---- ours --------------------------------------------------------------------------------
+
+const runners = new Map<string, Promise<ModelRunner>>();
+function runnerFor(model: string): Promise<ModelRunner> {
+  let r = runners.get(model);
+  if (!r) {
+    r = loadModel(model, { dtype: 'f32', baseUrl: '/models/' }).then((packed) => new ModelRunner(device, packed));
+    runners.set(model, r);
+  }
+  return r;
+}
+
+async function ours(opts: { model: string; width: number; height: number; warmup: number; frames: number }): Promise<Timing & { macs: number }> {
+  const runner = await runnerFor(opts.model);
+  const ex = await runner.prepare(opts.width, opts.height);
+  const input = textureFrom(await framePixels(opts.width, opts.height), opts.width, opts.height);
+  const pack = await ex.packFor(input);
+  const timestamps = device.features.has('timestamp-query');
+  const ms = await timeFrames(opts.warmup, opts.frames, (enc) => {
+    const pass = enc.beginComputePass({ label: 'Real-CUGAN' });
+    ex.encode(pass, pack);
+    pass.end();
+  });
+  // Stage times in separate frames, so the timed frames are the plain per-frame path.
+  let stages: Record<string, number> | undefined;
+  if (timestamps) {
+    const n = STAGES.length * 2;
+    const querySet = device.createQuerySet({ type: 'timestamp', count: n });
+    const resolve = device.createBuffer({ size: n * 8, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+    const read = device.createBuffer({ size: n * 8, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const enc = device.createCommandEncoder();
+    ex.encodeTimed(enc, pack, querySet);
+    enc.resolveQuerySet(querySet, 0, n, resolve, 0);
+    enc.copyBufferToBuffer(resolve, 0, read, 0, n * 8);
+    device.queue.submit([enc.finish()]);
+    await read.mapAsync(GPUMapMode.READ);
+    const t = new BigUint64Array(read.getMappedRange());
+    stages = Object.fromEntries(STAGES.map((s, i) => [s, Number(t[2 * i + 1]! - t[2 * i]!) / 1e6]));
+    read.unmap();
+    for (const b of [resolve, read]) b.destroy();
+    querySet.destroy();
+  }
+  input.destroy();
+  return { ms, stages, macs: ex.graph.macs };
+}
+
+/** Our unrounded output (HWC RGB, 0..255) for the frame at w x h: the reference of the peer check. */
+async function oursRaw(model: string, w: number, h: number): Promise<Float32Array> {
+  const runner = await runnerFor(model);
+  const ex = await runner.prepare(w, h);
+  await ex.enableRaw();
+  const input = textureFrom(await framePixels(w, h), w, h);
+  const pack = await ex.packFor(input);
+  const enc = device.createCommandEncoder();
+  const pass = enc.beginComputePass();
+  ex.encode(pass, pack, true);
+  pass.end();
+  const raw = ex.raw!;
+  const staging = device.createBuffer({ size: raw.size, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+  enc.copyBufferToBuffer(raw, 0, staging, 0, raw.size);
+  device.queue.submit([enc.finish()]);
+  await staging.mapAsync(GPUMapMode.READ);
+  const out = new Float32Array(staging.getMappedRange().slice(0));
+  staging.destroy();
+  input.destroy();
+  return out;
+}
+
+/** Upscales RGBA pixels with a model, for the quality table. */
+async function oursImage(model: string, img: Rgba): Promise<Rgba> {
+  const runner = await runnerFor(model);
+  const ex = await runner.prepare(img.width, img.height);
+  const input = textureFrom(b64decode(img.data), img.width, img.height);
+  const pack = await ex.packFor(input);
+  await timeFrames(0, 1, (enc) => {
+    const pass = enc.beginComputePass();
+    ex.encode(pass, pack);
+    pass.end();
+  });
+  const out = await readTexture(device, ex.output);
+  input.destroy();
+  return { width: out.width, height: out.height, data: b64encode(new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength)) };
+}
+
+// ---- onnxruntime-web ---------------------------------------------------------------------
+
+const PAD = 18;
+const reflect = (i: number, n: number) => (i < 0 ? -i : i >= n ? 2 * n - 2 - i : i);
+
+/** The graph's input: NCHW float32 0..1, reflect-padded by 18 (see ../shared/peers/README.md). */
+function xPad(rgba: Uint8Array, w: number, h: number): Float32Array<ArrayBuffer> {
+  const wp = w + 2 * PAD;
+  const hp = h + 2 * PAD;
+  const x = new Float32Array(3 * wp * hp);
+  for (let c = 0; c < 3; c++) {
+    for (let y = 0; y < hp; y++) {
+      const sy = reflect(y - PAD, h);
+      for (let xx = 0; xx < wp; xx++) {
+        x[(c * hp + y) * wp + xx] = rgba[(sy * w + reflect(xx - PAD, w)) * 4 + c]! / 255;
+      }
+    }
+  }
+  return x;
+}
+
+const ortSessions = new Map<string, Promise<ort.InferenceSession>>();
+
+async function ortSession(file: string, ep: 'webgpu' | 'wasm'): Promise<ort.InferenceSession> {
+  const key = `${ep}:${file}`;
+  let s = ortSessions.get(key);
+  if (!s) {
+    ort.env.wasm.wasmPaths = '/ort/';
+    ort.env.wasm.numThreads = crossOriginIsolated ? navigator.hardwareConcurrency : 1;
+    s = ort.InferenceSession.create(`/peers/${file}`, {
+      executionProviders: [ep],
+      graphOptimizationLevel: 'all',
+      ...(ep === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
+    });
+    ortSessions.set(key, s);
+  }
+  return s;
+}
+
+/**
+ * onnxruntime-web on the same network: the WebGPU EP with its input and output on the GPU (no
+ * transfers in the timed frames), or the wasm EP (CPU). Returns the per-run ms and the output of
+ * the first run as HWC RGB in 0..255 space, for the equal-work check against ours.
+ */
+async function ortRun(opts: { file: string; width: number; height: number; ep: 'webgpu' | 'wasm'; warmup: number; frames: number }): Promise<Timing & { maxDiff: number; bytesOff: number; threads: number }> {
+  const { width: w, height: h } = opts;
+  const session = await ortSession(opts.file, opts.ep);
+  const x = xPad(await framePixels(w, h), w, h);
+  const dims = [1, 3, h + 2 * PAD, w + 2 * PAD];
+  let feed: ort.Tensor;
+  let ortDevice: GPUDevice | undefined;
+  if (opts.ep === 'webgpu') {
+    ortDevice = (await ort.env.webgpu.device) as GPUDevice;
+    const buf = ortDevice.createBuffer({ size: x.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    ortDevice.queue.writeBuffer(buf, 0, x);
+    feed = ort.Tensor.fromGpuBuffer(buf, { dataType: 'float32', dims });
+  } else {
+    feed = new ort.Tensor('float32', x, dims);
+  }
+  const ms: number[] = [];
+  let first: Float32Array | undefined;
+  for (let i = 0; i < opts.warmup + opts.frames; i++) {
+    const t0 = performance.now();
+    const out = await session.run({ [session.inputNames[0]!]: feed });
+    const y = out[session.outputNames[0]!]!;
+    if (ortDevice) await ortDevice.queue.onSubmittedWorkDone();
+    const t1 = performance.now();
+    if (i >= opts.warmup) ms.push(t1 - t0);
+    if (!first) first = (await y.getData()) as Float32Array;
+    y.dispose();
+  }
+  // Equal work: ORT's first output against ours on the same pixels (NCHW 0..1 vs HWC 0..255).
+  const ours = await oursRaw('se/up2x-no-denoise', w, h);
+  const W = 2 * w;
+  const H = 2 * h;
+  let maxDiff = 0;
+  let bytesOff = 0;
+  for (let c = 0; c < 3; c++) {
+    for (let p = 0; p < W * H; p++) {
+      const a = first![c * W * H + p]! * 255;
+      const b = ours[p * 3 + c]!;
+      maxDiff = Math.max(maxDiff, Math.abs(a - b));
+      const qa = Math.min(255, Math.max(0, Math.round(a)));
+      const qb = Math.min(255, Math.max(0, Math.round(b)));
+      if (qa !== qb) bytesOff++;
+    }
+  }
+  if (ortDevice) feed.dispose();
+  return { ms, maxDiff, bytesOff, threads: opts.ep === 'wasm' ? ort.env.wasm.numThreads ?? 1 : 0 };
+}
+
+// ---- anime4k-webgpu ----------------------------------------------------------------------
+
+const ANIME4K = { 'CNNx2M': CNNx2M, 'CNNx2VL': CNNx2VL, 'CNNx2UL': CNNx2UL } as const;
+type Anime4KName = keyof typeof ANIME4K;
+
+function anime4kPipeline(name: Anime4KName, input: GPUTexture): Anime4KPipeline {
+  const Ctor = ANIME4K[name];
+  if (!Ctor) throw new Error(`unknown anime4k model ${name}`);
+  return new Ctor({ device, inputTexture: input });
+}
+
+async function anime4k(opts: { model: Anime4KName; width: number; height: number; warmup: number; frames: number }): Promise<Timing> {
+  const input = textureFrom(await framePixels(opts.width, opts.height), opts.width, opts.height);
+  const p = anime4kPipeline(opts.model, input);
+  const ms = await timeFrames(opts.warmup, opts.frames, (enc) => p.pass(enc));
+  input.destroy();
+  return { ms };
+}
+
+async function anime4kImage(name: Anime4KName, img: Rgba): Promise<Rgba> {
+  const input = textureFrom(b64decode(img.data), img.width, img.height);
+  const p = anime4kPipeline(name, input);
+  const out = p.getOutputTexture();
+  const rgba8 = device.createTexture({ size: [out.width, out.height], format: 'rgba8unorm', usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.COPY_SRC });
+  const pipeline = await pipelineOf('to-rgba8', toRgba8Wgsl, {});
+  const bind = device.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [{ binding: 0, resource: out.createView() }, { binding: 1, resource: rgba8.createView() }],
+  });
+  await timeFrames(0, 1, (enc) => {
+    p.pass(enc);
+    const pass = enc.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bind);
+    pass.dispatchWorkgroups(Math.ceil(out.width / 8), Math.ceil(out.height / 8));
+    pass.end();
+  });
+  const px = await readTexture(device, rgba8);
+  input.destroy();
+  rgba8.destroy();
+  return { width: px.width, height: px.height, data: b64encode(new Uint8Array(px.data.buffer, px.data.byteOffset, px.data.byteLength)) };
+}
+
+// ---- bilinear / bicubic floor ------------------------------------------------------------
+
+const pipelineCache = new Map<string, Promise<GPUComputePipeline>>();
+function pipelineOf(key: string, code: string, constants: Record<string, number>): Promise<GPUComputePipeline> {
+  const k = `${key}:${JSON.stringify(constants)}`;
+  let p = pipelineCache.get(k);
+  if (!p) {
+    const module = device.createShaderModule({ label: key, code });
+    p = device.createComputePipelineAsync({ label: key, layout: 'auto', compute: { module, entryPoint: 'main', constants } });
+    pipelineCache.set(k, p);
+  }
+  return p;
+}
+
+async function resample(opts: { mode: 'bilinear' | 'bicubic'; width: number; height: number; warmup: number; frames: number }): Promise<Timing> {
+  const { width: w, height: h } = opts;
+  const input = textureFrom(await framePixels(w, h), w, h);
+  const output = device.createTexture({ size: [2 * w, 2 * h], format: 'rgba8unorm', usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING });
+  const pipeline = await pipelineOf('resample', resampleWgsl, { MODE: opts.mode === 'bilinear' ? 0 : 1 });
+  const bind = device.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [
+      { binding: 0, resource: input.createView() },
+      { binding: 1, resource: device.createSampler({ magFilter: 'linear', minFilter: 'linear' }) },
+      { binding: 2, resource: output.createView() },
+    ],
+  });
+  const ms = await timeFrames(opts.warmup, opts.frames, (enc) => {
+    const pass = enc.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bind);
+    pass.dispatchWorkgroups(Math.ceil((2 * w) / 8), Math.ceil((2 * h) / 8));
+    pass.end();
+  });
+  input.destroy();
+  output.destroy();
+  return { ms };
+}
+
+const api = { init, peak, ours, ortRun, anime4k, resample, oursImage, anime4kImage, done };
+export type BenchApi = typeof api;
+(window as unknown as { cuganBench: BenchApi }).cuganBench = api;
+document.body.dataset.ready = '1';
