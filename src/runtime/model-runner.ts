@@ -48,6 +48,7 @@ export class ModelRunner {
   set alpha(value: number) {
     this.alphaValue = checkAlpha(value);
     this.writeAlpha();
+    this.executor?.invalidate(); // a reused frame would show the old strength
   }
 
   /** The executor of the current input size, if built. */

@@ -96,6 +96,40 @@ describe('hls.js integration (attachUpscaler)', { skip }, () => {
     }
   });
 
+  test('frame reuse: a repeated frame is shown again without running the network; alpha forces a run', async (t) => {
+    const page = await open('?timing=1');
+    try {
+      await waitFor(page, () => (window as unknown as Win).cugan.ctl.stats.frames >= 1);
+      const reuse = () => page.evaluate(() => (window as unknown as Win).cugan.ctl.stats.reuse ?? null) as Promise<{ frames: number; computed: number } | null>;
+      // Counters arrive with the asynchronous timing readback: wait until they count `frames`.
+      const settled = (frames: number) =>
+        page.waitForFunction((n: number) => ((window as unknown as Win).cugan.ctl.stats.reuse?.frames ?? 0) >= n, { timeout: FRAME_TIMEOUT, polling: 100 }, frames).then(reuse);
+      const render = () => page.evaluate(() => (window as unknown as Win).cugan.ctl.upscaler.renderCurrentFrame());
+      const shot = async () => Buffer.from(await page.screenshot({ clip: await page.evaluate(() => {
+        const r = (window as unknown as Win).cugan.ctl.overlay.canvas.getBoundingClientRect();
+        return { x: r.x, y: r.y, width: r.width, height: r.height };
+      }), type: 'png' }));
+      await page.evaluate(() => (window as unknown as Win).cugan.video.pause());
+      await render();
+      const first = (await settled(1))!;
+      const before = await shot();
+      await render(); // the same decoded frame again
+      const second = (await settled(first.frames + 1))!;
+      t.diagnostic(`reuse counters: ${JSON.stringify(first)} -> ${JSON.stringify(second)}`);
+      assert.equal(second.computed, first.computed, 'the repeated frame was not run through the network');
+      assert.ok(before.equals(await shot()), 'the screen still shows the same upscaled frame');
+      await page.evaluate(() => (window as unknown as Win).cugan.ctl.upscaler.setOptions({ alpha: 1.3 }));
+      await render();
+      const third = (await settled(second.frames + 1))!;
+      assert.equal(third.computed, second.computed + 1, 'a new alpha runs the network on the same frame');
+      assert.ok(!before.equals(await shot()), 'and the picture changes');
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n${b.logText()}`);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('captions are drawn above the canvas, with the cue text', async () => {
     const page = await open();
     try {

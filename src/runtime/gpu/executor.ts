@@ -52,8 +52,9 @@ export class GraphExecutor {
   /** Pack passes per source texture: made once per texture, then reused. */
   private readonly packs = new WeakMap<GPUTexture, Pass>();
   private packExternalPipeline!: GPUComputePipeline;
-  /** Bytes of GPU memory this executor holds. */
-  readonly bytes: number;
+  /** Frame reuse (enableReuse()): the diff and gate passes and their buffers. */
+  private reuse?: FrameReuse;
+  private readonly baseBytes: number;
 
   private constructor(init: ExecutorInit) {
     this.init = init;
@@ -91,7 +92,7 @@ export class GraphExecutor {
       format: 'rgba8unorm',
       usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC,
     });
-    this.bytes =
+    this.baseBytes =
       this.memory.bufferSizes.reduce((a, b) => a + b, 0) + params.byteLength +
       graph.width * graph.height * 4 + graph.outWidth * graph.outHeight * 4;
   }
@@ -125,12 +126,102 @@ export class GraphExecutor {
     return this.packPass(this.packExternalPipeline, frame);
   }
 
+  /** Bytes of GPU memory this executor holds. */
+  get bytes(): number {
+    return this.baseBytes + (this.reuse?.bytes ?? 0);
+  }
+
+  /**
+   * Turns on exact frame reuse: from now on each frame compares its packed input with the last
+   * one on the GPU and, when nothing changed, skips every later pass (indirect dispatches of
+   * zero workgroups), so the output texture keeps the previous result. For video; made once.
+   */
+  async enableReuse(): Promise<void> {
+    if (this.reuse) return;
+    const { device, pipelines } = this.init;
+    const x = (this.graph.ops[0] as PackOp).output;
+    const count = x.w * x.h * x.c4;
+    const dispatched = [...this.passes, this.output8];
+    const full = new Uint32Array(dispatched.flatMap((p) => p.groups));
+    const storage = GPUBufferUsage.STORAGE;
+    const make = (label: string, size: number, usage: number) => device.createBuffer({ label, size: Math.max(16, size), usage });
+    const fullBuf = make('reuse full sizes', full.byteLength, storage | GPUBufferUsage.COPY_DST);
+    const args = make('reuse dispatch args', full.byteLength, storage | GPUBufferUsage.INDIRECT);
+    const state = make('reuse state', 16, storage | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC);
+    const previous = make('previous input', count * 16, storage);
+    const diffParams = make('frame diff params', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    const gateParams = make('reuse gate params', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    device.queue.writeBuffer(fullBuf, 0, full);
+    device.queue.writeBuffer(state, 0, new Uint32Array([1, 0, 0, 0])); // the first frame runs
+    device.queue.writeBuffer(diffParams, 0, new Uint32Array([count, 0, 0, 0]));
+    device.queue.writeBuffer(gateParams, 0, new Uint32Array([dispatched.length, 0, 0, 0]));
+    const [diffPipeline, gatePipeline] = await Promise.all([pipelines.get('frame-diff', {}), pipelines.get('reuse-gate', {})]);
+    const groups = div(count, 64);
+    const gx = Math.min(groups, device.limits.maxComputeWorkgroupsPerDimension);
+    const diff: Pass = {
+      pipeline: diffPipeline,
+      bindGroup: device.createBindGroup({
+        label: 'frame diff',
+        layout: diffPipeline.getBindGroupLayout(0),
+        entries: [
+          { binding: 0, resource: { buffer: diffParams } },
+          { binding: 1, resource: this.tensorBinding({ tensor: x, x: 0, y: 0, w: 0, h: 0 }) },
+          { binding: 2, resource: { buffer: previous } },
+          { binding: 3, resource: { buffer: state } },
+        ],
+      }),
+      groups: [gx, div(groups, gx), 1],
+    };
+    const gate: Pass = {
+      pipeline: gatePipeline,
+      bindGroup: device.createBindGroup({
+        label: 'reuse gate',
+        layout: gatePipeline.getBindGroupLayout(0),
+        entries: [
+          { binding: 0, resource: { buffer: gateParams } },
+          { binding: 1, resource: { buffer: fullBuf } },
+          { binding: 2, resource: { buffer: args } },
+          { binding: 3, resource: { buffer: state } },
+        ],
+      }),
+      groups: [1, 1, 1],
+    };
+    this.reuse = { on: true, diff, gate, args, state, buffers: [fullBuf, args, state, previous, diffParams, gateParams], bytes: full.byteLength * 2 + count * 16 + 48 };
+  }
+
+  /** Whether frames are gated by the reuse check (after enableReuse(); default on). */
+  get reuseEnabled(): boolean {
+    return !!this.reuse?.on;
+  }
+
+  set reuseEnabled(on: boolean) {
+    if (!this.reuse || this.reuse.on === on) return;
+    this.reuse.on = on;
+    // The kept copy went stale while off: the next frame must run.
+    if (on) this.invalidate();
+  }
+
+  /** With reuse on: makes the next frame run in full (after alpha changed, for instance). */
+  invalidate(): void {
+    if (this.reuse) this.init.device.queue.writeBuffer(this.reuse.state, 0, new Uint32Array([1]));
+  }
+
+  /** With reuse on: the state buffer (u32 changed, frames, computed frames) for stats readback. */
+  get reuseState(): GPUBuffer | undefined {
+    return this.reuse?.state;
+  }
+
   /** Records every pass of the network after `pack` into one compute pass. */
   encode(pass: GPUComputePassEncoder, pack: Pass, raw = false): void {
-    run(pass, pack);
-    for (const p of this.passes) run(pass, p);
     if (raw && !this.outputRaw) throw new Error('internal: enableRaw() first');
-    run(pass, raw ? this.outputRaw! : this.output8);
+    const r = this.reuse?.on ? this.reuse : undefined;
+    run(pass, pack);
+    if (r) {
+      run(pass, r.diff);
+      run(pass, r.gate);
+    }
+    this.passes.forEach((p, i) => run(pass, p, r?.args, i));
+    run(pass, raw ? this.outputRaw! : this.output8, r?.args, this.passes.length);
   }
 
   /**
@@ -138,14 +229,17 @@ export class GraphExecutor {
    * begin/end timestamps at query indices 2i, 2i+1 of `querySet`: for per-stage GPU times.
    */
   encodeTimed(encoder: GPUCommandEncoder, pack: Pass, querySet: GPUQuerySet): void {
-    const stages: Pass[][] = [[pack], [], [], [this.output8]];
-    this.passes.forEach((p, i) => stages[this.unet2From <= i ? 2 : 1]!.push(p));
+    const r = this.reuse?.on ? this.reuse : undefined;
+    // [pass, index of its indirect arguments (with reuse on)]
+    const stages: [Pass, number][][] = [[[pack, -1]], [], [], [[this.output8, this.passes.length]]];
+    if (r) stages[0]!.push([r.diff, -1], [r.gate, -1]);
+    this.passes.forEach((p, i) => stages[this.unet2From <= i ? 2 : 1]!.push([p, i]));
     stages.forEach((list, i) => {
       const pass = encoder.beginComputePass({
         label: STAGES[i],
         timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 },
       });
-      for (const p of list) run(pass, p);
+      for (const [p, at] of list) run(pass, p, at >= 0 ? r?.args : undefined, at);
       pass.end();
     });
   }
@@ -166,7 +260,7 @@ export class GraphExecutor {
   }
 
   destroy(): void {
-    for (const b of [...this.buffers, ...this.scales, this.uniforms]) b.destroy();
+    for (const b of [...this.buffers, ...this.scales, this.uniforms, ...(this.reuse?.buffers ?? [])]) b.destroy();
     this.rawBuffer?.destroy();
     this.input.destroy();
     this.output.destroy();
@@ -278,10 +372,23 @@ export class GraphExecutor {
   }
 }
 
-function run(pass: GPUComputePassEncoder, p: Pass): void {
+interface FrameReuse {
+  on: boolean;
+  diff: Pass;
+  gate: Pass;
+  /** Indirect dispatch arguments, 3 u32 per gated pass (the network's passes, then the output). */
+  args: GPUBuffer;
+  state: GPUBuffer;
+  buffers: GPUBuffer[];
+  bytes: number;
+}
+
+/** Records one dispatch; with `args`, an indirect one reading the arguments of pass `index`. */
+function run(pass: GPUComputePassEncoder, p: Pass, args?: GPUBuffer, index = 0): void {
   pass.setPipeline(p.pipeline);
   pass.setBindGroup(0, p.bindGroup);
-  pass.dispatchWorkgroups(...p.groups);
+  if (args) pass.dispatchWorkgroupsIndirect(args, index * 12);
+  else pass.dispatchWorkgroups(...p.groups);
 }
 
 /** The uniform block of a pass (layouts in the shaders' param structs). */

@@ -1,6 +1,7 @@
 // Per-stage GPU times from timestamp queries (adapters with 'timestamp-query'). Opt-in
-// (`timing: true`): it reads 80 bytes back per timed frame, asynchronously, into one of two
-// buffers; a frame that finds both still in flight is simply not timed.
+// (`timing: true`): it reads 96 bytes back per timed frame, asynchronously, into one of two
+// buffers; a frame that finds both still in flight is simply not timed. With frame reuse on it
+// also reads the reuse counters (frames seen, frames computed) of the executor.
 
 import { STAGES } from '../gpu/executor.js';
 
@@ -11,6 +12,11 @@ export class StageTimer {
   readonly querySet: GPUQuerySet;
   /** Milliseconds per stage of the last timed frame. */
   last?: StageTimes;
+  /** Sum over all timed frames of their GPU ms (every stage), and how many were timed. */
+  totalMs = 0;
+  timedFrames = 0;
+  /** The executor's reuse counters at the last timed frame. */
+  reuse?: { frames: number; computed: number };
   private readonly resolveBuffer: GPUBuffer;
   private readonly readback: GPUBuffer[];
   private readonly busy = [false, false];
@@ -19,7 +25,7 @@ export class StageTimer {
     const count = TIMED_STAGES.length * 2;
     this.querySet = device.createQuerySet({ label: 'stage timestamps', type: 'timestamp', count });
     this.resolveBuffer = device.createBuffer({ size: count * 8, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-    this.readback = [0, 1].map(() => device.createBuffer({ size: count * 8, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ }));
+    this.readback = [0, 1].map(() => device.createBuffer({ size: count * 8 + 16, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ }));
   }
 
   static supported(device: GPUDevice): boolean {
@@ -32,15 +38,22 @@ export class StageTimer {
     return { querySet: this.querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 };
   }
 
-  /** Records the resolve into a free readback buffer; returns its slot, or -1 if none is free. */
-  resolve(encoder: GPUCommandEncoder): number {
+  /**
+   * Records the resolve (and a copy of the reuse counters, if given) into a free readback
+   * buffer; returns its slot, or -1 if none is free.
+   */
+  resolve(encoder: GPUCommandEncoder, reuseState?: GPUBuffer): number {
     const slot = this.busy.indexOf(false);
     if (slot < 0) return -1;
     this.busy[slot] = true;
     encoder.resolveQuerySet(this.querySet, 0, TIMED_STAGES.length * 2, this.resolveBuffer, 0);
     encoder.copyBufferToBuffer(this.resolveBuffer, 0, this.readback[slot]!, 0, this.resolveBuffer.size);
+    if (reuseState) encoder.copyBufferToBuffer(reuseState, 0, this.readback[slot]!, this.resolveBuffer.size, 16);
+    this.hasReuse[slot] = !!reuseState;
     return slot;
   }
+
+  private readonly hasReuse = [false, false];
 
   /** After submit: reads the slot when the GPU is done (never awaited by the frame path). */
   collect(slot: number): void {
@@ -49,9 +62,16 @@ export class StageTimer {
     buf
       .mapAsync(GPUMapMode.READ)
       .then(() => {
-        const t = new BigInt64Array(buf.getMappedRange());
+        const range = buf.getMappedRange();
+        const t = new BigInt64Array(range, 0, TIMED_STAGES.length * 2);
         const ms = (i: number) => Math.max(0, Number(t[2 * i + 1]! - t[2 * i]!) / 1e6);
         this.last = Object.fromEntries(TIMED_STAGES.map((s, i) => [s, ms(i)])) as StageTimes;
+        this.totalMs += TIMED_STAGES.reduce((sum, _, i) => sum + ms(i), 0);
+        this.timedFrames++;
+        if (this.hasReuse[slot]) {
+          const [, frames, computed] = new Uint32Array(range, t.byteLength, 4);
+          this.reuse = { frames: frames!, computed: computed! };
+        }
         buf.unmap();
       })
       .catch(() => undefined)

@@ -28,6 +28,12 @@ export interface VideoUpscaleOptions {
    * small asynchronous readback per frame, so it is for demos and benchmarks.
    */
   timing?: boolean;
+  /**
+   * Exact frame reuse (default true): a frame equal to the last one (compared on the GPU) is
+   * not run through the network; the last output is shown again. Anime holds most drawings
+   * for 2-3 frames.
+   */
+  reuseFrames?: boolean;
 }
 
 export interface UpscaleStats {
@@ -43,6 +49,11 @@ export interface UpscaleStats {
   gpuMs: number;
   /** With `timing` on a timestamp-query adapter: GPU ms per stage of a recent frame. */
   stages?: { input: number; unet1: number; unet2: number; output: number; present: number };
+  /** With `timing`: mean GPU ms per shown frame (all stages) over the frames timed so far. */
+  gpuMsPerFrame?: number;
+  /** With `timing` and `reuseFrames`: frames seen and frames run through the network at the
+   * current model and size (the rest re-showed the last output). */
+  reuse?: { frames: number; computed: number };
   sourceWidth: number;
   sourceHeight: number;
   outputWidth: number;

@@ -170,7 +170,8 @@ export class VideoUpscaler extends EventTarget {
     const next = VideoUpscaler.checkOptions({ ...this.opts, ...partial });
     if ('model' in partial && partial.model === undefined) delete next.model;
     this.opts = next;
-    if (this.runner && next.alpha !== undefined) this.runner.alpha = next.alpha;
+    if (this.runner && next.alpha !== undefined && next.alpha !== this.runner.alpha) this.runner.alpha = next.alpha;
+    if (this.runner?.current) this.runner.current.reuseEnabled = next.reuseFrames !== false;
     if (this.running) {
       try {
         await this.ensureModel();
@@ -202,7 +203,7 @@ export class VideoUpscaler extends EventTarget {
   private static checkOptions(o: VideoUpscaleOptions): VideoUpscaleOptions {
     if (o.scale !== undefined) checkScale(o.scale);
     if (o.alpha !== undefined) checkAlpha(o.alpha);
-    for (const key of ['pro', 'timing', 'enabled'] as const) {
+    for (const key of ['pro', 'timing', 'enabled', 'reuseFrames'] as const) {
       if (o[key] !== undefined && typeof o[key] !== 'boolean') throw new CuganError('BAD_OPTION', `${key} must be a boolean, got ${String(o[key])}`);
     }
     chooseModel(o, 2); // validates model / denoise
@@ -301,6 +302,8 @@ export class VideoUpscaler extends EventTarget {
   private async prepareRunner(runner: ModelRunner, w: number, h: number): Promise<GraphExecutor> {
     const ex = await runner.prepare(w, h);
     await ex.packFor(); // the copy fallback's pack pass, made now rather than on a frame
+    await ex.enableReuse();
+    ex.reuseEnabled = this.opts.reuseFrames !== false;
     return ex;
   }
 
@@ -382,7 +385,7 @@ export class VideoUpscaler extends EventTarget {
     if (timer) {
       ex.encodeTimed(encoder, pack, timer.querySet);
       presenter.encode(encoder, timer.presentWrites);
-      slot = timer.resolve(encoder);
+      slot = timer.resolve(encoder, ex.reuseEnabled ? ex.reuseState : undefined);
     } else {
       const pass = encoder.beginComputePass({ label: 'Real-CUGAN' });
       ex.encode(pass, pack);
@@ -459,6 +462,8 @@ export class VideoUpscaler extends EventTarget {
       model: this.runner?.packed.model.id ?? '',
       adapter: this.adapterName,
       ...(this.timer?.last ? { stages: { ...this.timer.last } } : {}),
+      ...(this.timer?.timedFrames ? { gpuMsPerFrame: this.timer.totalMs / this.timer.timedFrames } : {}),
+      ...(this.timer?.reuse ? { reuse: { ...this.timer.reuse } } : {}),
     };
   }
 
