@@ -2,7 +2,7 @@
 // Serves bench/page, drives it in headless Chromium (the GPU; SwiftShader only when asked or
 // when no adapter exists), and writes bench/results/<adapter>-<date>.{json,md,svg} plus the
 // quality crops (-quality.svg). Options: bench/lib/options.ts (`npm run bench -- --help`).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
@@ -19,7 +19,7 @@ import { markdownReport, peerPairs } from './lib/report.js';
 import { boxDownscale2x, crop, resize } from './lib/resample.js';
 import { MEDIA_DIR, startBenchServer } from './lib/server.js';
 import { median, p90 } from './lib/stats.js';
-import { measurePlayer } from './lib/video.js';
+import { measurePlayer, measureReuse, type ReuseMeasurement } from './lib/video.js';
 
 const t0 = Date.now();
 const startLoad = loadavg();
@@ -49,6 +49,8 @@ const PEER_FILES: Record<string, string> = {
 const PEER_MODEL = 'se/up2x-no-denoise';
 const QUALITY_MODELS = MODELS.filter((m) => m.scale === 2).map((m) => m.id);
 const ANIME4K_MODELS = ['CNNx2M', 'CNNx2VL', 'CNNx2UL'] as const;
+/** Frames of the demo clip stepped through for the frame-reuse measurement (--video). */
+const REUSE_FRAMES = 24;
 
 const server = await startBenchServer();
 let browser: TestBrowser | undefined;
@@ -64,6 +66,11 @@ async function openBench(): Promise<{ b: TestBrowser; page: Page; adapter: Adapt
       await page.waitForSelector('body[data-ready]', { timeout: 120_000 });
       const adapter = (await page.evaluate('window.cuganBench.init()')) as AdapterSummary;
       log(`WebGPU adapter (${gpu === 'real' ? 'GPU flags' : 'SwiftShader flags'}): ${adapter.name} ${adapter.description}`);
+      if (gpu === 'real' && /swiftshader/i.test(`${adapter.name} ${adapter.description}`) && tries.length > 1) {
+        // No GPU after all: relaunch with Vulkan and ANGLE on SwiftShader too (else video frames cannot be imported).
+        await b.close();
+        continue;
+      }
       return { b, page, adapter };
     } catch (e) {
       last = e;
@@ -235,9 +242,25 @@ try {
     writeFileSync(join(outDir, `${stem}-quality.svg`), qualitySvg(`2x: the same ${cropAt?.w}x${cropAt?.h} crop of ${files[0]} (downscaled 2x, upscaled back), shown at 2x`, crops, cropAt?.w ?? 0, cropAt?.h ?? 0));
   }
 
+  const reuse: ReuseMeasurement[] = [];
   if (opts.video) {
-    log(`player path for ${opts.video} s`);
-    await attempt('ours-player', async () => push(await measurePlayer(browser!, server.url, opts.video, adapterName, peak.gflops, join(outDir, `${stem}-player.png`))));
+    if (existsSync(join(ROOT, 'test', '.media', 'hls', 'master-large.m3u8'))) {
+      log(`player path for ${opts.video} s`);
+      await attempt('ours-player', async () => push(await measurePlayer(browser!, server.url, opts.video, adapterName, peak.gflops, join(outDir, `${stem}-player.png`))));
+    } else {
+      log('player path skipped: no large test stream (node scripts/build-test-stream.mjs --large)');
+    }
+    for (const on of [true, false]) {
+      log(`frame reuse ${on ? 'on' : 'off'}: ${REUSE_FRAMES} frames of the demo clip, one by one`);
+      try {
+        const m = await measureReuse(browser!, server.url, REUSE_FRAMES, on);
+        reuse.push(m);
+        log(`  ${m.computed}/${m.frames} frames computed, ${m.gpuMsPerFrame.toFixed(1)} GPU ms per shown frame`);
+      } catch (e) {
+        log(`FAILED frame reuse measurement: ${(e as Error).message.split('\n')[0]}`);
+        process.exitCode = 1;
+      }
+    }
   }
 
   const run: BenchRun = {
@@ -250,6 +273,7 @@ try {
     peak,
     speed,
     quality,
+    ...(reuse.length ? { reuse } : {}),
     seconds: (Date.now() - t0) / 1000,
   };
   const md = markdownReport(run);

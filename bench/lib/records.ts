@@ -55,5 +55,7 @@ export interface BenchRun {
   peak: { gflops: number; ms: number; flops: number; variant: string };
   speed: SpeedRecord[];
   quality: QualityRecord[];
+  /** --video: GPU work per shown frame on the demo clip with and without frame reuse. */
+  reuse?: { reuse: boolean; frames: number; computed: number; gpuMsPerFrame: number; source: string }[];
   seconds: number;
 }

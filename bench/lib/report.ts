@@ -46,6 +46,17 @@ export function markdownReport(run: BenchRun): string {
     out.push('');
   }
 
+  if (run.reuse?.length) {
+    out.push('## Frame reuse on the demo clip (drawn on twos, 24 fps, stepped frame by frame)', '');
+    out.push('| frame reuse | source | frames shown | frames run through the network | GPU ms per shown frame |');
+    out.push('|---|---|---|---|---|');
+    for (const r of run.reuse) out.push(`| ${r.reuse ? 'on' : 'off'} | ${r.source} | ${r.frames} | ${r.computed} | ${f(r.gpuMsPerFrame, 1)} |`);
+    const on = run.reuse.find((r) => r.reuse);
+    const off = run.reuse.find((r) => !r.reuse);
+    if (on && off) out.push('', `GPU work per shown frame with reuse: ${f((100 * on.gpuMsPerFrame) / off.gpuMsPerFrame, 0)}% of a full run per frame.`);
+    out.push('');
+  }
+
   if (run.quality.length) {
     out.push('## Quality (downscale 2x by box filter, upscale back, compare with the original)', '');
     const methods = [...new Set(run.quality.map((q) => q.method))];

@@ -40,3 +40,53 @@ export async function measurePlayer(b: TestBrowser, url: string, seconds: number
     await page.close();
   }
 }
+
+export interface ReuseMeasurement {
+  reuse: boolean;
+  frames: number;
+  /** Frames run through the network (the rest re-showed the last output). */
+  computed: number;
+  /** Mean GPU ms per shown frame (timestamp queries, every stage). */
+  gpuMsPerFrame: number;
+  source: string;
+}
+
+/**
+ * GPU work per shown frame on the demo clip, with and without frame reuse: the clip (96x54
+ * level, drawn on twos at 24 fps) is stepped frame by frame, paused, and each frame is drawn
+ * once with renderCurrentFrame(), so every frame is processed even where the GPU is slow.
+ */
+export async function measureReuse(b: TestBrowser, url: string, frames: number, reuse: boolean): Promise<ReuseMeasurement> {
+  const page = await openPage(b, `${url}/test/e2e/pages/hls.html?timing=1&reuse=${reuse ? 1 : 0}`, { timeout: 600_000 });
+  try {
+    await page.waitForFunction('window.cugan && window.cugan.ctl.stats.frames >= 1', { timeout: 600_000, polling: 200 });
+    const result = await page.evaluate(`(async () => {
+      const { ctl, video } = window.cugan;
+      video.pause();
+      const seek = (t) => new Promise((ok) => { video.addEventListener('seeked', ok, { once: true }); video.currentTime = t; });
+      const settle = async (n) => { while ((ctl.stats.timedFrames ?? 0) < n) await new Promise((r) => setTimeout(r, 20)); };
+      await seek(0.5 / 24);
+      await ctl.upscaler.renderCurrentFrame();
+      await new Promise((r) => setTimeout(r, 500)); // its timing readback lands
+      const s0 = ctl.stats;
+      const r0 = s0.reuse ?? { frames: 0, computed: 0 };
+      const ms0 = (s0.gpuMsPerFrame ?? 0) * (s0.timedFrames ?? 0);
+      for (let i = 1; i <= ${frames}; i++) {
+        await seek((i + 0.5) / 24);
+        await ctl.upscaler.renderCurrentFrame();
+        await settle((s0.timedFrames ?? 0) + i);
+      }
+      const s1 = ctl.stats;
+      const r1 = s1.reuse ?? { frames: 0, computed: 0 };
+      return {
+        frames: s1.timedFrames - s0.timedFrames,
+        computed: ${reuse} ? r1.computed - r0.computed : s1.timedFrames - s0.timedFrames,
+        gpuMsPerFrame: (s1.gpuMsPerFrame * s1.timedFrames - ms0) / (s1.timedFrames - s0.timedFrames),
+        source: s1.sourceWidth + 'x' + s1.sourceHeight,
+      };
+    })()`);
+    return { reuse, ...(result as Omit<ReuseMeasurement, 'reuse'>) };
+  } finally {
+    await page.close();
+  }
+}

@@ -7,7 +7,7 @@ import type { UpscaleStats, VideoUpscaleOptions } from '../runtime/video/types.j
 import { VideoUpscaler } from '../runtime/video/video-upscaler.js';
 import { createOverlay, type Overlay } from './overlay.js';
 
-export const UPSCALE_EVENTS = ['enabled', 'disabled', 'error', 'stats'] as const;
+export const UPSCALE_EVENTS = ['enabled', 'disabled', 'error', 'stats', 'tier', 'warning'] as const;
 
 export class UpscaleController extends EventTarget {
   readonly video: HTMLVideoElement;

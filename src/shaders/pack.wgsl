@@ -14,11 +14,22 @@ struct PackParams { src_w: u32, src_h: u32, pad_left: u32, pad_top: u32, out_w: 
 @group(0) @binding(2) var<storage, read_write> dst: array<vec4f>;
 
 // Source pixel as its 8-bit value (textures hold it as p/255, in any float format).
-fn source_rgb(x: u32, y: u32) -> vec3f {
+fn texel(x: u32, y: u32) -> vec3f {
 #if EXTERNAL
   return round(textureLoad(source, vec2u(x, y)).rgb * 255.0);
 #else
   return round(textureLoad(source, vec2u(x, y), 0).rgb * 255.0);
+#endif
+}
+
+// With BOX2 the network runs at half the source size (the adaptive mode's lowest tier): each
+// input pixel is the rounded mean of a 2x2 block of the source.
+fn source_rgb(x: u32, y: u32) -> vec3f {
+#if BOX2
+  let s = texel(2u * x, 2u * y) + texel(2u * x + 1u, 2u * y) + texel(2u * x, 2u * y + 1u) + texel(2u * x + 1u, 2u * y + 1u);
+  return round(s * 0.25);
+#else
+  return texel(x, y);
 #endif
 }
 

@@ -130,6 +130,39 @@ describe('hls.js integration (attachUpscaler)', { skip }, () => {
     }
   });
 
+  test('adaptive quality: too slow here, so it steps down to the no-SE model, half input, then off, and remembers', async (t) => {
+    // SwiftShader needs seconds per frame: no setting fits a 24 fps frame interval.
+    const page = await open('?adaptive=1');
+    try {
+      const tiers = () => page.evaluate(() => (window as unknown as Win).cugan.events.filter((e: any) => e.type === 'upscale:tier').map((e: any) => e.tier)) as Promise<string[]>;
+      await waitFor(page, () => (window as unknown as Win).cugan.events.some((e: any) => e.type === 'upscale:disabled'), 240_000);
+      const events = await page.evaluate(() => (window as unknown as Win).cugan.events.filter((e: any) => e.type !== 'upscale:stats'));
+      t.diagnostic(JSON.stringify(events.map((e: any) => `${e.type} ${e.tier ?? e.model ?? ''} ${e.reason ?? ''}`)));
+      assert.deepEqual(await tiers(), ['nose/up2x-no-denoise', 'nose/up2x-no-denoise at half input size', 'off']);
+      assert.equal(events.at(-1).type, 'upscale:disabled');
+      assert.equal(events.at(-1).reason, 'adaptive');
+      assert.ok(!events.some((e: any) => e.type === 'upscale:error'), 'no error');
+      const hidden = await page.evaluate(() => getComputedStyle((window as unknown as Win).cugan.ctl.overlay.canvas).visibility);
+      assert.equal(hidden, 'hidden', 'plain video shown');
+      await playing(page);
+    } finally {
+      await page.close();
+    }
+    // Same adapter and size again (same origin: the same localStorage): off at once, no probing.
+    const again = await open('?adaptive=1');
+    try {
+      await waitFor(again, () => (window as unknown as Win).cugan.events.some((e: any) => e.type === 'upscale:disabled'), 60_000);
+      const events = await again.evaluate(() => (window as unknown as Win).cugan.events.filter((e: any) => e.type !== 'upscale:stats'));
+      assert.deepEqual(events.map((e: any) => e.type), ['upscale:tier', 'upscale:disabled']);
+      assert.match(events[0].reason, /remembered/);
+      assert.equal(await again.evaluate(() => (window as unknown as Win).cugan.ctl.stats.frames), 0, 'no frame was run');
+      await playing(again);
+    } finally {
+      await again.evaluate(() => localStorage.clear());
+      await again.close();
+    }
+  });
+
   test('captions are drawn above the canvas, with the cue text', async () => {
     const page = await open();
     try {

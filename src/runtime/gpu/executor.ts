@@ -52,6 +52,8 @@ export class GraphExecutor {
   /** Pack passes per source texture: made once per texture, then reused. */
   private readonly packs = new WeakMap<GPUTexture, Pass>();
   private packExternalPipeline!: GPUComputePipeline;
+  private packExternalBox2?: GPUComputePipeline;
+  private sourceScaleValue: 1 | 2 = 1;
   /** Frame reuse (enableReuse()): the diff and gate passes and their buffers. */
   private reuse?: FrameReuse;
   private readonly baseBytes: number;
@@ -123,7 +125,21 @@ export class GraphExecutor {
    * so its bind group is the one GPU object made per frame (WebGPU requires it).
    */
   packExternal(frame: GPUExternalTexture): Pass {
-    return this.packPass(this.packExternalPipeline, frame);
+    return this.packPass(this.sourceScaleValue === 2 ? this.packExternalBox2! : this.packExternalPipeline, frame);
+  }
+
+  /**
+   * 2: video frames are twice the graph's size and are box-averaged 2x2 by the pack pass (the
+   * adaptive mode's half-input tier). Applies to packExternal() only.
+   */
+  async setSourceScale(scale: 1 | 2): Promise<void> {
+    if (scale === 2) this.packExternalBox2 ??= await this.init.pipelines.get('pack', { PRO: this.graph.variant.pro, EXTERNAL: true, BOX2: true });
+    this.sourceScaleValue = scale;
+  }
+
+  /** 1, or 2 when video frames are box-averaged to half size first. */
+  get sourceScale(): 1 | 2 {
+    return this.sourceScaleValue;
   }
 
   /** Bytes of GPU memory this executor holds. */

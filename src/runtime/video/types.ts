@@ -34,6 +34,14 @@ export interface VideoUpscaleOptions {
    * for 2-3 frames.
    */
   reuseFrames?: boolean;
+  /**
+   * Adaptive quality (default false): times the chosen model on the first frames at the real
+   * size and steps down (chosen model -> the no-SE model -> that at half the input size -> off)
+   * until a frame fits the video's frame interval, remembers the choice per adapter and size,
+   * and steps down again when frames keep dropping. Off, the chosen model is never lowered;
+   * sustained drops only give a `warning` event.
+   */
+  adaptive?: boolean;
 }
 
 export interface UpscaleStats {
@@ -51,6 +59,8 @@ export interface UpscaleStats {
   stages?: { input: number; unet1: number; unet2: number; output: number; present: number };
   /** With `timing`: mean GPU ms per shown frame (all stages) over the frames timed so far. */
   gpuMsPerFrame?: number;
+  /** With `timing`: how many frames were timed so far. */
+  timedFrames?: number;
   /** With `timing` and `reuseFrames`: frames seen and frames run through the network at the
    * current model and size (the rest re-showed the last output). */
   reuse?: { frames: number; computed: number };
@@ -60,6 +70,8 @@ export interface UpscaleStats {
   outputHeight: number;
   /** The model in use, e.g. `se/up2x-conservative`. */
   model: string;
+  /** With `adaptive`: the setting in use (model, and whether at half input size). */
+  tier?: string;
   adapter: string;
 }
 
@@ -67,7 +79,11 @@ export interface UpscaleStats {
  * them on the player as `upscale:<name>`. */
 export interface UpscaleEventMap {
   enabled: CustomEvent<{ model: string }>;
-  disabled: CustomEvent<{ reason: 'user' | 'error' }>;
+  disabled: CustomEvent<{ reason: 'user' | 'error' | 'adaptive' }>;
   error: CustomEvent<{ error: CuganError }>;
   stats: CustomEvent<UpscaleStats>;
+  /** `adaptive` changed the setting (`tier` 'off': the plain video is shown). */
+  tier: CustomEvent<{ tier: string; model?: string; inputScale?: number; reason: string }>;
+  /** Frames keep dropping with the viewer's explicit choice (not lowered without `adaptive`). */
+  warning: CustomEvent<{ message: string }>;
 }

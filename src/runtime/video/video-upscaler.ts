@@ -16,6 +16,7 @@ import { FrameScheduler } from './frame-scheduler.js';
 import { autoScale, checkScale, chooseModel } from './model-choice.js';
 import { Presenter, type ContentRect } from './presenter.js';
 import { StageTimer } from './stage-timer.js';
+import { localTierCache, TierPolicy, tierCacheKey, tierLadder, tierName, type TierDecision } from './tiers.js';
 import type { UpscaleStats, VideoUpscaleOptions } from './types.js';
 
 const RECOVERY_DELAY_MS = 250;
@@ -47,6 +48,10 @@ export class VideoUpscaler extends EventTarget {
   // stats
   private counters = { frames: 0, dropped: 0, shownInWindow: 0, videoInWindow: 0, gpuMs: 0, windowStart: 0 };
   private lastStats?: UpscaleStats;
+  /** Adaptive quality (opts.adaptive) or, without it, the drop watch that only warns. */
+  private policy?: TierPolicy;
+  private droppedAtWindow = 0;
+  private readonly tierCache = localTierCache();
   private adapterName = '';
 
   constructor(video: HTMLVideoElement, canvas: HTMLCanvasElement, options: VideoUpscaleOptions = {}) {
@@ -203,7 +208,7 @@ export class VideoUpscaler extends EventTarget {
   private static checkOptions(o: VideoUpscaleOptions): VideoUpscaleOptions {
     if (o.scale !== undefined) checkScale(o.scale);
     if (o.alpha !== undefined) checkAlpha(o.alpha);
-    for (const key of ['pro', 'timing', 'enabled', 'reuseFrames'] as const) {
+    for (const key of ['pro', 'timing', 'enabled', 'reuseFrames', 'adaptive'] as const) {
       if (o[key] !== undefined && typeof o[key] !== 'boolean') throw new CuganError('BAD_OPTION', `${key} must be a boolean, got ${String(o[key])}`);
     }
     chooseModel(o, 2); // validates model / denoise
@@ -233,6 +238,13 @@ export class VideoUpscaler extends EventTarget {
     if (this.opts.timing && !this.timer && StageTimer.supported(this.device)) this.timer = new StageTimer(this.device);
     await this.ensureModel();
     if (gen !== this.generation || !this.wanted) return;
+    if (this.opts.adaptive && this.policy && !this.policy.tier) {
+      // Remembered for this adapter and size: nothing keeps up here.
+      this.wanted = false;
+      this.emit('tier', { tier: 'off', reason: 'remembered: no setting kept up on this adapter at this size' });
+      this.emit('disabled', { reason: 'adaptive' });
+      return;
+    }
     if (!this.resizeObserver && typeof ResizeObserver !== 'undefined') {
       this.resizeObserver = new ResizeObserver(() => this.relayout());
       this.resizeObserver.observe(this.canvas);
@@ -269,8 +281,13 @@ export class VideoUpscaler extends EventTarget {
   // new model's buffers and pipelines would otherwise queue behind multi-second frames.
   private async switchModel(): Promise<void> {
     const device = this.device!;
-    const id = chooseModel(this.opts, this.currentScale());
-    if (this.runner?.packed.model.id === id) return;
+    const requested = chooseModel(this.opts, this.currentScale());
+    const policy = this.policyFor(requested);
+    const id = policy.tier?.model ?? requested;
+    if (this.runner?.packed.model.id === id) {
+      await this.applySourceScale(this.runner);
+      return;
+    }
     let packed = this.models.get(id);
     if (!packed) {
       packed = loadModel(id, { dtype: 'f32', baseUrl: this.opts.modelBaseUrl });
@@ -299,8 +316,37 @@ export class VideoUpscaler extends EventTarget {
     );
   }
 
-  private async prepareRunner(runner: ModelRunner, w: number, h: number): Promise<GraphExecutor> {
+  /** The policy for the requested model: adaptive (from the cache, or probing), or a drop watch. */
+  private policyFor(requested: string): TierPolicy {
+    const w = this.video.videoWidth;
+    const h = this.video.videoHeight;
+    const adaptive = !!this.opts.adaptive;
+    const ladder = adaptive ? tierLadder(requested) : [{ model: requested, inputScale: 1 as const }];
+    const key = `${adaptive}|${requested}|${w}x${h}`;
+    if (this.policy && this.policyKey === key) return this.policy;
+    this.policyKey = key;
+    const cached = adaptive ? this.tierCache.get(tierCacheKey(this.adapterName, requested, w, h)) : undefined;
+    this.policy = new TierPolicy(ladder, cached ?? 0, adaptive && cached === undefined);
+    return this.policy;
+  }
+
+  private policyKey = '';
+
+  /** Graph size for a source size under the current tier. */
+  private graphSize(w: number, h: number): [number, number] {
+    return this.policy?.tier?.inputScale === 0.5 ? [Math.max(1, w >> 1), Math.max(1, h >> 1)] : [w, h];
+  }
+
+  private async applySourceScale(runner: ModelRunner): Promise<void> {
+    const ex = runner.current;
+    const [gw] = this.graphSize(this.video.videoWidth, this.video.videoHeight);
+    if (ex && ex.graph.width === gw) await ex.setSourceScale(this.policy?.tier?.inputScale === 0.5 ? 2 : 1);
+  }
+
+  private async prepareRunner(runner: ModelRunner, sw: number, sh: number): Promise<GraphExecutor> {
+    const [w, h] = this.graphSize(sw, sh);
     const ex = await runner.prepare(w, h);
+    await ex.setSourceScale(w === sw && h === sh ? 1 : 2);
     await ex.packFor(); // the copy fallback's pack pass, made now rather than on a frame
     await ex.enableReuse();
     ex.reuseEnabled = this.opts.reuseFrames !== false;
@@ -353,9 +399,10 @@ export class VideoUpscaler extends EventTarget {
     const h = this.video.videoHeight;
     if (!w || !h) return;
     const ex = runner.current;
+    const [gw, gh] = this.graphSize(w, h);
     // The size can change without any event (an hls.js level switch): rebuild, keep showing the
     // last frame meanwhile, and pick up the next frame once ready.
-    if (!ex || ex.graph.width !== w || ex.graph.height !== h) {
+    if (!ex || ex.graph.width !== gw || ex.graph.height !== gh || ex.sourceScale !== (gw === w && gh === h ? 1 : 2)) {
       this.resizeTo(runner, w, h);
       return;
     }
@@ -367,7 +414,8 @@ export class VideoUpscaler extends EventTarget {
         this.fail(new CuganError('TAINTED_SOURCE', 'the video is cross-origin without CORS headers, so its frames cannot be read; playing it without upscaling', { cause: e }), true);
         return;
       }
-      // Import refused (e.g. no frame yet in some browsers): copy instead.
+      // Import refused (e.g. no frame yet in some browsers): copy instead (full-size tiers only).
+      if (ex.sourceScale !== 1) return;
       try {
         device.queue.copyExternalImageToTexture({ source: this.video }, { texture: ex.input }, [w, h]);
       } catch (e2) {
@@ -407,6 +455,7 @@ export class VideoUpscaler extends EventTarget {
       this.busy = false;
       this.counters.gpuMs = performance.now() - t0;
       this.counters.frames++;
+      if (this.policy?.probing) this.onTierDecision(this.policy.frameTime(this.counters.gpuMs, this.lastStats?.videoFps ?? 0));
       this.counters.shownInWindow++;
       this.maybeEmitStats();
       // A frame skipped while busy matters when the video is paused (seek): show it now.
@@ -440,6 +489,9 @@ export class VideoUpscaler extends EventTarget {
     const dt = now - this.counters.windowStart;
     if (dt < 1000) return;
     const stats = this.makeStats((this.counters.shownInWindow * 1000) / dt, (this.counters.videoInWindow * 1000) / dt);
+    const droppedNow = this.counters.dropped - this.droppedAtWindow;
+    this.droppedAtWindow = this.counters.dropped;
+    if (this.policy && !this.video.paused) this.onTierDecision(this.policy.window(this.counters.videoInWindow, droppedNow));
     this.counters.shownInWindow = 0;
     this.counters.videoInWindow = 0;
     this.counters.windowStart = now;
@@ -460,11 +512,45 @@ export class VideoUpscaler extends EventTarget {
       outputWidth: g?.outWidth ?? 0,
       outputHeight: g?.outHeight ?? 0,
       model: this.runner?.packed.model.id ?? '',
+      ...(this.opts.adaptive ? { tier: tierName(this.policy?.tier) } : {}),
       adapter: this.adapterName,
       ...(this.timer?.last ? { stages: { ...this.timer.last } } : {}),
-      ...(this.timer?.timedFrames ? { gpuMsPerFrame: this.timer.totalMs / this.timer.timedFrames } : {}),
+      ...(this.timer?.timedFrames ? { gpuMsPerFrame: this.timer.totalMs / this.timer.timedFrames, timedFrames: this.timer.timedFrames } : {}),
       ...(this.timer?.reuse ? { reuse: { ...this.timer.reuse } } : {}),
     };
+  }
+
+  /** Applies what the adaptive policy (or, without `adaptive`, the drop watch) decided. */
+  private onTierDecision(d: TierDecision): void {
+    const policy = this.policy;
+    if (d.kind === 'keep' || !policy) return;
+    if (!this.opts.adaptive) {
+      // The viewer's explicit choice is never lowered: say once what would help.
+      policy.index = 0;
+      policy.reset();
+      if (policy.warned) return;
+      policy.warned = true;
+      this.emit('warning', { message: `${d.reason}; a lighter model, or adaptive: true, would keep up` });
+      return;
+    }
+    const tier = policy.tier;
+    if (d.kind === 'settled') {
+      const w = this.video.videoWidth;
+      const h = this.video.videoHeight;
+      this.tierCache.set(tierCacheKey(this.adapterName, policy.ladder[0]!.model, w, h), policy.index);
+    }
+    this.emit('tier', { tier: tierName(tier), ...(tier ? { model: tier.model, inputScale: tier.inputScale } : {}), reason: d.reason });
+    policy.reset();
+    if (!tier) {
+      // Nothing fits: plain video, as if the viewer had turned it off (enable() tries again).
+      this.stop();
+      this.wanted = false;
+      this.emit('disabled', { reason: 'adaptive' });
+      return;
+    }
+    if (d.kind === 'switch' || tier.model !== this.runner?.packed.model.id || this.runner?.current?.sourceScale !== (tier.inputScale === 0.5 ? 2 : 1)) {
+      void this.ensureModel().catch((e) => this.fail(asCuganError(e, 'could not switch the adaptive setting'), true));
+    }
   }
 
   // ---------------------------------------------------------------- failures

@@ -5,6 +5,9 @@
 //   size=WxH     the player's CSS size (default 192x108)
 //   level=N      the hls.js level to play (default 0)
 //   timing=1     per-stage GPU times (timestamp queries) in the stats
+//   reuse=0      no frame reuse (every frame runs the network)
+//   adaptive=1   adaptive quality (steps down, and off, when frames do not keep up)
+//   rate=R       playback rate (the benchmark slows the clip so that every frame is processed)
 import Hls from 'hls.js';
 import { attachUpscaler } from '../../../src/player-plugin/hls.js';
 import { createUpscaler } from '../../../src/runtime/upscaler.js';
@@ -32,12 +35,19 @@ if (src.endsWith('.m3u8')) {
   video.src = src;
 }
 
-const events: Array<{ type: string; code?: string; model?: string; sourceWidth?: number; message?: string }> = [];
-const ctl = attachUpscaler(video, hls, { scale: 2, enabled: params.get('enabled') !== '0', timing: params.get('timing') === '1' });
-for (const type of ['upscale:enabled', 'upscale:disabled', 'upscale:error', 'upscale:stats']) {
+const events: Array<{ type: string; code?: string; model?: string; sourceWidth?: number; message?: string; tier?: string; reason?: string }> = [];
+const ctl = attachUpscaler(video, hls, {
+  scale: 2,
+  enabled: params.get('enabled') !== '0',
+  timing: params.get('timing') === '1',
+  reuseFrames: params.get('reuse') !== '0',
+  adaptive: params.get('adaptive') === '1',
+});
+if (params.get('rate')) video.playbackRate = Number(params.get('rate'));
+for (const type of ['upscale:enabled', 'upscale:disabled', 'upscale:error', 'upscale:stats', 'upscale:tier', 'upscale:warning']) {
   ctl.addEventListener(type, (e) => {
     const d = (e as CustomEvent).detail ?? {};
-    events.push({ type, code: d.error?.code, message: d.error?.message, model: d.model, sourceWidth: d.sourceWidth });
+    events.push({ type, code: d.error?.code, message: d.error?.message ?? d.message, model: d.model, sourceWidth: d.sourceWidth, tier: d.tier, reason: d.reason });
   });
 }
 void video.play();
