@@ -2,8 +2,8 @@
 // files. Without SOURCE it converts every model under $CUGAN_WEIGHTS (default
 // ../shared/weights/realcugan next to the repository) into models/.
 
-import { stat } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { copyFile, readdir, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CuganError } from '../src/runtime/errors.js';
 import type { WeightDType } from '../src/runtime/model/packed-format.js';
@@ -16,7 +16,8 @@ const USAGE = `usage: npm run weights -- [--out DIR] [--dtype f32|f16] [--force]
   SOURCE   a folder of models (models-<family>/*.param + .bin, official .pth files) or one
            .param/.bin/.pth file; default $CUGAN_WEIGHTS or ../shared/weights/realcugan
   --out    output folder (default models/ in the repository); files go to <out>/<family>/<name>.<dtype>.cugan,
-           with <out>/manifest.json (size and SHA-256 of each): the folder a site deploys
+           with <out>/manifest.json (size and SHA-256 of each) and the weights' LICENSE files:
+           the folder a site deploys
   --dtype  write only this precision (default both)
   --force  rewrite outputs that are up to date
   --id     the model id of a single SOURCE file with an unofficial name (e.g. se/up2x-conservative)`;
@@ -90,6 +91,16 @@ async function main(argv: string[]): Promise<void> {
     }
   }
   const manifest = await updateManifest(args.out, packed);
+  // The weights' licences travel with the converted files (MIT: keep the notices).
+  for (const src of args.sources) {
+    // A folder: its own licences; one model file (models-se/x.param): those of its release folder.
+    const isDir = await stat(src).then((s) => s.isDirectory(), () => false);
+    for (const dirToSearch of isDir ? [src] : [dirname(src), dirname(dirname(src))]) {
+      for (const name of await readdir(dirToSearch).catch(() => [] as string[])) {
+        if (/^LICEN[CS]E/i.test(name)) await copyFile(join(dirToSearch, name), join(args.out, name));
+      }
+    }
+  }
   console.log(`${written} file(s) written, ${skipped} up to date, in ${show(args.out)}; manifest.json lists ${manifest.models.length}`);
 }
 

@@ -6,7 +6,8 @@
 
 import { CuganError } from '../errors.js';
 import { findModel, MODELS } from './architecture.js';
-import { DEFAULT_MODELS_FOLDER } from './default-base-url.js';
+import { defaultModelsUrl } from './default-base-url.js';
+import { importNode } from '../node-import.js';
 import { readPackedModel, type PackedModel, type WeightDType } from './packed-format.js';
 import { findManifestEntry, MANIFEST_FILE, readManifest, type ManifestEntry, type ModelManifest } from './manifest.js';
 import { sha256Hex } from './sha256.js';
@@ -67,10 +68,10 @@ export async function loadModel(model: string | ModelSource, opts: LoadOptions):
 // ------------------------------------------------------------------ Node: a folder
 
 async function loadFromFolder(id: string, opts: LoadOptions): Promise<PackedModel> {
-  const { readFile } = await import('node:fs/promises');
-  const { join } = await import('node:path');
-  const { fileURLToPath } = await import('node:url');
-  const dir = opts.baseUrl ?? process.env.CUGAN_MODELS ?? fileURLToPath(new URL(DEFAULT_MODELS_FOLDER, import.meta.url));
+  const { readFile } = await importNode<typeof import('node:fs/promises')>('node:fs/promises');
+  const { join } = await importNode<typeof import('node:path')>('node:path');
+  const { fileURLToPath } = await importNode<typeof import('node:url')>('node:url');
+  const dir = opts.baseUrl ?? process.env.CUGAN_MODELS ?? fileURLToPath(defaultModelsUrl());
   const manifest = await readFile(join(dir, MANIFEST_FILE), 'utf8').then(
     (text) => readManifest(JSON.parse(text), join(dir, MANIFEST_FILE)),
     () => undefined, // a folder without a manifest (an older conversion): nothing to verify against
@@ -93,12 +94,10 @@ async function loadFromFolder(id: string, opts: LoadOptions): Promise<PackedMode
 /** The manifest of each base URL, fetched once (null: the folder has none). */
 const manifests = new Map<string, Promise<ModelManifest | null>>();
 
-function defaultBaseUrl(): string {
-  return new URL(DEFAULT_MODELS_FOLDER, import.meta.url).href;
-}
-
 async function loadOverHttp(id: string, opts: LoadOptions): Promise<PackedModel> {
-  const base = (opts.baseUrl ?? defaultBaseUrl()).replace(/\/?$/, '/');
+  // A relative base ('/cugan-models/') is relative to the page.
+  const page = (globalThis as { location?: { href: string } }).location?.href;
+  const base = new URL((opts.baseUrl ?? defaultModelsUrl().href).replace(/\/?$/, '/'), page).href;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const manifest = await manifestOf(base, timeoutMs);
   const entry = manifest ? findManifestEntry(manifest, id, opts.dtype) : undefined;
