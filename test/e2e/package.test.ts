@@ -145,18 +145,40 @@ describe('the built package in a clean consumer project', { skip }, () => {
     const src = join(CONSUMER, 'pages');
     mkdirSync(src, { recursive: true });
     for (const f of EXAMPLES) cpSync(join(ROOT, 'examples', f), join(src, f));
+    // And a page of the core entry alone.
+    writeFileSync(join(src, 'core.html'), [
+      '<!doctype html><meta charset="utf-8"><title>core</title><script type="module">',
+      "import { MODELS, VideoUpscaler, createUpscaler } from 'cugan-webgpu';",
+      "console.log('core entry:', MODELS.length, typeof VideoUpscaler, typeof createUpscaler, await VideoUpscaler.isSupported().then((r) => r.ok));",
+      '</script>',
+    ].join('\n'));
+    const pages = [...EXAMPLES, 'core.html'];
     const out = join(CONSUMER, 'dist', 'site');
     await build({
       configFile: false,
       root: src,
       logLevel: 'warn',
-      build: { outDir: out, emptyOutDir: true, rolldownOptions: { input: Object.fromEntries(EXAMPLES.map((f) => [f.replace('.html', ''), join(src, f)])) } },
+      build: {
+        outDir: out,
+        emptyOutDir: true,
+        chunkSizeWarningLimit: 2000, // video.js is most of it
+        rolldownOptions: { input: Object.fromEntries(pages.map((f) => [f.replace('.html', ''), join(src, f)])) },
+      },
     });
     // The site: the built pages, the models folder (`cugan-weights --out`) and the stream.
     cpSync(join(CONSUMER, 'dist', 'cugan-models'), join(out, 'cugan-models'), { recursive: true });
     cpSync(STREAM, join(out, 'video'), { recursive: true });
     site = await serveStatic(out);
     b = await launchBrowser();
+    const core = await openPage(b, `${site.url}/core.html`);
+    try {
+      await core.waitForFunction(() => true);
+      const deadline = Date.now() + 30_000;
+      while (!b.log.some((l) => l.includes('core entry:')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(b.log.some((l) => l.includes('core entry: 18 function function true')), `core page:\n${b.logText()}`);
+    } finally {
+      await core.close();
+    }
     for (const f of EXAMPLES) {
       const page = await openPage(b, `${site.url}/${f}`);
       const t0 = Date.now();
