@@ -1,4 +1,4 @@
-// The package as a site developer gets it: `npm run build`, `npm pack`, then a clean consumer
+// The package as a site developer gets it: `npm pack` (which builds), then a clean consumer
 // project (test/.tmp/consumer) installs the tarball with video.js and hls.js, and
 //   - imports each entry point in Node (`cugan-webgpu`, `/hls`, `/videojs`) and type-checks them;
 //   - runs the packed `cugan` and `cugan-weights` commands (the latter writes the models folder a
@@ -49,7 +49,7 @@ describe('the built package in a clean consumer project', { skip }, () => {
   before(async () => {
     rmSync(TMP, { recursive: true, force: true });
     mkdirSync(CONSUMER, { recursive: true });
-    sh(process.execPath, ['scripts/build.mjs']);
+    // `npm pack` builds first (prepack: scripts/build.mjs), as `npm publish` does.
     const packed = JSON.parse(sh('npm', ['pack', '--json', '--pack-destination', TMP]))[0];
     // The consumer: the tarball and the players' exact versions of this repository, from npm's
     // cache where it has them (npm ci filled it), else from the registry.
@@ -62,7 +62,7 @@ describe('the built package in a clean consumer project', { skip }, () => {
   });
 
   test('the tarball holds the build, the commands and the licence; no models, no sources', () => {
-    const files = (JSON.parse(sh('npm', ['pack', '--dry-run', '--json']))[0].files as { path: string }[]).map((f) => f.path);
+    const files = (JSON.parse(sh('npm', ['pack', '--dry-run', '--json', '--ignore-scripts']))[0].files as { path: string }[]).map((f) => f.path);
     for (const f of ['dist/index.js', 'dist/hls.js', 'dist/videojs.js', 'dist/types/index.d.ts', 'dist/cli.js', 'dist/weights-cli.js', 'bin/cugan.js', 'LICENSE', 'README.md']) {
       assert.ok(files.includes(f), `${f} is not in the tarball`);
     }
