@@ -36,8 +36,11 @@ function fakeCaches(): { storage: CacheStorage; entries: Map<string, Uint8Array>
       puts.push(key);
       entries.set(key, new Uint8Array(await res.arrayBuffer()));
     },
-    async delete(key: string) {
-      return entries.delete(key);
+    async delete(key: string | Request) {
+      return entries.delete(typeof key === 'string' ? key : key.url);
+    },
+    async keys() {
+      return [...entries.keys()].map((url) => new Request(url));
     },
   };
   const storage = {
@@ -126,6 +129,13 @@ describe('a hosted models folder (HTTP)', { skip }, () => {
     await loadModel(ID, { dtype: 'f32', baseUrl: `${server.url}/good` });
     assert.equal(server.requests.filter((r) => r.endsWith('.cugan')).length, before + 1);
     assert.equal(caches.entries.get(key)?.byteLength, bytes.byteLength);
+
+    // A new version of the file (another hash) replaces the old one in the cache.
+    const stale = key.replace(/sha256=.*/, `sha256=${'0'.repeat(64)}`);
+    caches.entries.set(stale, new Uint8Array(10));
+    caches.entries.delete(key);
+    await loadModel(ID, { dtype: 'f32', baseUrl: `${server.url}/good` });
+    assert.deepEqual([...caches.entries.keys()], [key]);
   });
 
   test('a hash that differs from the manifest is WEIGHTS_HASH (and nothing is cached)', async () => {

@@ -125,9 +125,21 @@ async function loadOverHttp(id: string, opts: LoadOptions): Promise<PackedModel>
 
   const bytes = await download(url, `model "${id}"`, timeoutMs, entry?.bytes, report);
   if (entry) await verify(bytes, entry, url);
-  if (cache && key) await cache.put(key, new Response(bytes, { headers: { 'Content-Type': 'application/octet-stream' } })).catch(() => undefined);
+  if (cache && key) await store(cache, url, key, bytes);
   report({ loaded: bytes.byteLength, total: bytes.byteLength, cached: false, done: true });
   return readPackedModel(bytes, url);
+}
+
+/** Keeps `bytes` under `key`, and drops older versions of the same file (other hashes). */
+async function store(cache: Cache, url: string, key: string, bytes: Uint8Array<ArrayBuffer>): Promise<void> {
+  try {
+    await cache.put(key, new Response(bytes, { headers: { 'Content-Type': 'application/octet-stream' } }));
+    for (const old of await cache.keys()) {
+      if (old.url.startsWith(`${url}?sha256=`) && old.url !== key) await cache.delete(old);
+    }
+  } catch {
+    // Quota or storage errors only cost the next visit a download.
+  }
 }
 
 async function manifestOf(base: string, timeoutMs: number): Promise<ModelManifest | null> {
