@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// The `cugan` command. The sources are TypeScript, run through tsx.
+// The `cugan` command. From the package: dist/cli.js (`npm run build`). In a checkout of the
+// repository (src/ present, tsx installed): the TypeScript sources through tsx, so it never runs
+// a stale build.
 // Where WebGPU finds no adapter and no Vulkan driver was chosen (VK_ICD_FILENAMES unset), the
 // command runs once more in a child process on SwiftShader, the software Vulkan driver that
 // Debian's chromium package carries (or the ICD file named by CUGAN_SWIFTSHADER_ICD).
@@ -8,7 +10,6 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { register } from 'tsx/esm/api';
 
 const SWIFTSHADER_ICD = process.env.CUGAN_SWIFTSHADER_ICD || '/usr/lib/chromium/vk_swiftshader_icd.json';
 const args = process.argv.slice(2);
@@ -33,6 +34,19 @@ async function onNoAdapter() {
   });
 }
 
-register();
-const { main } = await import('../src/cli/main.ts');
+async function loadMain() {
+  const sources = new URL('../src/cli/main.ts', import.meta.url);
+  if (existsSync(fileURLToPath(sources))) {
+    try {
+      const { register } = await import('tsx/esm/api');
+      register();
+      return (await import(sources.href)).main;
+    } catch (e) {
+      if (e?.code !== 'ERR_MODULE_NOT_FOUND') throw e; // no tsx: fall through to the build
+    }
+  }
+  return (await import('../dist/cli.js')).main;
+}
+
+const main = await loadMain();
 process.exitCode = await main(args, { onNoAdapter });

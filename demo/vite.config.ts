@@ -79,6 +79,15 @@ function copyAssets(outDir: string): Plugin {
             cpSync(join(dir, f), join(outDir, 'models', family, f));
           }
         }
+        // The manifest (f32 entries: what is copied), so the site verifies and caches the
+        // models, and the weights' licences, which travel with them.
+        const manifest = join(MODELS, 'manifest.json');
+        if (existsSync(manifest)) {
+          const m = JSON.parse(readFileSync(manifest, 'utf8')) as { models: Array<{ dtype: string }> };
+          m.models = m.models.filter((e) => e.dtype === 'f32');
+          writeFileSync(join(outDir, 'models', 'manifest.json'), JSON.stringify(m, null, 1));
+        }
+        for (const f of readdirSync(MODELS).filter((n) => /^LICEN[CS]E/i.test(n))) cpSync(join(MODELS, f), join(outDir, 'models', f));
       }
       if (!existsSync(MEDIA)) this.warn(`no stream at ${MEDIA}: run node scripts/build-test-stream.mjs`);
       else copyStream(MEDIA, join(outDir, 'media'));

@@ -12,19 +12,14 @@ export type { ModelInfo, ModelVariant, Scale } from './runtime/model/architectur
 export { readPackedModel } from './runtime/model/packed-format.js';
 export type { PackedModel, WeightDType } from './runtime/model/packed-format.js';
 export { loadModel, modelFileName } from './runtime/model/load.js';
+export type { LoadOptions, LoadProgress, ModelSource } from './runtime/model/load.js';
+export { readManifest, MANIFEST_FILE } from './runtime/model/manifest.js';
+export type { ModelManifest, ManifestEntry } from './runtime/model/manifest.js';
 
 // The video path: one inference per video frame into a canvas over the <video>.
 export { VideoUpscaler } from './runtime/video/video-upscaler.js';
-export type { VideoUpscaleOptions, UpscaleStats, ScaleChoice, Denoise } from './runtime/video/types.js';
+export type { VideoUpscaleOptions, UpscaleStats, UpscaleProgress, ScaleChoice, Denoise } from './runtime/video/types.js';
 export { chooseModel, denoiseLevels, autoScale } from './runtime/video/model-choice.js';
 
-// Player integrations: hls.js (or any <video>) and the pieces they share.
-export { attachUpscaler, HlsUpscaleController } from './player-plugin/hls.js';
-export type { AttachOptions, HlsLike } from './player-plugin/hls.js';
-export { UpscaleController } from './player-plugin/controller.js';
-export { CaptionLayer } from './player-plugin/captions.js';
-export { createOverlay } from './player-plugin/overlay.js';
-
-// The video.js plugin: registerUpscalePlugin(videojs) with the page's own video.js (not bundled).
-export { registerUpscalePlugin, getUpscalePlugin } from './player-plugin/videojs/plugin.js';
-export type { UpscalePlugin, UpscalePluginOptions } from './player-plugin/videojs/plugin.js';
+// The player integrations are their own entry points, so the core pulls in no player code:
+// `cugan-webgpu/hls` (attachUpscaler) and `cugan-webgpu/videojs` (registerUpscalePlugin).

@@ -2,19 +2,22 @@
 // files. Without SOURCE it converts every model under $CUGAN_WEIGHTS (default
 // ../shared/weights/realcugan next to the repository) into models/.
 
-import { stat } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { copyFile, readdir, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CuganError } from '../src/runtime/errors.js';
 import type { WeightDType } from '../src/runtime/model/packed-format.js';
 import { convertAll, convertSource, detectSource, DTYPES, type ConvertResult } from './convert.js';
+import { updateManifest, type PackedFile } from './manifest-writer.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 
 const USAGE = `usage: npm run weights -- [--out DIR] [--dtype f32|f16] [--force] [--id MODEL_ID] [SOURCE...]
   SOURCE   a folder of models (models-<family>/*.param + .bin, official .pth files) or one
            .param/.bin/.pth file; default $CUGAN_WEIGHTS or ../shared/weights/realcugan
-  --out    output folder (default models/ in the repository); files go to <out>/<family>/<name>.<dtype>.cugan
+  --out    output folder (default models/ in the repository); files go to <out>/<family>/<name>.<dtype>.cugan,
+           with <out>/manifest.json (size and SHA-256 of each) and the weights' LICENSE files:
+           the folder a site deploys
   --dtype  write only this precision (default both)
   --force  rewrite outputs that are up to date
   --id     the model id of a single SOURCE file with an unofficial name (e.g. se/up2x-conservative)`;
@@ -75,13 +78,30 @@ async function main(argv: string[]): Promise<void> {
   }
   let written = 0;
   let skipped = 0;
+  const packed: PackedFile[] = [];
   for (const src of args.sources) {
     const isDir = await stat(src).then((s) => s.isDirectory(), () => false);
     const opts = { dtypes: args.dtypes, force: args.force, onModel: progress };
     const results = isDir ? await convertAll(src, args.out, opts) : [await convertSource(await detectSource(src, { id: args.id }), args.out, opts)];
-    for (const r of results) for (const o of r.outputs) o.skipped ? skipped++ : written++;
+    for (const r of results) {
+      for (const o of r.outputs) {
+        o.skipped ? skipped++ : written++;
+        packed.push({ id: r.source.id, dtype: o.dtype, path: o.path });
+      }
+    }
   }
-  console.log(`${written} file(s) written, ${skipped} up to date, in ${show(args.out)}`);
+  const manifest = await updateManifest(args.out, packed);
+  // The weights' licences travel with the converted files (MIT: keep the notices).
+  for (const src of args.sources) {
+    // A folder: its own licences; one model file (models-se/x.param): those of its release folder.
+    const isDir = await stat(src).then((s) => s.isDirectory(), () => false);
+    for (const dirToSearch of isDir ? [src] : [dirname(src), dirname(dirname(src))]) {
+      for (const name of await readdir(dirToSearch).catch(() => [] as string[])) {
+        if (/^LICEN[CS]E/i.test(name)) await copyFile(join(dirToSearch, name), join(args.out, name));
+      }
+    }
+  }
+  console.log(`${written} file(s) written, ${skipped} up to date, in ${show(args.out)}; manifest.json lists ${manifest.models.length}`);
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

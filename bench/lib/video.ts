@@ -53,29 +53,35 @@ export interface ReuseMeasurement {
 
 /**
  * GPU work per shown frame on the demo clip, with and without frame reuse: the clip (96x54
- * level, drawn on twos at 24 fps) is stepped frame by frame, paused, and each frame is drawn
- * once with renderCurrentFrame(), so every frame is processed even where the GPU is slow.
+ * level, drawn on twos at 24 fps) is stepped frame by frame while paused, so every frame is
+ * processed exactly once even where the GPU is slow.
  */
 export async function measureReuse(b: TestBrowser, url: string, frames: number, reuse: boolean): Promise<ReuseMeasurement> {
   const page = await openPage(b, `${url}/test/e2e/pages/hls.html?timing=1&reuse=${reuse ? 1 : 0}`, { timeout: 600_000 });
   try {
     await page.waitForFunction('window.cugan && window.cugan.ctl.stats.frames >= 1', { timeout: 600_000, polling: 200 });
+    // Each seek presents a new frame, which the frame scheduler processes once (while paused
+    // too); the loop waits for that frame's timing readback before stepping on.
     const result = await page.evaluate(`(async () => {
       const { ctl, video } = window.cugan;
+      const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+      const timed = () => ctl.stats.timedFrames ?? 0;
       video.pause();
-      const seek = (t) => new Promise((ok) => { video.addEventListener('seeked', ok, { once: true }); video.currentTime = t; });
-      const settle = async (n) => { while ((ctl.stats.timedFrames ?? 0) < n) await new Promise((r) => setTimeout(r, 20)); };
-      await seek(0.5 / 24);
-      await ctl.upscaler.renderCurrentFrame();
-      await new Promise((r) => setTimeout(r, 500)); // its timing readback lands
+      const step = async (t) => {
+        const n = timed();
+        await new Promise((ok) => { video.addEventListener('seeked', ok, { once: true }); video.currentTime = t; });
+        const t0 = performance.now();
+        while (timed() < n + 1) {
+          if (performance.now() - t0 > 120000) throw new Error('no frame processed after seeking to ' + t);
+          await sleep(20);
+        }
+        await sleep(50);
+      };
+      await step(0.5 / 24);
       const s0 = ctl.stats;
       const r0 = s0.reuse ?? { frames: 0, computed: 0 };
       const ms0 = (s0.gpuMsPerFrame ?? 0) * (s0.timedFrames ?? 0);
-      for (let i = 1; i <= ${frames}; i++) {
-        await seek((i + 0.5) / 24);
-        await ctl.upscaler.renderCurrentFrame();
-        await settle((s0.timedFrames ?? 0) + i);
-      }
+      for (let i = 1; i <= ${frames}; i++) await step((i + 0.5) / 24);
       const s1 = ctl.stats;
       const r1 = s1.reuse ?? { frames: 0, computed: 0 };
       return {

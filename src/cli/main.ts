@@ -193,9 +193,17 @@ export const NO_ADAPTER_HELP =
   '(it carries SwiftShader, a software Vulkan driver) and cugan uses it (slowly), ' +
   'or point VK_ICD_FILENAMES at another Vulkan driver';
 
+/** The package's version: package.json is two folders up from src/cli/, one from dist/cli.js. */
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  for (const rel of ['../../package.json', '../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version: string };
+      if (pkg.name === 'cugan-webgpu') return pkg.version;
+    } catch {
+      // not there: try the next
+    }
+  }
+  return 'unknown';
 }
 
 /** Same file (also through symlinks or hard links)? */

@@ -5,7 +5,7 @@
 import { CuganError } from './errors.js';
 import { requestDevice } from './gpu/device.js';
 import type { ModelInfo } from './model/architecture.js';
-import { loadModel, type ModelSource } from './model/load.js';
+import { loadModel, type LoadProgress, type ModelSource } from './model/load.js';
 import type { PackedModel } from './model/packed-format.js';
 import { readTexture, type ImageDataLike } from './gpu/readback.js';
 import { checkAlpha, ModelRunner } from './model-runner.js';
@@ -23,6 +23,10 @@ export interface UpscalerOptions {
   precision?: Precision;
   /** Where packed models are loaded from: a URL (browser) or folder (Node). */
   modelBaseUrl?: string;
+  /** A model download that receives nothing for this long fails with WEIGHTS_TIMEOUT (ms, default 30000). */
+  modelTimeoutMs?: number;
+  /** Model download progress (bytes loaded / total, whether it came from the cache). */
+  onProgress?: (p: LoadProgress) => void;
 }
 
 /** Anything upscale() accepts. */
@@ -82,7 +86,12 @@ export async function createUpscaler(options: UpscalerOptions): Promise<Upscaler
   }
   const alpha = checkAlpha(options.alpha ?? 1);
   // The model first: a wrong id or a corrupt file fails before any GPU work.
-  const packed: PackedModel = await loadModel(options.model, { dtype: 'f32', baseUrl: options.modelBaseUrl });
+  const packed: PackedModel = await loadModel(options.model, {
+    dtype: 'f32',
+    baseUrl: options.modelBaseUrl,
+    timeoutMs: options.modelTimeoutMs,
+    onProgress: options.onProgress,
+  });
   const device = options.device ?? (await requestDevice());
   if (precisionOpt === 'f16') {
     throw new CuganError(

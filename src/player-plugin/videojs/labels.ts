@@ -1,7 +1,8 @@
 // Every text the plugin shows, in English. Each goes through player.localize(), so a page
 // translates them the video.js way, before creating the player:
 //   videojs.addLanguage('fr', { 'Upscale: on': 'Amélioration : activée', 'Denoise 3x': 'Débruitage 3x' });
-// In the two error texts {1} stands for the error's message.
+// In the two error texts {1} stands for the error's message; in the loading text, for the
+// downloaded share ("42%", or megabytes when the size is unknown).
 
 import type { Denoise } from '../../runtime/video/types.js';
 
@@ -10,6 +11,7 @@ export const LABELS = {
   off: 'Upscale: off',
   stopped: 'Upscaling stopped: {1}',
   unavailable: 'Upscaling is not available: {1}',
+  loading: 'Loading the upscaling model: {1}',
   settings: 'Upscale settings',
   scale: 'Scale',
   auto: 'Auto',

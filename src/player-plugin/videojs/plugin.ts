@@ -17,12 +17,13 @@
 //
 // Events on the player (listener(event, detail)): `upscale:enabled` {model},
 // `upscale:disabled` {reason: 'user' | 'error'}, `upscale:error` {error: CuganError},
-// `upscale:stats` UpscaleStats. The video keeps playing whatever fails.
+// `upscale:stats` UpscaleStats, `upscale:progress` UpscaleProgress (a model download; the
+// toggle spins meanwhile). The video keeps playing whatever fails.
 
 import { CuganError } from '../../runtime/errors.js';
 import { checkAlpha } from '../../runtime/model-runner.js';
 import { checkScale, chooseModel } from '../../runtime/video/model-choice.js';
-import type { UpscaleStats, VideoUpscaleOptions } from '../../runtime/video/types.js';
+import type { UpscaleProgress, UpscaleStats, VideoUpscaleOptions } from '../../runtime/video/types.js';
 import { VideoUpscaler } from '../../runtime/video/video-upscaler.js';
 import { UPSCALE_EVENTS, UpscaleController } from '../controller.js';
 import { listenHotkey } from './hotkey.js';
@@ -61,6 +62,8 @@ export interface UpscalePlugin {
   readonly options: Readonly<VideoUpscaleOptions>;
   /** Why upscaling cannot run in this browser (no WebGPU or no adapter); null while it can. */
   readonly unavailable: CuganError | null;
+  /** The model download under way (the toggle spins); null when none. */
+  readonly loading: UpscaleProgress | null;
   /** The last failure since upscaling was last turned on; null when none. */
   readonly lastError: CuganError | null;
   /** The controller on the current tech's <video> (null before the player is ready). */
@@ -116,6 +119,7 @@ export function registerUpscalePlugin(videojsOrModule: VideoJs | VideoJsModule):
     controller: UpscaleController | null = null;
     unavailable: CuganError | null = null;
     lastError: CuganError | null = null;
+    loading: UpscaleProgress | null = null;
     model = '';
     private opts: VideoUpscaleOptions;
     private current: UpscaleChoices;
@@ -347,12 +351,16 @@ export function registerUpscalePlugin(videojsOrModule: VideoJs | VideoJsModule):
           const error = detail?.error;
           if (error instanceof CuganError) {
             this.lastError = error;
+            this.loading = null;
             if (error.code === 'NO_WEBGPU') this.unavailable = error;
           }
           break;
         }
         case 'upscale:stats':
           this.model = detail?.model || this.model;
+          break;
+        case 'upscale:progress':
+          this.loading = detail?.done ? null : (detail as UpscaleProgress);
           break;
       }
       this.player.trigger(e.type, detail);

@@ -1,6 +1,6 @@
 // The few styles of the plugin's controls, injected once per document: the toggle's "HD↑" label
-// (dim when off, lit when on, faded when unavailable), the settings menu's cog and its section
-// headings. Everything else is video.js's own control bar and menu styling.
+// (dim when off, lit when on, faded when unavailable, a spinning ring while a model downloads),
+// the settings menu's cog and its section headings. Everything else is video.js's own control bar and menu styling.
 
 const STYLE_ID = 'cugan-videojs-styles';
 
@@ -11,6 +11,12 @@ const CSS = `
   font-size: 1.05em; line-height: 2.86; opacity: 0.55; letter-spacing: -0.02em;
 }
 .video-js .vjs-upscale-toggle.vjs-upscale-on .vjs-icon-placeholder::before { opacity: 1; color: #8fd3ff; }
+.video-js .vjs-upscale-toggle.vjs-upscale-loading .vjs-icon-placeholder::after {
+  content: ""; position: absolute; left: 50%; top: 50%; width: 1.9em; height: 1.9em; margin: -0.95em 0 0 -0.95em;
+  border: 0.15em solid rgba(143, 211, 255, 0.25); border-top-color: #8fd3ff; border-radius: 50%;
+  box-sizing: border-box; animation: cugan-upscale-spin 0.9s linear infinite;
+}
+@keyframes cugan-upscale-spin { to { transform: rotate(360deg); } }
 .video-js .vjs-upscale-toggle.vjs-disabled { cursor: not-allowed; }
 .video-js .vjs-upscale-toggle.vjs-disabled .vjs-icon-placeholder::before { opacity: 0.3; text-decoration: line-through; }
 .video-js .vjs-upscale-menu .vjs-menu-button .vjs-icon-placeholder::before { font-family: VideoJS; content: "\\f114"; }

@@ -1,7 +1,9 @@
 // The control-bar button that turns upscaling on and off ('UpscaleToggle'). It shows the state
 // (`vjs-upscale-on`, aria-pressed, "HD↑" lit), is disabled with an explanation where upscaling
-// cannot run (no WebGPU / no adapter), and says why after a failure turned it off.
+// cannot run (no WebGPU / no adapter), says why after a failure turned it off, and spins
+// (`vjs-upscale-loading`, the share downloaded in its tooltip) while a model downloads.
 
+import type { UpscaleProgress } from '../../runtime/video/types.js';
 import { LABELS } from './labels.js';
 import type { UpscalePlugin } from './plugin.js';
 import type { ButtonClass, ComponentClass, Player, VideoJs } from './vjs-types.js';
@@ -16,6 +18,11 @@ export interface ToggleButtonComponent {
 interface ToggleOptions {
   plugin: UpscalePlugin;
   className?: string;
+}
+
+/** "42%" of a download, or "3.1 MB" when its size is unknown. */
+function share(p: UpscaleProgress): string {
+  return p.total > 0 ? `${Math.floor((100 * p.loaded) / p.total)}%` : `${(p.loaded / 1e6).toFixed(1)} MB`;
 }
 
 export function registerToggleButton(videojs: VideoJs): void {
@@ -53,9 +60,12 @@ export function registerToggleButton(videojs: VideoJs): void {
       const on = plugin.enabled;
       this.toggleClass('vjs-upscale-on', on);
       el.setAttribute('aria-pressed', String(on));
+      const loading = on ? plugin.loading : null;
+      this.toggleClass('vjs-upscale-loading', !!loading);
       const error = plugin.lastError;
       this.controlText(
-        on ? player.localize(LABELS.on)
+        loading ? player.localize(LABELS.loading, [share(loading)])
+          : on ? player.localize(LABELS.on)
           : error ? player.localize(LABELS.stopped, [error.message])
           : player.localize(LABELS.off),
       );

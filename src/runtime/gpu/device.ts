@@ -3,6 +3,7 @@
 // Real-CUGAN's feature maps are big.
 
 import { CuganError } from '../errors.js';
+import { importNode } from '../node-import.js';
 
 // Dawn's Node binding crashes if the object create() returns is garbage-collected while a
 // device lives, so it is kept here for the life of the process.
@@ -15,7 +16,7 @@ export async function getGPU(): Promise<GPU> {
     if (!nodeGPU) {
       let mod: { create: (flags: string[]) => GPU; globals: Record<string, unknown> };
       try {
-        mod = (await import(/* @vite-ignore */ 'webgpu' as string)) as typeof mod;
+        mod = await importNode<typeof mod>('webgpu');
       } catch (e) {
         throw new CuganError('NO_WEBGPU', 'WebGPU is not available: the Node package "webgpu" could not be loaded', { cause: e });
       }

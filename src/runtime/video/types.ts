@@ -2,6 +2,10 @@
 // integration.
 
 import type { CuganError } from '../errors.js';
+import type { LoadProgress } from '../model/load.js';
+
+/** A model download's progress (`upscale:progress`). */
+export type UpscaleProgress = LoadProgress;
 
 export type ScaleChoice = 'auto' | 2 | 3 | 4;
 export type Denoise = 'no-denoise' | 'conservative' | 'denoise1x' | 'denoise2x' | 'denoise3x';
@@ -21,6 +25,8 @@ export interface VideoUpscaleOptions {
   model?: string;
   /** Where the packed models are fetched from (default: models/ next to the package). */
   modelBaseUrl?: string;
+  /** A model download that receives nothing for this long fails with WEIGHTS_TIMEOUT (ms, default 30000). */
+  modelTimeoutMs?: number;
   /** Use this device (default: one is requested, and re-requested after a device loss). */
   device?: GPUDevice;
   /**
@@ -86,4 +92,6 @@ export interface UpscaleEventMap {
   tier: CustomEvent<{ tier: string; model?: string; inputScale?: number; reason: string }>;
   /** Frames keep dropping with the viewer's explicit choice (not lowered without `adaptive`). */
   warning: CustomEvent<{ message: string }>;
+  /** A model is being downloaded (or read from the cache): per chunk, and once done. */
+  progress: CustomEvent<UpscaleProgress>;
 }

@@ -290,7 +290,12 @@ export class VideoUpscaler extends EventTarget {
     }
     let packed = this.models.get(id);
     if (!packed) {
-      packed = loadModel(id, { dtype: 'f32', baseUrl: this.opts.modelBaseUrl });
+      packed = loadModel(id, {
+        dtype: 'f32',
+        baseUrl: this.opts.modelBaseUrl,
+        timeoutMs: this.opts.modelTimeoutMs,
+        onProgress: (p) => this.emit('progress', p),
+      });
       this.models.set(id, packed);
       packed.catch(() => this.models.delete(id));
     }

@@ -1,0 +1,68 @@
+// `npm run build`: the package as consumers get it, in dist/ (gitignored).
+//   dist/index.js, dist/hls.js, dist/videojs.js   minified ESM for browsers and bundlers
+//     (the core, the hls.js integration, the video.js plugin; shared code in dist/*-<hash>.js
+//     chunks beside them, WGSL embedded, video.js / hls.js left as peer imports)
+//   dist/cli.js, dist/weights-cli.js               the `cugan` and `cugan-weights` commands (Node)
+//   dist/types/**.d.ts                             declarations (tsc)
+// Every JS file sits directly in dist/, so the default models folder, resolved against a
+// module's own URL, is the package's models/ for all of them (src/runtime/model/default-base-url.ts).
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DIST = `${ROOT}dist`;
+const run = (cmd, args) => {
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+};
+
+rmSync(DIST, { recursive: true, force: true });
+run(process.execPath, ['scripts/embed-shaders.mjs']);
+
+const define = { __CUGAN_MODELS_FOLDER__: JSON.stringify('../models/') };
+const quiet = { configFile: false, root: ROOT, logLevel: 'warn', publicDir: false };
+
+// Browser library: three entries, peer dependencies and Node-only modules left out.
+await build({
+  ...quiet,
+  define,
+  build: {
+    outDir: DIST,
+    emptyOutDir: false,
+    target: 'es2022',
+    minify: true,
+    sourcemap: false,
+    lib: {
+      entry: { index: 'src/index.ts', hls: 'src/hls.ts', videojs: 'src/videojs.ts' },
+      formats: ['es'],
+    },
+    rolldownOptions: {
+      external: [/^video\.js(\/|$)/, /^hls\.js(\/|$)/, 'webgpu', /^node:/],
+      // Vite keeps whitespace in ES library output; consumers get it minified anyway.
+      output: { entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', minify: true },
+    },
+  },
+});
+
+// Node commands: everything bundled but the runtime dependencies (package.json "dependencies").
+await build({
+  ...quiet,
+  define,
+  build: {
+    outDir: DIST,
+    emptyOutDir: false,
+    target: 'node20',
+    ssr: true,
+    minify: false,
+    sourcemap: false,
+    rolldownOptions: {
+      input: { cli: 'src/cli/main.ts', 'weights-cli': 'weights/cli.ts' },
+      external: ['webgpu', 'pngjs', 'jpeg-js', /^node:/],
+      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'node-[name]-[hash].js' },
+    },
+  },
+});
+
+run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']);

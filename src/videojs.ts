@@ -1,0 +1,9 @@
+// `cugan-webgpu/videojs`: the video.js plugin. video.js is a peer dependency and never bundled:
+// registerUpscalePlugin(videojs) takes the page's own copy.
+
+export { registerUpscalePlugin, getUpscalePlugin, PLUGIN_NAME, DEFAULT_STORAGE_KEY, DEFAULT_HOTKEY, LABELS, LABEL_KEYS, DENOISE_LABELS } from './player-plugin/videojs/plugin.js';
+export type { UpscalePlugin, UpscalePluginOptions, UpscalePlayer, UpscaleChoices } from './player-plugin/videojs/plugin.js';
+export { UpscaleController } from './player-plugin/controller.js';
+export type { VideoUpscaleOptions, UpscaleStats, UpscaleProgress, ScaleChoice, Denoise } from './runtime/video/types.js';
+export { CuganError } from './runtime/errors.js';
+export type { CuganErrorCode } from './runtime/errors.js';

@@ -1,0 +1,210 @@
+// The package as a site developer gets it: `npm pack` (which builds), then a clean consumer
+// project (test/.tmp/consumer) installs the tarball with video.js and hls.js, and
+//   - imports each entry point in Node (`cugan-webgpu`, `/hls`, `/videojs`) and type-checks them;
+//   - runs the packed `cugan` and `cugan-weights` commands (the latter writes the models folder a
+//     site deploys, with its manifest);
+//   - builds the README's example pages (examples/*.html, which the README must contain
+//     verbatim) with Vite and loads each in headless Chromium on the local HLS test stream: the
+//     upscaler must get enabled and its canvas show;
+//   - checks the size budget: core + video.js plugin ≤ 40 KB min+gzip (no weights).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build } from 'vite';
+import { launchBrowser, openPage, type TestBrowser } from '../helpers/browser.js';
+import { serveStatic, type TestServer } from '../helpers/server.js';
+import { ROOT } from '../helpers/vite.js';
+// @ts-expect-error a plain .mjs script without types
+import { measure } from '../../scripts/bundle-size.mjs';
+
+const BUDGET_BYTES = 40_000; // core + video.js plugin, min+gzip
+const TMP = join(ROOT, 'test', '.tmp', 'package');
+const CONSUMER = join(TMP, 'consumer');
+const STREAM = join(ROOT, 'test', '.media', 'hls');
+const WEIGHTS = process.env.CUGAN_WEIGHTS ? resolve(process.env.CUGAN_WEIGHTS) : resolve(ROOT, '..', 'shared', 'weights', 'realcugan');
+const EXAMPLES = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.html')).sort();
+// The models the examples can pick for the 96x54 test stream in a 640x360 player (scale 'auto').
+const DEPLOYED = ['up2x-conservative', 'up3x-conservative', 'up4x-conservative'];
+
+const skip = !existsSync(join(STREAM, 'master.m3u8'))
+  ? 'no test stream (node scripts/build-test-stream.mjs)'
+  : !existsSync(join(WEIGHTS, 'models-se', 'up2x-conservative.param'))
+    ? `no Real-CUGAN weights at ${WEIGHTS} (CUGAN_WEIGHTS)`
+    : false;
+
+function sh(cmd: string, args: string[], opts: SpawnSyncOptions = {}): string {
+  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20, ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
+  return String(r.stdout);
+}
+
+const version = (pkg: string): string => JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+
+describe('the built package in a clean consumer project', { skip }, () => {
+  let site: TestServer | undefined;
+  let b: TestBrowser | undefined;
+
+  before(async () => {
+    rmSync(TMP, { recursive: true, force: true });
+    mkdirSync(CONSUMER, { recursive: true });
+    // `npm pack` builds first (prepack: scripts/build.mjs), as `npm publish` does.
+    const packed = JSON.parse(sh('npm', ['pack', '--json', '--pack-destination', TMP]))[0];
+    // The consumer: the tarball and the players' exact versions of this repository, from npm's
+    // cache where it has them (npm ci filled it), else from the registry.
+    writeFileSync(join(CONSUMER, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+    sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', join(TMP, packed.filename), `video.js@${version('video.js')}`, `hls.js@${version('hls.js')}`], { cwd: CONSUMER });
+  });
+  after(async () => {
+    await b?.close();
+    await site?.close();
+  });
+
+  test('the tarball holds the build, the commands and the licence; no models, no sources', () => {
+    const files = (JSON.parse(sh('npm', ['pack', '--dry-run', '--json', '--ignore-scripts']))[0].files as { path: string }[]).map((f) => f.path);
+    for (const f of ['dist/index.js', 'dist/hls.js', 'dist/videojs.js', 'dist/types/index.d.ts', 'dist/cli.js', 'dist/weights-cli.js', 'bin/cugan.js', 'LICENSE', 'README.md']) {
+      assert.ok(files.includes(f), `${f} is not in the tarball`);
+    }
+    assert.deepEqual(files.filter((f) => /\.cugan$|^models\/|^src\/|\.wgsl$|^weights\//.test(f)), []);
+  });
+
+  test('each entry imports in Node, with the expected exports and no player bundled', () => {
+    const out = sh(process.execPath, ['--input-type=module', '-e', `
+      const core = await import('cugan-webgpu');
+      const hls = await import('cugan-webgpu/hls');
+      const vjs = await import('cugan-webgpu/videojs');
+      console.log(JSON.stringify({ core: Object.keys(core), hls: Object.keys(hls), vjs: Object.keys(vjs), models: core.MODELS.length }));
+    `], { cwd: CONSUMER });
+    const names = JSON.parse(out.trim().split('\n').pop()!);
+    for (const n of ['createUpscaler', 'VideoUpscaler', 'loadModel', 'CuganError', 'MODELS', 'readManifest']) assert.ok(names.core.includes(n), `core lacks ${n}`);
+    for (const n of ['attachUpscaler', 'UpscaleController']) assert.ok(names.hls.includes(n), `hls lacks ${n}`);
+    for (const n of ['registerUpscalePlugin', 'getUpscalePlugin']) assert.ok(names.vjs.includes(n), `videojs lacks ${n}`);
+    assert.ok(!names.core.includes('registerUpscalePlugin') && !names.core.includes('attachUpscaler'), 'the core must not carry player code');
+    assert.equal(names.models, 18);
+    // WGSL inside, peers outside.
+    const dist = join(CONSUMER, 'node_modules', 'cugan-webgpu', 'dist');
+    const js = readdirSync(dist).filter((f) => f.endsWith('.js') && !f.startsWith('node-') && !f.includes('cli'));
+    const code = js.map((f) => readFileSync(join(dist, f), 'utf8')).join('\n');
+    assert.match(code, /@compute/, 'the WGSL sources are not in the build');
+    assert.doesNotMatch(code, /\.wgsl["']\)|fetch\([^)]*\.wgsl/, 'the build fetches shader files');
+    assert.match(readFileSync(join(dist, 'videojs.js'), 'utf8'), /from\s*"\.\//);
+    assert.ok(!/videojs\.VERSION\s*=|Hls\.version\s*=/.test(code), 'a player seems bundled');
+  });
+
+  test('the declarations type-check in the consumer', () => {
+    writeFileSync(join(CONSUMER, 'check.ts'), [
+      "import { createUpscaler, type UpscaleProgress, type CuganErrorCode } from 'cugan-webgpu';",
+      "import { attachUpscaler } from 'cugan-webgpu/hls';",
+      "import { registerUpscalePlugin, type UpscalePlayer } from 'cugan-webgpu/videojs';",
+      "const code: CuganErrorCode = 'WEIGHTS_HASH';",
+      "const p: UpscaleProgress = { model: 'se/up2x-conservative', loaded: 1, total: 2, cached: false, done: false };",
+      'export { createUpscaler, attachUpscaler, registerUpscalePlugin, code, p };',
+      'export type { UpscalePlayer };',
+      '',
+    ].join('\n'));
+    const compilerOptions = { strict: true, noEmit: true, skipLibCheck: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2023', 'dom'], types: [] };
+    writeFileSync(join(CONSUMER, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['check.ts'] }));
+    sh(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], { cwd: CONSUMER });
+  });
+
+  test('the packed commands run: cugan models, and cugan-weights writes a deployable folder with its manifest', () => {
+    const models = sh('npx', ['--no-install', 'cugan', 'models'], { cwd: CONSUMER });
+    assert.match(models, /se\/up2x-conservative/);
+    assert.match(sh('npx', ['--no-install', 'cugan', '--version'], { cwd: CONSUMER }), /\d+\.\d+\.\d+/);
+    const out = join(CONSUMER, 'dist', 'cugan-models');
+    const sources = DEPLOYED.map((n) => join(WEIGHTS, 'models-se', `${n}.param`));
+    sh('npx', ['--no-install', 'cugan-weights', '--out', out, '--dtype', 'f32', ...sources], { cwd: CONSUMER });
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    assert.deepEqual(manifest.models.map((m: { id: string }) => m.id), DEPLOYED.map((n) => `se/${n}`));
+    for (const m of manifest.models) {
+      assert.equal(readFileSync(join(out, m.file)).byteLength, m.bytes);
+      assert.match(m.sha256, /^[0-9a-f]{64}$/);
+    }
+  });
+
+  test(`core + video.js plugin ≤ ${BUDGET_BYTES} bytes min+gzip`, (t) => {
+    const dist = join(CONSUMER, 'node_modules', 'cugan-webgpu', 'dist');
+    const plugin = measure(dist, ['index.js', 'videojs.js']);
+    const hls = measure(dist, ['index.js', 'hls.js']);
+    t.diagnostic(`core + videojs: ${plugin.min} B min, ${plugin.gzip} B min+gzip; core + hls: ${hls.min} B min, ${hls.gzip} B min+gzip`);
+    assert.ok(plugin.gzip <= BUDGET_BYTES, `core + video.js plugin is ${plugin.gzip} bytes min+gzip, over ${BUDGET_BYTES}`);
+    assert.ok(plugin.gzip > 5_000, 'implausibly small: is the measurement reading the bundle?');
+  });
+
+  test('the README contains every example page verbatim', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    assert.ok(EXAMPLES.length >= 3, `examples: ${EXAMPLES.join(', ')}`);
+    for (const f of EXAMPLES) {
+      const page = readFileSync(join(ROOT, 'examples', f), 'utf8').trimEnd();
+      assert.ok(readme.includes(page), `README.md does not contain examples/${f} verbatim`);
+    }
+  });
+
+  test('every README example, built with Vite from the tarball, upscales the test stream in Chromium', { timeout: 400_000 }, async (t) => {
+    const src = join(CONSUMER, 'pages');
+    mkdirSync(src, { recursive: true });
+    for (const f of EXAMPLES) cpSync(join(ROOT, 'examples', f), join(src, f));
+    // And a page of the core entry alone.
+    writeFileSync(join(src, 'core.html'), [
+      '<!doctype html><meta charset="utf-8"><title>core</title><script type="module">',
+      "import { MODELS, VideoUpscaler, createUpscaler } from 'cugan-webgpu';",
+      "console.log('core entry:', MODELS.length, typeof VideoUpscaler, typeof createUpscaler, await VideoUpscaler.isSupported().then((r) => r.ok));",
+      '</script>',
+    ].join('\n'));
+    const pages = [...EXAMPLES, 'core.html'];
+    const out = join(CONSUMER, 'dist', 'site');
+    await build({
+      configFile: false,
+      root: src,
+      logLevel: 'warn',
+      build: {
+        outDir: out,
+        emptyOutDir: true,
+        chunkSizeWarningLimit: 2000, // video.js is most of it
+        rolldownOptions: { input: Object.fromEntries(pages.map((f) => [f.replace('.html', ''), join(src, f)])) },
+      },
+    });
+    // The site: the built pages, the models folder (`cugan-weights --out`) and the stream.
+    cpSync(join(CONSUMER, 'dist', 'cugan-models'), join(out, 'cugan-models'), { recursive: true });
+    cpSync(STREAM, join(out, 'video'), { recursive: true });
+    site = await serveStatic(out);
+    b = await launchBrowser();
+    const core = await openPage(b, `${site.url}/core.html`);
+    try {
+      await core.waitForFunction(() => true);
+      const deadline = Date.now() + 30_000;
+      while (!b.log.some((l) => l.includes('core entry:')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(b.log.some((l) => l.includes('core entry: 18 function function true')), `core page:\n${b.logText()}`);
+    } finally {
+      await core.close();
+    }
+    for (const f of EXAMPLES) {
+      const page = await openPage(b, `${site.url}/${f}`);
+      const t0 = Date.now();
+      const from: number = b.log.length;
+      try {
+        await page.evaluate(() => void document.querySelector('video')?.play().catch(() => undefined));
+        // The pages report through the console, as a site would: wait for "upscaling with <model>".
+        const deadline = Date.now() + 120_000;
+        let line: string | undefined;
+        while (!(line = b.log.slice(from).find((l) => /upscaling with se\/|not upscaling:/.test(l))) && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        assert.ok(line && /upscaling with se\//.test(line), `${f}: the upscaler did not get enabled: ${line ?? 'no message'}`);
+        const progress: string[] = b.log.slice(from).filter((l) => /model \d+ of \d+ bytes|model from the cache/.test(l));
+        assert.ok(progress.length > 0, `${f}: no upscale:progress reported`);
+        const canvas = await page.waitForFunction(() => {
+          const c = document.querySelector('canvas.cugan-canvas') as HTMLCanvasElement | null;
+          return !!c && getComputedStyle(c).visibility === 'visible' && c.width > 0;
+        }, { timeout: 120_000 });
+        assert.ok(await canvas.jsonValue());
+        t.diagnostic(`${f}: ${line.replace(/^\[[^\]]*\]\s*/, '')} after ${Date.now() - t0} ms, canvas shown`);
+      } catch (e) {
+        throw new Error(`${(e as Error).message}\n${b.logText()}`);
+      } finally {
+        await page.close();
+      }
+    }
+  });
+});
