@@ -269,7 +269,7 @@ try {
     quick: opts.quick,
     adapter: { name: adapterName, vendor: adapter.vendor, architecture: adapter.architecture, description: adapter.description, isFallback: adapter.isFallback, swiftshader, timestamps: adapter.timestamps, f16: adapter.f16 },
     browser: adapter.userAgent,
-    host: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '?', loadavg: startLoad, memory_gb: Math.round(totalmem() / 2 ** 30) },
+    host: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '?', loadavg: startLoad, loadavg_end: loadavg(), memory_gb: Math.round(totalmem() / 2 ** 30) },
     peak,
     speed,
     quality,

@@ -51,7 +51,7 @@ export interface BenchRun {
   quick: boolean;
   adapter: { name: string; vendor: string; architecture: string; description: string; isFallback: boolean; swiftshader: boolean; timestamps: boolean; f16: boolean };
   browser: string;
-  host: { cpus: number; cpu: string; loadavg: number[]; memory_gb: number };
+  host: { cpus: number; cpu: string; loadavg: number[]; loadavg_end: number[]; memory_gb: number };
   peak: { gflops: number; ms: number; flops: number; variant: string };
   speed: SpeedRecord[];
   quality: QualityRecord[];
