@@ -302,16 +302,33 @@ function randomImage(w: number, h: number, seed: number): Uint8Array<ArrayBuffer
 const toModel = (p: number, pro: boolean) =>
   pro ? f32(f32(p / f32(255 / 0.7)) + f32(0.15)) : f32(p / 255);
 
-async function runPack(pro: boolean) {
+const roundHalfEven = (v: number) => (v - Math.floor(v) === 0.5 ? (Math.floor(v) % 2 === 0 ? Math.floor(v) : Math.floor(v) + 1) : Math.round(v));
+
+/** BOX2: a 2w x 2h source, each network pixel the rounded (half to even) mean of a 2x2 block. */
+function box2(src: Uint8Array, w: number, h: number): Uint8Array {
+  const out = new Uint8Array(w * h * 4);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      for (let c = 0; c < 4; c++) {
+        const at = (dx: number, dy: number) => src[((2 * y + dy) * 2 * w + 2 * x + dx) * 4 + c]!;
+        out[(y * w + x) * 4 + c] = roundHalfEven((at(0, 0) + at(1, 0) + at(0, 1) + at(1, 1)) / 4);
+      }
+    }
+  }
+  return out;
+}
+
+async function runPack(pro: boolean, box = false) {
   const [w, h, padL, padT, outW, outH] = [5, 4, 7, 7, 19, 20];
-  const img = randomImage(w, h, pro ? 31 : 32);
+  const source = randomImage(box ? 2 * w : w, box ? 2 * h : h, pro ? 31 : 32);
+  const img = box ? box2(source, w, h) : source;
   const dst = G.filledBuffer(device, outW * outH * 4 + 64, SENTINEL);
   await G.runShader(device, {
     shader: 'pack',
-    defines: { PRO: pro, EXTERNAL: false },
+    defines: { PRO: pro, EXTERNAL: false, BOX2: box },
     bindings: {
       0: G.uniformBuffer(device, [w, h, padL, padT, outW, outH, 0, 0]),
-      1: G.sourceTexture(device, w, h, img),
+      1: G.sourceTexture(device, box ? 2 * w : w, box ? 2 * h : h, source),
       2: dst,
     },
     dispatch: [div(outW, 8), div(outH, 8), 1],
@@ -348,6 +365,24 @@ describe('pack', () => {
     const r = await runPack(true);
     const other = r.padded.map((p, i) => (i % 4 === 3 ? 0 : toModel(p, false)));
     assertSensitive(r.out, other, 'PRO scaling');
+  });
+
+  test('BOX2 (adaptive half-input tier): a 10x8 source averaged 2x2, rounded half to even', async () => {
+    const r = await runPack(false, true);
+    // Rounding half up instead would be visible on this image.
+    const [w, h] = [5, 4];
+    const source = randomImage(2 * w, 2 * h, 32);
+    const halfUp = new Uint8Array(w * h * 4);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        for (let c = 0; c < 4; c++) {
+          const at = (dx: number, dy: number) => source[((2 * y + dy) * 2 * w + 2 * x + dx) * 4 + c]!;
+          halfUp[(y * w + x) * 4 + c] = Math.floor((at(0, 0) + at(1, 0) + at(0, 1) + at(1, 1)) / 4 + 0.5);
+        }
+      }
+    }
+    const padded = R.reflectPad(halfUp, w, h, 4, 7, 7, 19, 20);
+    assertSensitive(r.out, padded.map((p, i) => (i % 4 === 3 ? 0 : toModel(p, false))), 'round half to even', 1e-3);
   });
 });
 

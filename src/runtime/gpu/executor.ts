@@ -109,7 +109,7 @@ export class GraphExecutor {
   async packFor(texture: GPUTexture = this.input): Promise<Pass> {
     let p = this.packs.get(texture);
     if (!p) {
-      const pipeline = await this.init.pipelines.get('pack', { PRO: this.graph.variant.pro, EXTERNAL: false });
+      const pipeline = await this.init.pipelines.get('pack', { PRO: this.graph.variant.pro, EXTERNAL: false, BOX2: false });
       p = this.packPass(pipeline, texture.createView());
       this.packs.set(texture, p);
     }
@@ -305,7 +305,7 @@ export class GraphExecutor {
     }
     this.passes = out;
     this.output8 = await this.outputPass(this.outputOp, false);
-    this.packExternalPipeline = await this.init.pipelines.get('pack', { PRO: this.graph.variant.pro, EXTERNAL: true });
+    this.packExternalPipeline = await this.init.pipelines.get('pack', { PRO: this.graph.variant.pro, EXTERNAL: true, BOX2: false });
   }
 
   private async convPass(op: ConvOp): Promise<Pass> {
