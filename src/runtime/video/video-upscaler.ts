@@ -282,6 +282,7 @@ export class VideoUpscaler extends EventTarget {
   private async switchModel(): Promise<void> {
     const device = this.device!;
     const requested = chooseModel(this.opts, this.currentScale());
+    this.requestedModel = requested;
     const policy = this.policyFor(requested);
     const id = policy.tier?.model ?? requested;
     if (this.runner?.packed.model.id === id) {
@@ -327,15 +328,61 @@ export class VideoUpscaler extends EventTarget {
     const h = this.video.videoHeight;
     const adaptive = !!this.opts.adaptive;
     const ladder = adaptive ? tierLadder(requested) : [{ model: requested, inputScale: 1 as const }];
-    const key = `${adaptive}|${requested}|${w}x${h}`;
+    const base = `${adaptive}|${requested}`;
+    const key = `${base}|${w}x${h}`;
     if (this.policy && this.policyKey === key) return this.policy;
+    const cached = adaptive && w > 0 && h > 0 ? this.tierCache.get(tierCacheKey(this.adapterName, requested, w, h)) : undefined;
+    if (this.policy && (this.policyKey === `${base}|0x0` || !(w > 0 && h > 0)) && this.policyKey.startsWith(`${base}|`)) {
+      // The size became known (or is unknown for now): same policy, unless a choice is remembered.
+      this.policyKey = key;
+      if (cached !== undefined && this.policy.probing) this.policy = new TierPolicy(ladder, cached, false);
+      return this.policy;
+    }
     this.policyKey = key;
-    const cached = adaptive ? this.tierCache.get(tierCacheKey(this.adapterName, requested, w, h)) : undefined;
     this.policy = new TierPolicy(ladder, cached ?? 0, adaptive && cached === undefined);
     return this.policy;
   }
 
   private policyKey = '';
+  private requestedModel = '';
+
+  /** Started before the video had a size: look up a remembered choice now that it has one. */
+  private refreshPolicy(): void {
+    const before = this.policy;
+    const index = before?.index;
+    const policy = this.policyFor(this.requestedModel);
+    if (policy === before && policy.index === index) return;
+    if (!policy.tier) {
+      this.onTierDecision({ kind: 'settled', index: policy.index, reason: 'remembered: no setting kept up on this adapter at this size' });
+    } else {
+      this.emit('tier', { tier: tierName(policy.tier), model: policy.tier.model, inputScale: policy.tier.inputScale, reason: 'remembered for this adapter and size' });
+      void this.ensureModel().catch((e) => this.fail(asCuganError(e, 'could not switch the adaptive setting'), true));
+    }
+  }
+
+  /**
+   * The source's frame rate (frames per second of media time, from the playback quality
+   * counters; 30 until measured): the adaptive budget. What rVFC reports is what the page
+   * manages to present, which collapses when the machine is overloaded.
+   */
+  private sourceFps(): number {
+    const q = this.video.getVideoPlaybackQuality?.();
+    const t = this.video.currentTime;
+    if (q) {
+      const s = this.fpsSample;
+      if (!s || t < s.time || q.totalVideoFrames < s.frames) {
+        this.fpsSample = { frames: q.totalVideoFrames, time: t };
+      } else if (t - s.time >= 0.5) {
+        const fps = (q.totalVideoFrames - s.frames) / (t - s.time);
+        if (fps >= 5 && fps <= 240) this.fpsEstimate = fps;
+        this.fpsSample = { frames: q.totalVideoFrames, time: t };
+      }
+    }
+    return this.fpsEstimate || 30;
+  }
+
+  private fpsSample?: { frames: number; time: number };
+  private fpsEstimate = 0;
 
   /** Graph size for a source size under the current tier. */
   private graphSize(w: number, h: number): [number, number] {
@@ -403,6 +450,10 @@ export class VideoUpscaler extends EventTarget {
     const w = this.video.videoWidth;
     const h = this.video.videoHeight;
     if (!w || !h) return;
+    if (this.opts.adaptive && this.policyKey.endsWith('|0x0')) {
+      this.refreshPolicy();
+      if (!this.running) return;
+    }
     const ex = runner.current;
     const [gw, gh] = this.graphSize(w, h);
     // The size can change without any event (an hls.js level switch): rebuild, keep showing the
@@ -432,6 +483,11 @@ export class VideoUpscaler extends EventTarget {
       pack = ex.cachedPack()!;
     }
     if (presenter.source !== ex.output) presenter.setSource(ex.output);
+    // The adaptive probe times real network runs: no frame reuse while it runs, and only
+    // frames of the setting being probed count.
+    const tier = this.policy?.probing ? this.policy.tier : undefined;
+    const probed = !!tier && tier.model === runner.packed.model.id && ex.sourceScale === (tier.inputScale === 0.5 ? 2 : 1);
+    ex.reuseEnabled = this.opts.reuseFrames !== false && !tier;
     const encoder = device.createCommandEncoder({ label: 'frame' });
     const timer = this.timer;
     let slot = -1;
@@ -460,7 +516,7 @@ export class VideoUpscaler extends EventTarget {
       this.busy = false;
       this.counters.gpuMs = performance.now() - t0;
       this.counters.frames++;
-      if (this.policy?.probing) this.onTierDecision(this.policy.frameTime(this.counters.gpuMs, this.lastStats?.videoFps ?? 0));
+      if (probed && this.policy?.probing) this.onTierDecision(this.policy.frameTime(this.counters.gpuMs, this.sourceFps()));
       this.counters.shownInWindow++;
       this.maybeEmitStats();
       // A frame skipped while busy matters when the video is paused (seek): show it now.
@@ -494,6 +550,7 @@ export class VideoUpscaler extends EventTarget {
     const dt = now - this.counters.windowStart;
     if (dt < 1000) return;
     const stats = this.makeStats((this.counters.shownInWindow * 1000) / dt, (this.counters.videoInWindow * 1000) / dt);
+    this.sourceFps();
     const droppedNow = this.counters.dropped - this.droppedAtWindow;
     this.droppedAtWindow = this.counters.dropped;
     if (this.policy && !this.video.paused) this.onTierDecision(this.policy.window(this.counters.videoInWindow, droppedNow));
