@@ -8,7 +8,7 @@ import type { ModelInfo } from './model/architecture.js';
 import { loadModel, type ModelSource } from './model/load.js';
 import type { PackedModel } from './model/packed-format.js';
 import { readTexture, type ImageDataLike } from './gpu/readback.js';
-import { checkAlpha, ModelRunner } from './model-runner.js';
+import { checkAlpha, checkTileLimits, ModelRunner, type TileLimitOptions } from './model-runner.js';
 
 export type Precision = 'f32' | 'f16' | 'auto';
 
@@ -23,6 +23,12 @@ export interface UpscalerOptions {
   precision?: Precision;
   /** Where packed models are loaded from: a URL (browser) or folder (Node). */
   modelBaseUrl?: string;
+  /**
+   * A frame whose feature maps exceed these runs as tiles, with the same pixels (default: the
+   * device's buffer limits and a 2 GiB budget for one pass). `maxBufferBytes`: the largest
+   * buffer; `maxTotalBytes`: all feature-map buffers of one pass together.
+   */
+  tileLimits?: TileLimitOptions;
 }
 
 /** Anything upscale() accepts. */
@@ -57,6 +63,10 @@ export interface Upscaler {
   readonly macs: number;
   /** GPU memory held, in bytes (weights, tensors, textures). */
   readonly bytes: number;
+  /** The same as `bytes`: every GPU buffer and texture the upscaler created and still holds. */
+  readonly gpuBytes: number;
+  /** Tiles the current input size runs as (1: one pass; 0 before the first upscale()). */
+  readonly tiles: number;
   destroy(): void;
 }
 
@@ -81,6 +91,7 @@ export async function createUpscaler(options: UpscalerOptions): Promise<Upscaler
     throw new CuganError('BAD_OPTION', `precision must be 'f32', 'f16' or 'auto', got ${String(precisionOpt)}`);
   }
   const alpha = checkAlpha(options.alpha ?? 1);
+  const tileLimits = checkTileLimits(options.tileLimits);
   // The model first: a wrong id or a corrupt file fails before any GPU work.
   const packed: PackedModel = await loadModel(options.model, { dtype: 'f32', baseUrl: options.modelBaseUrl });
   const device = options.device ?? (await requestDevice());
@@ -93,7 +104,7 @@ export async function createUpscaler(options: UpscalerOptions): Promise<Upscaler
     );
   }
   const precision = 'f32' as const;
-  const runner = new ModelRunner(device, packed, alpha);
+  const runner = new ModelRunner(device, packed, alpha, tileLimits);
   let destroyed = false;
 
   const upscaler: Upscaler = {
@@ -111,6 +122,12 @@ export async function createUpscaler(options: UpscalerOptions): Promise<Upscaler
     },
     get bytes() {
       return runner.bytes;
+    },
+    get gpuBytes() {
+      return runner.bytes;
+    },
+    get tiles() {
+      return runner.current?.tiles.length ?? 0;
     },
     async upscale(source, opts = {}) {
       if (destroyed) throw new CuganError('DESTROYED', 'this upscaler was destroyed');

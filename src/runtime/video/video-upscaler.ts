@@ -7,7 +7,7 @@
 
 import { CuganError } from '../errors.js';
 import { requestDevice } from '../gpu/device.js';
-import type { GraphExecutor, Pass } from '../gpu/executor.js';
+import type { GraphExecutor, PackPasses } from '../gpu/executor.js';
 import type { Scale } from '../model/architecture.js';
 import { loadModel } from '../model/load.js';
 import type { PackedModel } from '../model/packed-format.js';
@@ -356,7 +356,7 @@ export class VideoUpscaler extends EventTarget {
       this.resizeTo(runner, w, h);
       return;
     }
-    let pack: Pass;
+    let pack: PackPasses;
     try {
       pack = ex.packExternal(device.importExternalTexture({ source: this.video }));
     } catch (e) {
