@@ -258,21 +258,29 @@ class Progress {
   }
 }
 
+/**
+ * The output path, resolved; a typed BAD_OPTION error when it is the input (the same path,
+ * another spelling of it, or a link to it: the input is never overwritten) or a directory.
+ */
+export function checkOutputPath(inputArg: string, outputArg: string): string {
+  const output = resolve(outputArg);
+  if (sameFile(resolve(inputArg), output)) {
+    throw new CuganError('BAD_OPTION', `refusing to overwrite the input ${inputArg} with the output ${outputArg}; choose another <out>`);
+  }
+  try {
+    if (statSync(output).isDirectory()) throw new CuganError('BAD_OPTION', `cannot write ${outputArg}: it is a directory`);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  return output;
+}
+
 async function runUpscale(cmd: UpscaleCommand, io: CliIO, opts: MainOptions): Promise<number> {
   const model = findModel(cmd.model);
   if (!model) {
     throw new CuganError('MODEL_UNKNOWN', `unknown model "${cmd.model}"; known models: ${MODELS.map((m) => m.id).join(', ')}`);
   }
-  const input = resolve(cmd.input);
-  const output = resolve(cmd.output);
-  if (sameFile(input, output)) {
-    throw new Error(`refusing to overwrite the input ${cmd.input} with the output ${cmd.output}; choose another <out>`);
-  }
-  try {
-    if (statSync(output).isDirectory()) throw new Error(`cannot write ${cmd.output}: it is a directory`);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
+  const output = checkOutputPath(cmd.input, cmd.output);
   const image = readImage(cmd.input);
   if (hasTransparency(image)) io.stderr.write(`cugan: note: ${cmd.input} has transparency; its alpha channel is dropped (RGB output)\n`);
 

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_MODEL, formatMacs, main, parseArgs, UsageError, type CliIO } from '../../src/cli/main.js';
+import { checkOutputPath, DEFAULT_MODEL, formatMacs, main, parseArgs, UsageError, type CliIO } from '../../src/cli/main.js';
+import { CuganError } from '../../src/runtime/errors.js';
 import { MODELS } from '../../src/runtime/model/architecture.js';
 
 function capture(): CliIO & { out: string; err: string } {
@@ -127,6 +128,7 @@ test('main: failures before the GPU is asked for exit 1 with `cugan: <message>`'
     io = capture();
     assert.equal(await main(['upscale', txt, out], { io, onNoAdapter: noAdapter }), 1);
     assert.match(io.err, /^cugan: refusing to overwrite the input/);
+    assert.throws(() => checkOutputPath(txt, out), (e: unknown) => e instanceof CuganError && e.code === 'BAD_OPTION');
   }
   assert.equal(readFileSync(txt, 'utf8'), 'not an image\n');
 });
