@@ -49,6 +49,10 @@ export interface UpscaleStats {
   outputHeight: number;
   /** The model in use, e.g. `se/up2x-conservative`. */
   model: string;
+  /** GPU memory the upscaler holds now, bytes: every buffer and texture it created (weights, feature maps, textures, present and timing buffers). */
+  gpuBytes: number;
+  /** Tiles a frame runs as (1 when it fits one pass; large frames run as tiles with the same pixels). */
+  tiles: number;
   adapter: string;
 }
 

@@ -444,6 +444,13 @@ export class VideoUpscaler extends EventTarget {
     this.emit('stats', stats);
   }
 
+  /** GPU memory held now, bytes: the model runner's, the presenters' and the timer's buffers. */
+  get gpuBytes(): number {
+    let bytes = (this.runner?.bytes ?? 0) + (this.presenter?.bytes ?? 0) + (this.timer?.bytes ?? 0);
+    for (const l of this.loupes) bytes += l.bytes;
+    return bytes;
+  }
+
   private makeStats(fps: number, videoFps: number): UpscaleStats {
     const g = this.runner?.current?.graph;
     return {
@@ -458,6 +465,8 @@ export class VideoUpscaler extends EventTarget {
       outputHeight: g?.outHeight ?? 0,
       model: this.runner?.packed.model.id ?? '',
       adapter: this.adapterName,
+      gpuBytes: this.gpuBytes,
+      tiles: this.runner?.current?.tiles.length ?? 0,
       ...(this.timer?.last ? { stages: { ...this.timer.last } } : {}),
     };
   }
