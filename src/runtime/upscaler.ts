@@ -53,6 +53,8 @@ export interface Upscaler {
   readonly precision: 'f32' | 'f16';
   /** Changing it takes effect on the next upscale(); nothing is rebuilt. */
   alpha: number;
+  /** Builds the GPU objects for a width x height input ahead of time (upscale() does it when needed). */
+  prepare(width: number, height: number): Promise<void>;
   /** Runs the network; the returned texture is owned by the upscaler and reused by later calls. */
   upscale(source: UpscaleSource, options?: UpscaleOptions): Promise<GPUTexture>;
   /** Reads a texture (default: the last output) back as RGBA pixels. */
@@ -128,6 +130,13 @@ export async function createUpscaler(options: UpscalerOptions): Promise<Upscaler
     },
     get tiles() {
       return runner.current?.tiles.length ?? 0;
+    },
+    async prepare(width, height) {
+      if (destroyed) throw new CuganError('DESTROYED', 'this upscaler was destroyed');
+      if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
+        throw new CuganError('FRAME_EMPTY', `prepare(): ${width}x${height} is not a positive integer size`);
+      }
+      await runner.prepare(width, height);
     },
     async upscale(source, opts = {}) {
       if (destroyed) throw new CuganError('DESTROYED', 'this upscaler was destroyed');
