@@ -303,19 +303,27 @@ export class GraphExecutor {
   }
 
   private async buildPasses(): Promise<void> {
-    const steps: Step[] = [];
-    for (const op of this.tileGraph.ops) {
-      if (op.kind === 'se') steps.push(await this.seStep(op));
-      else if (op.kind !== 'pack' && op.kind !== 'output') {
-        steps.push({ kind: 'conv', pass: await this.convPass(op), unet2: op.spec.name.startsWith('unet2.') || op.spec.name === 'conv_final' });
-      }
-    }
-    this.steps = steps;
-    const pipeline = await this.outputPipeline(false);
-    this.output8 = this.tiles.map((_, k) => this.outputPass(pipeline, k, false));
+    // All pipelines are asked for at once, so the implementation may compile them in parallel
+    // (this decides how fast a lost device is back).
     const pro = this.graph.variant.pro;
-    this.packPipeline = await this.init.pipelines.get('pack', { PRO: pro, EXTERNAL: false });
-    this.packExternalPipeline = await this.init.pipelines.get('pack', { PRO: pro, EXTERNAL: true });
+    const [steps, output, pack, packExternal] = await Promise.all([
+      Promise.all(
+        this.tileGraph.ops
+          .filter((op) => op.kind !== 'pack' && op.kind !== 'output')
+          .map(async (op): Promise<Step> =>
+            op.kind === 'se'
+              ? this.seStep(op)
+              : { kind: 'conv', pass: await this.convPass(op as ConvOp), unet2: (op as ConvOp).spec.name.startsWith('unet2.') || (op as ConvOp).spec.name === 'conv_final' },
+          ),
+      ),
+      this.outputPipeline(false),
+      this.init.pipelines.get('pack', { PRO: pro, EXTERNAL: false }),
+      this.init.pipelines.get('pack', { PRO: pro, EXTERNAL: true }),
+    ]);
+    this.steps = steps;
+    this.output8 = this.tiles.map((_, k) => this.outputPass(output, k, false));
+    this.packPipeline = pack;
+    this.packExternalPipeline = packExternal;
   }
 
   private async convPass(op: ConvOp): Promise<Pass> {

@@ -481,28 +481,40 @@ export class VideoUpscaler extends EventTarget {
   }
 
   private watchDevice(device: GPUDevice): void {
-    void device.lost.then((info) => {
-      if (this.destroyed || device !== this.device || info.reason === 'destroyed' && !this.running && !this.wanted) return;
-      const wasWanted = this.wanted;
-      this.generation++;
-      this.running = false;
-      this.busy = false;
-      this.scheduler.stop();
-      this.setVisible(false);
-      this.runner = undefined;
-      this.presenter = undefined;
-      this.timer = undefined;
-      this.loupes.clear(); // they belong to the lost device
-      this.device = undefined;
-      this.emit('error', { error: new CuganError('DEVICE_LOST', `the GPU device was lost (${info.reason}: ${info.message}); recovering`) });
-      if (wasWanted && !this.opts.device) void this.recover();
-    });
+    void device.lost.then((info) => this.onDeviceLost(device, info.reason, info.message));
+    if (!this.ownsDevice) return;
+    // The lost promise resolves only once the GPU has finished the work in flight (seconds on a
+    // software renderer), so a destroy() of our own device by other code is caught as it happens:
+    // the plain video shows at once and the recovery starts at once.
+    const destroy = device.destroy.bind(device);
+    device.destroy = () => {
+      this.onDeviceLost(device, 'destroyed', 'device.destroy() was called');
+      destroy();
+    };
+  }
+
+  private onDeviceLost(device: GPUDevice, reason: string, message: string): void {
+    if (this.destroyed || device !== this.device || (reason === 'destroyed' && !this.running && !this.wanted)) return;
+    const wasWanted = this.wanted;
+    this.generation++;
+    this.running = false;
+    this.busy = false;
+    this.scheduler.stop();
+    this.setVisible(false);
+    this.runner = undefined;
+    this.presenter = undefined;
+    this.timer = undefined;
+    this.loupes.clear(); // they belong to the lost device
+    this.device = undefined;
+    this.emit('error', { error: new CuganError('DEVICE_LOST', `the GPU device was lost (${reason}: ${message}); recovering`) });
+    if (wasWanted && !this.opts.device) void this.recover();
   }
 
   /** Re-creates the device and model after a loss, retrying until the GPU is back. */
   private async recover(): Promise<void> {
     for (let i = 0; i < RECOVERY_ATTEMPTS && this.wanted && !this.destroyed; i++) {
-      await new Promise((r) => setTimeout(r, RECOVERY_DELAY_MS));
+      // The first try at once (a destroyed device is replaceable at once), later ones spaced.
+      if (i > 0) await new Promise((r) => setTimeout(r, RECOVERY_DELAY_MS));
       try {
         await this.start();
         this.emit('enabled', { model: this.runner!.packed.model.id });

@@ -32,12 +32,14 @@ if (src.endsWith('.m3u8')) {
   video.src = src;
 }
 
-const events: Array<{ type: string; code?: string; model?: string; sourceWidth?: number; message?: string }> = [];
+// Each event with when it came (performance.now()) and whether the canvas was showing then.
+const events: Array<{ type: string; code?: string; model?: string; sourceWidth?: number; message?: string; t: number; canvas: string }> = [];
 const ctl = attachUpscaler(video, hls, { scale: 2, enabled: params.get('enabled') !== '0', timing: params.get('timing') === '1' });
 for (const type of ['upscale:enabled', 'upscale:disabled', 'upscale:error', 'upscale:stats']) {
   ctl.addEventListener(type, (e) => {
     const d = (e as CustomEvent).detail ?? {};
-    events.push({ type, code: d.error?.code, message: d.error?.message, model: d.model, sourceWidth: d.sourceWidth });
+    const canvas = getComputedStyle(ctl.overlay.canvas).visibility;
+    events.push({ type, code: d.error?.code, message: d.error?.message, model: d.model, sourceWidth: d.sourceWidth, t: performance.now(), canvas });
   });
 }
 void video.play();
