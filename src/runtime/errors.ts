@@ -5,6 +5,7 @@ export type CuganErrorCode =
   | 'WEIGHTS_CORRUPT' // a weights file that cannot be parsed (truncated, wrong magic, bad tag)
   | 'WEIGHTS_SHAPE' // a tensor whose shape does not fit the Real-CUGAN architecture
   | 'WEIGHTS_NOT_FOUND' // a model file that is missing
+  | 'WEIGHTS_TIMEOUT' // a model download that did not finish in time
   | 'MODEL_UNKNOWN' // a model id that is not one of the released models
   | 'FRAME_EMPTY' // a 0-width or 0-height source
   | 'FRAME_TOO_LARGE' // a source whose buffers exceed the device's limits

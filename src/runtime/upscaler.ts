@@ -23,6 +23,8 @@ export interface UpscalerOptions {
   precision?: Precision;
   /** Where packed models are loaded from: a URL (browser) or folder (Node). */
   modelBaseUrl?: string;
+  /** Give up a model download after this many ms (WEIGHTS_TIMEOUT; default 60 000). */
+  modelTimeoutMs?: number;
   /**
    * A frame whose feature maps exceed these runs as tiles, with the same pixels (default: the
    * device's buffer limits and a 2 GiB budget for one pass). `maxBufferBytes`: the largest
@@ -95,7 +97,13 @@ export async function createUpscaler(options: UpscalerOptions): Promise<Upscaler
   const alpha = checkAlpha(options.alpha ?? 1);
   const tileLimits = checkTileLimits(options.tileLimits);
   // The model first: a wrong id or a corrupt file fails before any GPU work.
-  const packed: PackedModel = await loadModel(options.model, { dtype: 'f32', baseUrl: options.modelBaseUrl });
+  if (options.modelBaseUrl !== undefined && typeof options.modelBaseUrl !== 'string') {
+    throw new CuganError('BAD_OPTION', `modelBaseUrl must be a string, got ${String(options.modelBaseUrl)}`);
+  }
+  if (options.modelTimeoutMs !== undefined && !(typeof options.modelTimeoutMs === 'number' && options.modelTimeoutMs > 0)) {
+    throw new CuganError('BAD_OPTION', `modelTimeoutMs must be a positive number of milliseconds, got ${String(options.modelTimeoutMs)}`);
+  }
+  const packed: PackedModel = await loadModel(options.model, { dtype: 'f32', baseUrl: options.modelBaseUrl, timeoutMs: options.modelTimeoutMs });
   const device = options.device ?? (await requestDevice());
   if (precisionOpt === 'f16') {
     throw new CuganError(

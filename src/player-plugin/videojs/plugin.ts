@@ -130,8 +130,17 @@ export function registerUpscalePlugin(videojsOrModule: VideoJs | VideoJsModule):
 
     constructor(player: Player, options: UpscalePluginOptions = {}) {
       super(player);
-      const o = options ?? {};
-      checkOptions(o);
+      let o = options ?? {};
+      try {
+        checkOptions(o);
+      } catch (e) {
+        // A bad option must not break the page's player set-up: report it, use the defaults.
+        if (!(e instanceof CuganError)) throw e;
+        o = {};
+        setTimeout(() => {
+          if (!this.disposed) this.player.trigger('upscale:error', { error: e });
+        });
+      }
       const { storageKey = DEFAULT_STORAGE_KEY, hotkey = DEFAULT_HOTKEY, enabled: _enabled, ...rest } = o;
       this.storageKey = storageKey;
       // Explicit options win over stored choices, which win over the defaults.

@@ -11,6 +11,18 @@ export interface LoadOptions {
   dtype: WeightDType;
   /** Browser: base URL of the models folder. Node: a folder path; default $CUGAN_MODELS or ./models of the package. */
   baseUrl?: string;
+  /** Give up fetching a model after this many milliseconds (WEIGHTS_TIMEOUT; default 60 000). */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_FETCH_TIMEOUT_MS = 60_000;
+
+/** A model file read for an id must hold that model (a renamed or mixed-up file is refused). */
+function expectModel(packed: PackedModel, id: string, where: string): PackedModel {
+  if (packed.model.id !== id) {
+    throw new CuganError('WEIGHTS_SHAPE', `${where} holds the model ${packed.model.id}, not the requested ${id}`);
+  }
+  return packed;
 }
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
@@ -42,16 +54,33 @@ export async function loadModel(model: string | ModelSource, opts: LoadOptions):
     } catch (e) {
       throw new CuganError('WEIGHTS_NOT_FOUND', `model "${model}": ${path} not found (run \`npm run weights\` to convert the released weights)`, { cause: e });
     }
-    return readPackedModel(bytes, path);
+    return expectModel(readPackedModel(bytes, path), model, path);
   }
   const base = opts.baseUrl ?? new URL('../../../models/', import.meta.url).href;
   const url = `${base.replace(/\/?$/, '/')}${file}`;
-  let res: Response;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  const timedOut = (e: unknown) =>
+    new CuganError('WEIGHTS_TIMEOUT', `model "${model}": ${url} did not arrive within ${timeoutMs} ms`, { cause: e });
   try {
-    res = await fetch(url);
-  } catch (e) {
-    throw new CuganError('WEIGHTS_NOT_FOUND', `model "${model}": could not fetch ${url}`, { cause: e });
+    let res: Response;
+    try {
+      res = await fetch(url, { signal: abort.signal });
+    } catch (e) {
+      if (abort.signal.aborted) throw timedOut(e);
+      throw new CuganError('WEIGHTS_NOT_FOUND', `model "${model}": could not fetch ${url}`, { cause: e });
+    }
+    if (!res.ok) throw new CuganError('WEIGHTS_NOT_FOUND', `model "${model}": ${url} answered HTTP ${res.status}`);
+    let body: ArrayBuffer;
+    try {
+      body = await res.arrayBuffer();
+    } catch (e) {
+      if (abort.signal.aborted) throw timedOut(e);
+      throw new CuganError('WEIGHTS_NOT_FOUND', `model "${model}": the download of ${url} broke off`, { cause: e });
+    }
+    return expectModel(readPackedModel(new Uint8Array(body), url), model, url);
+  } finally {
+    clearTimeout(timer);
   }
-  if (!res.ok) throw new CuganError('WEIGHTS_NOT_FOUND', `model "${model}": ${url} answered HTTP ${res.status}`);
-  return readPackedModel(new Uint8Array(await res.arrayBuffer()), url);
 }

@@ -21,6 +21,8 @@ export interface VideoUpscaleOptions {
   model?: string;
   /** Where the packed models are fetched from (default: models/ next to the package). */
   modelBaseUrl?: string;
+  /** Give up a model download after this many ms: `upscale:error` WEIGHTS_TIMEOUT (default 60 000). */
+  modelTimeoutMs?: number;
   /** Use this device (default: one is requested, and re-requested after a device loss). */
   device?: GPUDevice;
   /**

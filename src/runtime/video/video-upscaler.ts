@@ -205,6 +205,15 @@ export class VideoUpscaler extends EventTarget {
     for (const key of ['pro', 'timing', 'enabled'] as const) {
       if (o[key] !== undefined && typeof o[key] !== 'boolean') throw new CuganError('BAD_OPTION', `${key} must be a boolean, got ${String(o[key])}`);
     }
+    for (const key of ['model', 'modelBaseUrl'] as const) {
+      if (o[key] !== undefined && (typeof o[key] !== 'string' || !o[key])) throw new CuganError('BAD_OPTION', `${key} must be a non-empty string, got ${String(o[key])}`);
+    }
+    if (o.modelTimeoutMs !== undefined && !(typeof o.modelTimeoutMs === 'number' && o.modelTimeoutMs > 0)) {
+      throw new CuganError('BAD_OPTION', `modelTimeoutMs must be a positive number of milliseconds, got ${String(o.modelTimeoutMs)}`);
+    }
+    if (o.device !== undefined && (typeof o.device !== 'object' || typeof (o.device as GPUDevice)?.createBuffer !== 'function')) {
+      throw new CuganError('BAD_OPTION', `device must be a GPUDevice, got ${String(o.device)}`);
+    }
     chooseModel(o, 2); // validates model / denoise
     return o;
   }
@@ -272,7 +281,7 @@ export class VideoUpscaler extends EventTarget {
     if (this.runner?.packed.model.id === id) return;
     let packed = this.models.get(id);
     if (!packed) {
-      packed = loadModel(id, { dtype: 'f32', baseUrl: this.opts.modelBaseUrl });
+      packed = loadModel(id, { dtype: 'f32', baseUrl: this.opts.modelBaseUrl, timeoutMs: this.opts.modelTimeoutMs });
       this.models.set(id, packed);
       packed.catch(() => this.models.delete(id));
     }
