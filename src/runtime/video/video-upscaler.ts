@@ -56,7 +56,21 @@ export class VideoUpscaler extends EventTarget {
     this.opts = VideoUpscaler.checkOptions({ ...options });
     this.scheduler = new FrameScheduler(video, this.onVideoFrame);
     this.setVisible(false);
+    video.addEventListener('error', this.onMediaError);
   }
+
+  // The video itself failed (a decode or network error): not ours to fix, but the canvas must
+  // not keep showing a stale frame over the player's own error state. Upscaling stays on and
+  // resumes with the next frame (e.g. when the player loads another source).
+  private readonly onMediaError = (): void => {
+    if (this.destroyed) return;
+    const err = this.video.error;
+    const kinds: Record<number, string> = { 1: 'aborted', 2: 'network error', 3: 'decode error', 4: 'source not supported' };
+    this.setVisible(false);
+    this.emit('error', {
+      error: new CuganError('MEDIA_ERROR', `the video failed (${kinds[err?.code ?? 0] ?? 'unknown error'}${err?.message ? `: ${err.message}` : ''}); nothing to upscale until it plays again`),
+    });
+  };
 
   /** Whether this browser can run it at all (WebGPU with an adapter). */
   static async isSupported(): Promise<{ ok: true } | { ok: false; error: CuganError }> {
@@ -188,6 +202,7 @@ export class VideoUpscaler extends EventTarget {
     this.wanted = false;
     this.generation++;
     this.resizeObserver?.disconnect();
+    this.video.removeEventListener('error', this.onMediaError);
     this.dprQuery?.removeEventListener('change', this.onPixelRatio);
     this.runner?.destroy();
     this.presenter?.destroy();

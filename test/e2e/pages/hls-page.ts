@@ -5,6 +5,7 @@
 //   size=WxH     the player's CSS size (default 192x108)
 //   level=N      the hls.js level to play (default 0)
 //   timing=1     per-stage GPU times (timestamp queries) in the stats
+//   models=URL, timeoutMs=N, scale=S   options passed as given (see below)
 import Hls from 'hls.js';
 import { attachUpscaler } from '../../../src/player-plugin/hls.js';
 import { createUpscaler } from '../../../src/runtime/upscaler.js';
@@ -34,7 +35,15 @@ if (src.endsWith('.m3u8')) {
 
 // Each event with when it came (performance.now()) and whether the canvas was showing then.
 const events: Array<{ type: string; code?: string; model?: string; sourceWidth?: number; message?: string; t: number; canvas: string }> = [];
-const ctl = attachUpscaler(video, hls, { scale: 2, enabled: params.get('enabled') !== '0', timing: params.get('timing') === '1' });
+// models=URL: modelBaseUrl; timeoutMs=N: modelTimeoutMs; scale=S: the scale option as given
+// (a string: a wrong type, for the bad-option test).
+const ctl = attachUpscaler(video, hls, {
+  scale: (params.get('scale') ?? 2) as 2,
+  enabled: params.get('enabled') !== '0',
+  timing: params.get('timing') === '1',
+  ...(params.get('models') ? { modelBaseUrl: params.get('models')! } : {}),
+  ...(params.get('timeoutMs') ? { modelTimeoutMs: Number(params.get('timeoutMs')) } : {}),
+});
 for (const type of ['upscale:enabled', 'upscale:disabled', 'upscale:error', 'upscale:stats']) {
   ctl.addEventListener(type, (e) => {
     const d = (e as CustomEvent).detail ?? {};
