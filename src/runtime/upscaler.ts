@@ -8,6 +8,7 @@ import type { ModelInfo } from './model/architecture.js';
 import { loadModel, type ModelSource } from './model/load.js';
 import type { PackedModel } from './model/packed-format.js';
 import { readTexture, type ImageDataLike } from './gpu/readback.js';
+import { isTainted } from './video/origin.js';
 import { checkAlpha, checkTileLimits, ModelRunner, type TileLimitOptions } from './model-runner.js';
 
 export type Precision = 'f32' | 'f16' | 'auto';
@@ -161,6 +162,9 @@ export async function createUpscaler(options: UpscalerOptions): Promise<Upscaler
         }
         device.queue.writeTexture({ texture: ex.input }, source.data as Uint8Array<ArrayBuffer>, { bytesPerRow: w * 4 }, [w, h]);
       } else {
+        if (isTainted(source as HTMLVideoElement)) {
+          throw new CuganError('TAINTED_SOURCE', 'the source is cross-origin without CORS (no crossorigin attribute), so its pixels may not be read');
+        }
         try {
           device.queue.copyExternalImageToTexture({ source: source as GPUCopyExternalImageSource }, { texture: ex.input }, [w, h]);
         } catch (e) {

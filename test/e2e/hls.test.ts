@@ -203,6 +203,9 @@ describe('hls.js integration (attachUpscaler)', { skip }, () => {
         enabled: (window as unknown as Win).cugan.ctl.enabled,
       }));
       assert.deepEqual(state, { canvas: 'hidden', enabled: false });
+      // Origin-clean: the filter decided from the element and never asked WebGPU for a pixel.
+      const reads = await page.evaluate(() => (window as unknown as Win).cugan.frameReads);
+      assert.deepEqual(reads, { importExternalTexture: 0, copyExternalImageToTexture: 0 });
     } finally {
       await page.close();
       await other.close();

@@ -177,7 +177,11 @@ export class GraphExecutor {
       stages = [[], [], [...this.sequence(pack, this.output8)], []];
     } else {
       stages = [[pack[0]!], [], [], [this.output8[0]!]];
-      for (const s of this.steps) stages[s.kind === 'conv' && s.unet2 ? 2 : 1]!.push(s.kind === 'conv' ? s.pass : s.fused!);
+      let unet2 = false; // from the first UNet2 conv on, SE passes included
+      for (const s of this.steps) {
+        unet2 ||= s.kind === 'conv' && s.unet2;
+        stages[unet2 ? 2 : 1]!.push(s.kind === 'conv' ? s.pass : s.fused!);
+      }
     }
     stages.forEach((list, i) => {
       const pass = encoder.beginComputePass({

@@ -13,6 +13,7 @@ import { loadModel } from '../model/load.js';
 import type { PackedModel } from '../model/packed-format.js';
 import { checkAlpha, ModelRunner } from '../model-runner.js';
 import { FrameScheduler } from './frame-scheduler.js';
+import { isTainted } from './origin.js';
 import { autoScale, checkScale, chooseModel } from './model-choice.js';
 import { Presenter, type ContentRect } from './presenter.js';
 import { StageTimer } from './stage-timer.js';
@@ -378,6 +379,10 @@ export class VideoUpscaler extends EventTarget {
     // last frame meanwhile, and pick up the next frame once ready.
     if (!ex || ex.graph.width !== w || ex.graph.height !== h) {
       this.resizeTo(runner, w, h);
+      return;
+    }
+    if (isTainted(this.video)) {
+      this.fail(new CuganError('TAINTED_SOURCE', 'the video is cross-origin without CORS (no crossorigin attribute), so its frames may not be read; playing it without upscaling'), true);
       return;
     }
     let pack: PackPasses;

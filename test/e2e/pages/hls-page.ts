@@ -11,6 +11,16 @@ import { attachUpscaler } from '../../../src/player-plugin/hls.js';
 import { createUpscaler } from '../../../src/runtime/upscaler.js';
 
 const params = new URLSearchParams(location.search);
+// Counts every attempt to read a frame's pixels into WebGPU (tests of origin-clean rules).
+const frameReads = { importExternalTexture: 0, copyExternalImageToTexture: 0 };
+const gpuClasses = typeof GPUDevice === 'undefined' ? [] : ([[GPUDevice.prototype, 'importExternalTexture'], [GPUQueue.prototype, 'copyExternalImageToTexture']] as const);
+for (const [proto, name] of gpuClasses) {
+  const original = (proto as any)[name] as (...a: unknown[]) => unknown;
+  (proto as any)[name] = function (this: unknown, ...args: unknown[]) {
+    frameReads[name]++;
+    return original.apply(this, args);
+  };
+}
 const src = params.get('src') ?? '/test/.media/hls/master.m3u8';
 const video = document.getElementById('video') as HTMLVideoElement;
 if (params.get('cors') === '0') video.removeAttribute('crossorigin');
@@ -70,4 +80,4 @@ async function stillOfCurrentFrame(): Promise<{ width: number; height: number; d
   return { width: ref.width, height: ref.height, data: Array.from(ref.data), rect: { x: r.x, y: r.y, width: r.width, height: r.height } };
 }
 
-Object.assign(window, { cugan: { ctl, video, hls, events, stillOfCurrentFrame, Hls } });
+Object.assign(window, { cugan: { ctl, video, hls, events, stillOfCurrentFrame, Hls, frameReads } });
