@@ -21,6 +21,8 @@ export interface UpscaleCommand {
   precision: Precision;
   /** Folder of converted models (`--models`); undefined: $CUGAN_MODELS or the package's models/. */
   models?: string;
+  /** `--tile-mb`: feature-map memory of one pass in MiB; larger images run as tiles (same pixels). */
+  tileMiB?: number;
   input: string;
   output: string;
 }
@@ -54,6 +56,8 @@ Options:
   -x, --tta               test-time augmentation: average 8 flipped/transposed runs (8x slower)
       --precision <p>     f32, f16 or auto (default auto)
       --models <dir>      folder of converted models (default $CUGAN_MODELS or the package's models/)
+      --tile-mb <MiB>     GPU memory for one pass (default 2048, and the device's buffer limits);
+                          larger images run as tiles, with the same pixels
   -h, --help              this help`;
 
 export const HELP = `cugan - Real-CUGAN anime image upscaler on WebGPU
@@ -144,6 +148,13 @@ export function parseArgs(argv: readonly string[]): Command {
       case '--precision':
         cmd.precision = parsePrecision(value());
         break;
+      case '--tile-mb': {
+        const v = value();
+        const mb = Number(v);
+        if (!(mb > 0) || !Number.isFinite(mb)) throw new UsageError(`--tile-mb must be a positive number of MiB, got "${v}"`);
+        cmd.tileMiB = mb;
+        break;
+      }
       case '--models':
         cmd.models = value();
         if (cmd.models === '') throw new UsageError('--models needs a folder');
@@ -167,6 +178,7 @@ export function parseArgs(argv: readonly string[]): Command {
     tta: cmd.tta ?? false,
     precision: cmd.precision ?? 'auto',
     models: cmd.models,
+    ...(cmd.tileMiB !== undefined ? { tileMiB: cmd.tileMiB } : {}),
     input,
     output,
   };
@@ -313,7 +325,10 @@ async function runUpscale(cmd: UpscaleCommand, io: CliIO, opts: MainOptions): Pr
       alpha: cmd.alpha,
       precision: cmd.precision,
       modelBaseUrl: cmd.models === undefined ? undefined : resolve(cmd.models),
+      ...(cmd.tileMiB !== undefined ? { tileLimits: { maxTotalBytes: cmd.tileMiB * 2 ** 20 } } : {}),
     });
+    await upscaler.prepare(image.width, image.height);
+    if (upscaler.tiles > 1) io.stderr.write(`cugan: the image is larger than one pass may be: running it as ${upscaler.tiles} tiles\n`);
     const progress = new Progress(io.stderr);
     let rgb: Uint8Array;
     try {

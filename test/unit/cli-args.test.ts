@@ -138,3 +138,11 @@ test('formatMacs', () => {
   assert.equal(formatMacs(1.26e9), '1.3 GMAC');
   assert.equal(formatMacs(85.4e6), '85 MMAC');
 });
+
+test('--tile-mb: a positive number of MiB, else a usage error', () => {
+  const cmd = parseArgs(['upscale', '--tile-mb', '2.5', 'a.png', 'b.png']);
+  assert.equal(cmd.command === 'upscale' && cmd.tileMiB, 2.5);
+  for (const bad of ['0', '-1', 'lots', 'Infinity']) {
+    assert.throws(() => parseArgs(['upscale', '--tile-mb', bad, 'a.png', 'b.png']), (e: unknown) => e instanceof UsageError && /--tile-mb must be a positive number/.test(e.message));
+  }
+});
