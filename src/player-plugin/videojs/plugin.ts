@@ -131,11 +131,14 @@ export function registerUpscalePlugin(videojsOrModule: VideoJs | VideoJsModule):
     constructor(player: Player, options: UpscalePluginOptions = {}) {
       super(player);
       let o = options ?? {};
+      let badOption: CuganError | undefined;
       try {
         checkOptions(o);
       } catch (e) {
-        // A bad option must not break the page's player set-up: report it, use the defaults.
+        // A bad option must not break the page's player set-up: report it and stay off (the
+        // viewer can still turn it on, with the defaults).
         if (!(e instanceof CuganError)) throw e;
+        badOption = e;
         o = {};
         setTimeout(() => {
           if (!this.disposed) this.player.trigger('upscale:error', { error: e });
@@ -145,7 +148,7 @@ export function registerUpscalePlugin(videojsOrModule: VideoJs | VideoJsModule):
       this.storageKey = storageKey;
       // Explicit options win over stored choices, which win over the defaults.
       this.current = { ...DEFAULT_CHOICES, ...loadChoices(storageKey), ...pickChoices(o) };
-      this.want = this.current.enabled;
+      this.want = this.current.enabled && !badOption;
       const { enabled: _e, ...choices } = this.current;
       this.opts = { ...rest, ...choices };
       this.support = VideoUpscaler.isSupported();
