@@ -186,8 +186,10 @@ describe('hls.js integration (attachUpscaler)', { skip }, () => {
       t.diagnostic(`first upscaled frame on the new device ${frameMs.toFixed(0)} ms after the loss (SwiftShader)`);
       await waitFor(page, () => (window as unknown as Win).cugan.ctl.stats.frames >= 1);
       await playing(page);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n${b.logText()}`);
     } finally {
-      await page.close();
+      await page.close().catch(() => undefined);
     }
   });
 

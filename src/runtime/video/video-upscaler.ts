@@ -373,7 +373,7 @@ export class VideoUpscaler extends EventTarget {
     if (!this.running || !runner || !device || !presenter) return;
     const w = this.video.videoWidth;
     const h = this.video.videoHeight;
-    if (!w || !h) return;
+    if (!w || !h || this.video.error) return; // a failed video: keep the plain one showing
     const ex = runner.current;
     // The size can change without any event (an hls.js level switch): rebuild, keep showing the
     // last frame meanwhile, and pick up the next frame once ready.
@@ -517,8 +517,8 @@ export class VideoUpscaler extends EventTarget {
     // the plain video shows at once and the recovery starts at once.
     const destroy = device.destroy.bind(device);
     device.destroy = () => {
-      this.onDeviceLost(device, 'destroyed', 'device.destroy() was called');
       destroy();
+      this.onDeviceLost(device, 'destroyed', 'device.destroy() was called');
     };
   }
 
