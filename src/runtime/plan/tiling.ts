@@ -95,7 +95,8 @@ const fits = (g: Graph, lim: TileLimits): boolean => {
 
 /**
  * Tiles for a width x height frame under `limits`: one tile (the frame's own graph) when it
- * fits, else the largest square core that does. Undefined when not even the smallest tile fits.
+ * fits, else as few tiles as the largest fitting square core needs, evened out. Undefined when
+ * not even the smallest tile fits.
  */
 export function planTiles(variant: ModelVariant, width: number, height: number, limits: TileLimits): TilePlan | undefined {
   const frame = buildGraph(variant, width, height);
@@ -119,14 +120,21 @@ export function planTiles(variant: ModelVariant, width: number, height: number, 
     else hi = mid;
   }
   if (lo === 0) return undefined;
-  const core = lo * align;
-  const tile = tileGraph(core);
+  // As many tiles as that core needs, then each as small as that count allows: less overlap.
+  const balanced = (aligned: number) => {
+    const n = Math.ceil(aligned / (lo * align));
+    return Math.ceil(Math.ceil(aligned / n) / align) * align;
+  };
+  const coreW = balanced(aw);
+  const coreH = balanced(ah);
+  const tile = buildGraph(variant, coreW, coreH);
+  if (!fits(tile, limits)) throw new Error(`internal: a ${coreW}x${coreH} tile exceeds the limits its larger square met`);
   const seOps = tile.ops.filter((o): o is SeOp => o.kind === 'se');
   const frameSe = frame.ops.filter((o): o is SeOp => o.kind === 'se');
   const scale = variant.scale;
   const tiles: Tile[] = [];
-  for (const ay of axisTiles(ah, Math.min(core, ah))) {
-    for (const ax of axisTiles(aw, Math.min(core, aw))) {
+  for (const ay of axisTiles(ah, coreH)) {
+    for (const ax of axisTiles(aw, coreW)) {
       const se = seOps.map((op, i) => {
         const g = frameSe[i]!.input;
         const t = op.input;
