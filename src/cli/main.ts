@@ -21,6 +21,8 @@ export interface UpscaleCommand {
   precision: Precision;
   /** Folder of converted models (`--models`); undefined: $CUGAN_MODELS or the package's models/. */
   models?: string;
+  /** `--tile-mb`: feature-map memory of one pass in MiB; larger images run as tiles (same pixels). */
+  tileMiB?: number;
   input: string;
   output: string;
 }
@@ -54,6 +56,8 @@ Options:
   -x, --tta               test-time augmentation: average 8 flipped/transposed runs (8x slower)
       --precision <p>     f32, f16 or auto (default auto)
       --models <dir>      folder of converted models (default $CUGAN_MODELS or the package's models/)
+      --tile-mb <MiB>     GPU memory for one pass (default 2048, and the device's buffer limits);
+                          larger images run as tiles, with the same pixels
   -h, --help              this help`;
 
 export const HELP = `cugan - Real-CUGAN anime image upscaler on WebGPU
@@ -144,6 +148,13 @@ export function parseArgs(argv: readonly string[]): Command {
       case '--precision':
         cmd.precision = parsePrecision(value());
         break;
+      case '--tile-mb': {
+        const v = value();
+        const mb = Number(v);
+        if (!(mb > 0) || !Number.isFinite(mb)) throw new UsageError(`--tile-mb must be a positive number of MiB, got "${v}"`);
+        cmd.tileMiB = mb;
+        break;
+      }
       case '--models':
         cmd.models = value();
         if (cmd.models === '') throw new UsageError('--models needs a folder');
@@ -167,6 +178,7 @@ export function parseArgs(argv: readonly string[]): Command {
     tta: cmd.tta ?? false,
     precision: cmd.precision ?? 'auto',
     models: cmd.models,
+    ...(cmd.tileMiB !== undefined ? { tileMiB: cmd.tileMiB } : {}),
     input,
     output,
   };
@@ -266,21 +278,29 @@ class Progress {
   }
 }
 
+/**
+ * The output path, resolved; a typed BAD_OPTION error when it is the input (the same path,
+ * another spelling of it, or a link to it: the input is never overwritten) or a directory.
+ */
+export function checkOutputPath(inputArg: string, outputArg: string): string {
+  const output = resolve(outputArg);
+  if (sameFile(resolve(inputArg), output)) {
+    throw new CuganError('BAD_OPTION', `refusing to overwrite the input ${inputArg} with the output ${outputArg}; choose another <out>`);
+  }
+  try {
+    if (statSync(output).isDirectory()) throw new CuganError('BAD_OPTION', `cannot write ${outputArg}: it is a directory`);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  return output;
+}
+
 async function runUpscale(cmd: UpscaleCommand, io: CliIO, opts: MainOptions): Promise<number> {
   const model = findModel(cmd.model);
   if (!model) {
     throw new CuganError('MODEL_UNKNOWN', `unknown model "${cmd.model}"; known models: ${MODELS.map((m) => m.id).join(', ')}`);
   }
-  const input = resolve(cmd.input);
-  const output = resolve(cmd.output);
-  if (sameFile(input, output)) {
-    throw new Error(`refusing to overwrite the input ${cmd.input} with the output ${cmd.output}; choose another <out>`);
-  }
-  try {
-    if (statSync(output).isDirectory()) throw new Error(`cannot write ${cmd.output}: it is a directory`);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
+  const output = checkOutputPath(cmd.input, cmd.output);
   const image = readImage(cmd.input);
   if (hasTransparency(image)) io.stderr.write(`cugan: note: ${cmd.input} has transparency; its alpha channel is dropped (RGB output)\n`);
 
@@ -313,7 +333,10 @@ async function runUpscale(cmd: UpscaleCommand, io: CliIO, opts: MainOptions): Pr
       alpha: cmd.alpha,
       precision: cmd.precision,
       modelBaseUrl: cmd.models === undefined ? undefined : resolve(cmd.models),
+      ...(cmd.tileMiB !== undefined ? { tileLimits: { maxTotalBytes: cmd.tileMiB * 2 ** 20 } } : {}),
     });
+    await upscaler.prepare(image.width, image.height);
+    if (upscaler.tiles > 1) io.stderr.write(`cugan: the image is larger than one pass may be: running it as ${upscaler.tiles} tiles\n`);
     const progress = new Progress(io.stderr);
     let rgb: Uint8Array;
     try {

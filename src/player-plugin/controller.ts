@@ -16,6 +16,8 @@ export class UpscaleController extends EventTarget {
   readonly overlay: Overlay;
   /** Why upscaling is unavailable here (no WebGPU...), once known; null when it is available. */
   unsupported: CuganError | null = null;
+  /** A bad option given to the constructor (reported by enable() as `upscale:error`). */
+  private optionError?: CuganError;
   private readonly forward: Array<[string, EventListener]> = [];
 
   constructor(video: HTMLVideoElement, options: VideoUpscaleOptions = {}) {
@@ -25,7 +27,17 @@ export class UpscaleController extends EventTarget {
     }
     this.video = video;
     this.overlay = createOverlay(video);
-    this.upscaler = new VideoUpscaler(video, this.overlay.canvas, options);
+    let upscaler: VideoUpscaler;
+    try {
+      upscaler = new VideoUpscaler(video, this.overlay.canvas, options);
+    } catch (e) {
+      // Options of the wrong type must not stop the page's script (and so its video): the
+      // controller starts disabled on the defaults and enable() reports the error instead.
+      if (!(e instanceof CuganError)) throw e;
+      this.optionError = e;
+      upscaler = new VideoUpscaler(video, this.overlay.canvas, {});
+    }
+    this.upscaler = upscaler;
     for (const name of UPSCALE_EVENTS) {
       const fn: EventListener = (e) => {
         const detail = (e as CustomEvent).detail;
@@ -51,6 +63,13 @@ export class UpscaleController extends EventTarget {
 
   /** Starts upscaling. Never throws: failures arrive as `upscale:error` and the video plays on. */
   async enable(): Promise<boolean> {
+    if (this.optionError) {
+      const error = this.optionError;
+      await Promise.resolve(); // after the caller of attachUpscaler() has added its listeners
+      this.dispatchEvent(new CustomEvent('upscale:error', { detail: { error } }));
+      this.video.dispatchEvent(new CustomEvent('upscale:error', { detail: { error }, bubbles: true }));
+      return false;
+    }
     try {
       await this.upscaler.enable();
       return true;

@@ -16,6 +16,7 @@ export type CuganErrorCode =
   | 'NO_F16' // precision 'f16' asked for where the adapter lacks shader-f16
   | 'TAINTED_SOURCE' // a cross-origin frame without CORS
   | 'DEVICE_LOST' // the GPU device was lost
+  | 'MEDIA_ERROR' // the video element itself failed (decode or network error); upscaling resumes when it plays
   | 'DESTROYED'; // the upscaler was used after destroy()
 
 export class CuganError extends Error {

@@ -6,8 +6,29 @@ import { CuganError } from './errors.js';
 import { GraphExecutor } from './gpu/executor.js';
 import { PipelineCache } from './gpu/pipelines.js';
 import type { PackedModel } from './model/packed-format.js';
-import { buildGraph, type Graph } from './plan/graph.js';
-import { tensorBytes } from './plan/memory.js';
+import { buildGraph } from './plan/graph.js';
+import { planTiles, type TileLimits, type TilePlan } from './plan/tiling.js';
+
+/** Default feature-map memory of one pass; a frame needing more runs as tiles. */
+export const DEFAULT_MEMORY_BUDGET = 2 * 2 ** 30;
+
+/** Limits a runner plans tiles under; unset fields come from the device (and the default budget). */
+export type TileLimitOptions = Partial<TileLimits>;
+
+export function checkTileLimits(value: unknown): TileLimitOptions {
+  if (value === undefined) return {};
+  if (!value || typeof value !== 'object') throw new CuganError('BAD_OPTION', `tileLimits must be an object, got ${String(value)}`);
+  const out: TileLimitOptions = {};
+  for (const key of ['maxBufferBytes', 'maxTotalBytes'] as const) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+      throw new CuganError('BAD_OPTION', `tileLimits.${key} must be a positive number of bytes, got ${String(v)}`);
+    }
+    out[key] = v;
+  }
+  return out;
+}
 
 export function checkAlpha(alpha: unknown): number {
   if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha <= 0 || alpha > 4) {
@@ -26,8 +47,11 @@ export class ModelRunner {
   private executor?: GraphExecutor;
   private pending?: { width: number; height: number; promise: Promise<GraphExecutor> };
 
-  constructor(device: GPUDevice, packed: PackedModel, alpha = 1) {
+  private readonly tileLimits: TileLimitOptions;
+
+  constructor(device: GPUDevice, packed: PackedModel, alpha = 1, tileLimits: TileLimitOptions = {}) {
     this.device = device;
+    this.tileLimits = checkTileLimits(tileLimits);
     this.packed = packed;
     this.alphaValue = checkAlpha(alpha);
     this.weights = device.createBuffer({
@@ -56,27 +80,51 @@ export class ModelRunner {
     return this.executor;
   }
 
-  /** GPU memory held, in bytes. */
+  /** GPU memory held, in bytes: every buffer and texture this runner and its executor created. */
   get bytes(): number {
-    return this.packed.data.byteLength + (this.executor?.bytes ?? 0);
+    return this.ownBytes + (this.executor?.bytes ?? 0);
   }
 
-  /** Throws FRAME_TOO_LARGE if a frame of this size does not fit the device. */
-  check(width: number, height: number): Graph {
-    const graph = buildGraph(this.packed.model, width, height);
+  /** Bytes of the buffers this runner holds besides the executor's (weights, alpha). */
+  private get ownBytes(): number {
+    return this.weights.size + this.alphaUniform.size;
+  }
+
+  /** The limits tiles are planned under: the device's buffer limits, the memory budget, and overrides. */
+  get limits(): TileLimits {
     const lim = this.device.limits;
-    const maxTex = lim.maxTextureDimension2D;
-    const biggest = Math.max(...graph.tensors.map(tensorBytes));
-    const maxBinding = Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize);
-    if (graph.outWidth > maxTex || graph.outHeight > maxTex || biggest > maxBinding) {
+    return {
+      maxBufferBytes: this.tileLimits.maxBufferBytes ?? Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize),
+      maxTotalBytes: this.tileLimits.maxTotalBytes ?? DEFAULT_MEMORY_BUDGET,
+    };
+  }
+
+  /**
+   * How a frame of this size runs: whole, or as tiles when its feature maps exceed the limits.
+   * Throws FRAME_TOO_LARGE when the output exceeds the texture limit or not even a small tile fits.
+   */
+  check(width: number, height: number): TilePlan {
+    const maxTex = this.device.limits.maxTextureDimension2D;
+    const scale = this.packed.model.scale;
+    if (width * scale > maxTex || height * scale > maxTex) {
       throw new CuganError(
         'FRAME_TOO_LARGE',
-        `a ${width}x${height} frame is too large for this device: ${graph.outWidth}x${graph.outHeight} output ` +
-          `(texture limit ${maxTex}) and a ${(biggest / 2 ** 20).toFixed(0)} MiB feature map ` +
-          `(buffer limit ${(maxBinding / 2 ** 20).toFixed(0)} MiB)`,
+        `a ${width}x${height} frame is too large for this device: its ${width * scale}x${height * scale} output ` +
+          `exceeds the texture limit of ${maxTex} pixels`,
       );
     }
-    return graph;
+    const limits = this.limits;
+    const plan = planTiles(this.packed.model, width, height, limits);
+    if (!plan) {
+      const tiny = buildGraph(this.packed.model, 2, 2);
+      throw new CuganError(
+        'FRAME_TOO_LARGE',
+        `a ${width}x${height} frame cannot run on this device: even a tile as small as ${tiny.paddedWidth}x${tiny.paddedHeight} ` +
+          `needs more than the ${(limits.maxBufferBytes / 2 ** 20).toFixed(1)} MiB buffer limit or the ` +
+          `${(limits.maxTotalBytes / 2 ** 20).toFixed(1)} MiB memory budget`,
+      );
+    }
+    return plan;
   }
 
   /** The executor for a width x height input, building it (once) if the size changed. */
@@ -84,9 +132,9 @@ export class ModelRunner {
     const ex = this.executor;
     if (ex && ex.graph.width === width && ex.graph.height === height) return ex;
     if (this.pending && this.pending.width === width && this.pending.height === height) return this.pending.promise;
-    const graph = this.check(width, height);
+    const plan = this.check(width, height);
     const promise = GraphExecutor.create({
-      device: this.device, graph, model: this.packed, weights: this.weights, alpha: this.alphaUniform, pipelines: this.pipelines,
+      device: this.device, plan, model: this.packed, weights: this.weights, alpha: this.alphaUniform, pipelines: this.pipelines,
     }).then((next) => {
       // Swap only now, so the old size keeps working (and its output stays on screen) meanwhile.
       if (this.pending?.promise === promise) this.pending = undefined;

@@ -8,7 +8,8 @@ import type { ModelInfo } from './model/architecture.js';
 import { loadModel, type LoadProgress, type ModelSource } from './model/load.js';
 import type { PackedModel } from './model/packed-format.js';
 import { readTexture, type ImageDataLike } from './gpu/readback.js';
-import { checkAlpha, ModelRunner } from './model-runner.js';
+import { isTainted } from './video/origin.js';
+import { checkAlpha, checkTileLimits, ModelRunner, type TileLimitOptions } from './model-runner.js';
 
 export type Precision = 'f32' | 'f16' | 'auto';
 
@@ -27,6 +28,12 @@ export interface UpscalerOptions {
   modelTimeoutMs?: number;
   /** Model download progress (bytes loaded / total, whether it came from the cache). */
   onProgress?: (p: LoadProgress) => void;
+  /**
+   * A frame whose feature maps exceed these runs as tiles, with the same pixels (default: the
+   * device's buffer limits and a 2 GiB budget for one pass). `maxBufferBytes`: the largest
+   * buffer; `maxTotalBytes`: all feature-map buffers of one pass together.
+   */
+  tileLimits?: TileLimitOptions;
 }
 
 /** Anything upscale() accepts. */
@@ -51,6 +58,8 @@ export interface Upscaler {
   readonly precision: 'f32' | 'f16';
   /** Changing it takes effect on the next upscale(); nothing is rebuilt. */
   alpha: number;
+  /** Builds the GPU objects for a width x height input ahead of time (upscale() does it when needed). */
+  prepare(width: number, height: number): Promise<void>;
   /** Runs the network; the returned texture is owned by the upscaler and reused by later calls. */
   upscale(source: UpscaleSource, options?: UpscaleOptions): Promise<GPUTexture>;
   /** Reads a texture (default: the last output) back as RGBA pixels. */
@@ -61,6 +70,10 @@ export interface Upscaler {
   readonly macs: number;
   /** GPU memory held, in bytes (weights, tensors, textures). */
   readonly bytes: number;
+  /** The same as `bytes`: every GPU buffer and texture the upscaler created and still holds. */
+  readonly gpuBytes: number;
+  /** Tiles the current input size runs as (1: one pass; 0 before the first upscale()). */
+  readonly tiles: number;
   destroy(): void;
 }
 
@@ -85,7 +98,14 @@ export async function createUpscaler(options: UpscalerOptions): Promise<Upscaler
     throw new CuganError('BAD_OPTION', `precision must be 'f32', 'f16' or 'auto', got ${String(precisionOpt)}`);
   }
   const alpha = checkAlpha(options.alpha ?? 1);
+  const tileLimits = checkTileLimits(options.tileLimits);
   // The model first: a wrong id or a corrupt file fails before any GPU work.
+  if (options.modelBaseUrl !== undefined && typeof options.modelBaseUrl !== 'string') {
+    throw new CuganError('BAD_OPTION', `modelBaseUrl must be a string, got ${String(options.modelBaseUrl)}`);
+  }
+  if (options.modelTimeoutMs !== undefined && !(typeof options.modelTimeoutMs === 'number' && options.modelTimeoutMs > 0)) {
+    throw new CuganError('BAD_OPTION', `modelTimeoutMs must be a positive number of milliseconds, got ${String(options.modelTimeoutMs)}`);
+  }
   const packed: PackedModel = await loadModel(options.model, {
     dtype: 'f32',
     baseUrl: options.modelBaseUrl,
@@ -102,7 +122,7 @@ export async function createUpscaler(options: UpscalerOptions): Promise<Upscaler
     );
   }
   const precision = 'f32' as const;
-  const runner = new ModelRunner(device, packed, alpha);
+  const runner = new ModelRunner(device, packed, alpha, tileLimits);
   let destroyed = false;
 
   const upscaler: Upscaler = {
@@ -121,6 +141,19 @@ export async function createUpscaler(options: UpscalerOptions): Promise<Upscaler
     get bytes() {
       return runner.bytes;
     },
+    get gpuBytes() {
+      return runner.bytes;
+    },
+    get tiles() {
+      return runner.current?.tiles.length ?? 0;
+    },
+    async prepare(width, height) {
+      if (destroyed) throw new CuganError('DESTROYED', 'this upscaler was destroyed');
+      if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
+        throw new CuganError('FRAME_EMPTY', `prepare(): ${width}x${height} is not a positive integer size`);
+      }
+      await runner.prepare(width, height);
+    },
     async upscale(source, opts = {}) {
       if (destroyed) throw new CuganError('DESTROYED', 'this upscaler was destroyed');
       const [w, h] = sourceSize(source);
@@ -136,6 +169,9 @@ export async function createUpscaler(options: UpscalerOptions): Promise<Upscaler
         }
         device.queue.writeTexture({ texture: ex.input }, source.data as Uint8Array<ArrayBuffer>, { bytesPerRow: w * 4 }, [w, h]);
       } else {
+        if (isTainted(source as HTMLVideoElement)) {
+          throw new CuganError('TAINTED_SOURCE', 'the source is cross-origin without CORS (no crossorigin attribute), so its pixels may not be read');
+        }
         try {
           device.queue.copyExternalImageToTexture({ source: source as GPUCopyExternalImageSource }, { texture: ex.input }, [w, h]);
         } catch (e) {

@@ -5,9 +5,15 @@
 // by 2, and the network input upscaled 4x by nearest neighbour is added (read from the
 // packed input tensor, so this pass never depends on the source texture).
 // Values are then mapped back to 0..255, rounded half to even and clamped.
+// A tile writes only the pixels it owns: out_w x out_h from (src_x, src_y) of its own output
+// to (dst_x, dst_y) of the frame's output (all zero for a whole frame).
 #include "snippets/pixel-io.wgsl"
 
-struct OutParams { off: u32, row: u32, c4: u32, x_row: u32, out_w: u32, out_h: u32, x_off: u32, _p0: u32 }
+struct OutParams {
+  off: u32, row: u32, c4: u32, x_row: u32,
+  out_w: u32, out_h: u32, x_off: u32, raw_w: u32,
+  src_x: u32, src_y: u32, dst_x: u32, dst_y: u32,
+}
 
 @group(0) @binding(0) var<uniform> P: OutParams;
 @group(0) @binding(1) var<storage, read> y: array<vec4f>;
@@ -21,9 +27,11 @@ struct OutParams { off: u32, row: u32, c4: u32, x_row: u32, out_w: u32, out_h: u
 
 @compute @workgroup_size(8, 8, 1)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let ox = gid.x;
-  let oy = gid.y;
-  if (ox >= P.out_w || oy >= P.out_h) { return; }
+  if (gid.x >= P.out_w || gid.y >= P.out_h) { return; }
+  let ox = gid.x + P.src_x;
+  let oy = gid.y + P.src_y;
+  let dx = gid.x + P.dst_x;
+  let dy = gid.y + P.dst_y;
 #if SHUFFLE4
   let base = P.off + ((oy / 2u) * P.row + ox / 2u) * P.c4;
   let r = (oy % 2u) * 2u + ox % 2u;
@@ -34,10 +42,10 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
 #endif
   let out = from_model(v);
 #if RAW
-  let i = (oy * P.out_w + ox) * 3u;
+  let i = (dy * P.raw_w + dx) * 3u;
   raw[i] = out.r;
   raw[i + 1u] = out.g;
   raw[i + 2u] = out.b;
 #endif
-  textureStore(dst, vec2u(ox, oy), vec4f(clamp(round(out), vec3f(0.0), vec3f(255.0)) / 255.0, 1.0));
+  textureStore(dst, vec2u(dx, dy), vec4f(clamp(round(out), vec3f(0.0), vec3f(255.0)) / 255.0, 1.0));
 }

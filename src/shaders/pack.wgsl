@@ -1,6 +1,9 @@
 // Input pass: source texture -> the network's input tensor (NHWC4, 1 channel group),
 // normalised and reflect-padded. Padding mirrors without repeating the edge pixel and keeps
 // mirroring periodically when the pad exceeds the image (tiny images; see the golden README).
+// A tile's window starts inside the frame: pad_left/pad_top are then PAD minus the tile's
+// origin, negative as i32 (stored as its two's complement bits), so the mirroring stays that of
+// the whole frame.
 #include "snippets/pixel-io.wgsl"
 
 struct PackParams { src_w: u32, src_h: u32, pad_left: u32, pad_top: u32, out_w: u32, out_h: u32, _p0: u32, _p1: u32 }

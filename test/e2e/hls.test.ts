@@ -219,31 +219,46 @@ describe('hls.js integration (attachUpscaler)', { skip }, () => {
     }
   });
 
-  test('a lost device: upscale:error DEVICE_LOST, plain video meanwhile, then it recovers by itself', async () => {
+  test('a lost device: plain video at once, upscale:error DEVICE_LOST then upscale:enabled within a second, frames again', async (t) => {
     const page = await open();
     try {
       await waitFor(page, () => (window as unknown as Win).cugan.ctl.stats.frames >= 1);
       const before = await page.evaluate(() => {
         const c = (window as unknown as Win).cugan;
         const n = c.events.length;
+        const frames = c.ctl.stats.frames as number;
+        const t0 = performance.now();
         c.ctl.upscaler.device.destroy();
-        return { n, frames: c.ctl.stats.frames as number };
+        return { n, frames, t0 };
       });
-      const lost = await waitFor(page, () => {
-        const c = (window as unknown as Win).cugan;
-        return getComputedStyle(c.ctl.overlay.canvas).visibility === 'hidden' && c.events.find((e: any) => e.type === 'upscale:error');
-      }, 30_000);
-      assert.equal((lost as any).code, 'DEVICE_LOST');
       await page.waitForFunction(
         (n: number) => (window as unknown as Win).cugan.events.slice(n).some((e: any) => e.type === 'upscale:enabled'),
-        { timeout: FRAME_TIMEOUT, polling: 200 }, before.n,
+        { timeout: FRAME_TIMEOUT, polling: 100 }, before.n,
       );
-      const after = await page.evaluate((n: number) => (window as unknown as Win).cugan.events.slice(n).map((e: any) => e.type), before.n);
-      assert.deepEqual(after.filter((t: string) => t !== 'upscale:stats').slice(0, 2), ['upscale:error', 'upscale:enabled']);
+      const events = await page.evaluate((n: number) => (window as unknown as Win).cugan.events.slice(n).filter((e: any) => e.type !== 'upscale:stats'), before.n);
+      assert.deepEqual(events.slice(0, 2).map((e: any) => e.type), ['upscale:error', 'upscale:enabled']);
+      const [lost, back] = events as any[];
+      assert.equal(lost.code, 'DEVICE_LOST');
+      assert.equal(lost.canvas, 'hidden', 'the canvas still showed when the error came: the plain video must show at once');
+      const resumeMs = back.t - before.t0;
+      const adapter: string = await page.evaluate(() => (window as unknown as Win).cugan.ctl.stats.adapter);
+      t.diagnostic(`device lost -> error after ${(lost.t - before.t0).toFixed(0)} ms, upscale:enabled after ${resumeMs.toFixed(0)} ms (${adapter})`);
+      // Within a second on a GPU. On SwiftShader the new device waits until the GPU process has
+      // finished the frame in flight (a 15 GFLOP frame: seconds) and then compiles the model's
+      // ~11 pipelines on the CPU (~1.5 s measured), so there the limit only catches a hang.
+      const limit = /swiftshader/i.test(adapter) ? 20_000 : 1000;
+      assert.ok(resumeMs < limit, `the filter resumed ${resumeMs.toFixed(0)} ms after the loss (limit ${limit} ms on ${adapter})`);
+      await playing(page); // the plain video kept playing
+      // New frames are upscaled again on the new device (each takes seconds on SwiftShader).
       await waitFor(page, () => getComputedStyle((window as unknown as Win).cugan.ctl.overlay.canvas).visibility === 'visible');
+      const frameMs = await page.evaluate((t0: number) => performance.now() - t0, before.t0);
+      t.diagnostic(`first upscaled frame on the new device ${frameMs.toFixed(0)} ms after the loss (SwiftShader)`);
+      await waitFor(page, () => (window as unknown as Win).cugan.ctl.stats.frames >= 1);
       await playing(page);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n${b.logText()}`);
     } finally {
-      await page.close();
+      await page.close().catch(() => undefined);
     }
   });
 
@@ -259,6 +274,9 @@ describe('hls.js integration (attachUpscaler)', { skip }, () => {
         enabled: (window as unknown as Win).cugan.ctl.enabled,
       }));
       assert.deepEqual(state, { canvas: 'hidden', enabled: false });
+      // Origin-clean: the filter decided from the element and never asked WebGPU for a pixel.
+      const reads = await page.evaluate(() => (window as unknown as Win).cugan.frameReads);
+      assert.deepEqual(reads, { importExternalTexture: 0, copyExternalImageToTexture: 0 });
     } finally {
       await page.close();
       await other.close();

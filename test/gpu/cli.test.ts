@@ -129,7 +129,8 @@ test('--tta: a 2x PNG, symmetric where the input is (both orientations run)', { 
   assert.ok(asymmetry(b) <= 1, `TTA output asymmetry ${asymmetry(b)}`);
 });
 
-test('the golden image: lianggong_17x13 with se/up2x-conservative, every byte within 1', { timeout: TIMEOUT }, async (t) => {
+for (const tiled of [false, true]) {
+test(`the golden image: lianggong_17x13 with se/up2x-conservative, every byte within 1${tiled ? ', run as tiles (--tile-mb 2.4)' : ''}`, { timeout: TIMEOUT }, async (t) => {
   const input = join(GOLDEN, 'inputs', 'lianggong_17x13.png');
   const expected = join(GOLDEN, 'outputs', 'lianggong_17x13__models-se__up2x-conservative.png');
   if (skip) return t.skip(skip);
@@ -137,8 +138,10 @@ test('the golden image: lianggong_17x13 with se/up2x-conservative, every byte wi
   const dir = tmp();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const out = join(dir, 'out.png');
-  const r = await cugan(['upscale', '-m', 'se/up2x-conservative', input, out]);
+  const r = await cugan(['upscale', '-m', 'se/up2x-conservative', ...(tiled ? ['--tile-mb', '2.4'] : []), input, out]);
   assert.equal(r.status, 0, r.stderr);
+  if (tiled) assert.match(r.stderr, /running it as [2-9] tiles/);
+  else assert.doesNotMatch(r.stderr, /tiles/);
   const got = readPng(out);
   const want = readPng(expected);
   assert.deepEqual([got.width, got.height], [want.width, want.height]);
@@ -146,6 +149,7 @@ test('the golden image: lianggong_17x13 with se/up2x-conservative, every byte wi
   for (let i = 0; i < want.data.length; i++) worst = Math.max(worst, Math.abs(got.data[i] - want.data[i]));
   assert.ok(worst <= 1, `largest difference ${worst}`);
 });
+}
 
 test('writing over the input is refused and the input is unchanged', { timeout: TIMEOUT }, async (t) => {
   const dir = tmp();

@@ -420,7 +420,7 @@ async function runOutput(
     const tex = G.outputTexture(device, outW, outH);
     const raw = G.filledBuffer(device, outW * outH * 3 + 64, SENTINEL, 'raw');
     const bindings: Record<number, G.Binding> = {
-      0: G.uniformBuffer(device, [view.off, view.row, view.c4, (opts.source?.w ?? 0) + 2 * X_PAD, outW, outH, xOffset(opts.source?.w ?? 0), 0]),
+      0: G.uniformBuffer(device, [view.off, view.row, view.c4, (opts.source?.w ?? 0) + 2 * X_PAD, outW, outH, xOffset(opts.source?.w ?? 0), outW, 0, 0, 0, 0]),
       1: G.storageBuffer(device, tensor, 'y'),
       2: tex,
     };

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { requestDevice } from '../../src/runtime/gpu/device.js';
-import type { GraphExecutor, Pass } from '../../src/runtime/gpu/executor.js';
+import type { GraphExecutor, PackPasses } from '../../src/runtime/gpu/executor.js';
 import { readTexture } from '../../src/runtime/gpu/readback.js';
 import { loadModel } from '../../src/runtime/model/load.js';
 import { ModelRunner } from '../../src/runtime/model-runner.js';
@@ -27,8 +27,8 @@ describe('frame reuse', { skip: modelsAvailable(MODEL) ? false : 'no converted m
   let exPlain: GraphExecutor;
   let exReuse: GraphExecutor;
   let texture: GPUTexture;
-  let packPlain: Pass;
-  let packReuse: Pass;
+  let packPlain: PackPasses;
+  let packReuse: PackPasses;
 
   before(async () => {
     device = await requestDevice();
@@ -48,7 +48,7 @@ describe('frame reuse', { skip: modelsAvailable(MODEL) ? false : 'no converted m
     device?.destroy();
   });
 
-  async function frame(ex: GraphExecutor, pack: Pass, pixels: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
+  async function frame(ex: GraphExecutor, pack: PackPasses, pixels: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
     device.queue.writeTexture({ texture }, pixels, { bytesPerRow: W * 4 }, [W, H]);
     const enc = device.createCommandEncoder();
     const pass = enc.beginComputePass();

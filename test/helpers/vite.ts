@@ -53,8 +53,27 @@ function rawFiles(mediaRequests: string[]): Plugin {
   };
 }
 
+/** Extra response headers for some paths (e.g. a Content-Security-Policy on one page). */
+function pageHeaders(headers: Record<string, Record<string, string>>): Plugin {
+  return {
+    name: 'cugan-test-page-headers',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const extra = headers[(req.url ?? '').replace(/\?.*$/, '')];
+        if (extra) for (const [k, v] of Object.entries(extra)) res.setHeader(k, v);
+        next();
+      });
+    },
+  };
+}
+
+export interface StartViteOptions {
+  /** Response headers by URL path, e.g. `{ '/test/e2e/pages/csp.html': { 'Content-Security-Policy': '...' } }`. */
+  headers?: Record<string, Record<string, string>>;
+}
+
 /** Starts Vite on 127.0.0.1 at a random port (no HMR, no websocket, no file watching). */
-export async function startVite(): Promise<ViteTestServer> {
+export async function startVite(options: StartViteOptions = {}): Promise<ViteTestServer> {
   const mediaRequests: string[] = [];
   const server = await createServer({
     root: ROOT,
@@ -64,7 +83,7 @@ export async function startVite(): Promise<ViteTestServer> {
     appType: 'mpa',
     // A cache of its own: the tests must not race a developer's `vite` on node_modules/.vite.
     cacheDir: join(ROOT, 'test', '.tmp', 'vite-cache'),
-    plugins: [rawFiles(mediaRequests)],
+    plugins: [rawFiles(mediaRequests), pageHeaders(options.headers ?? {})],
     server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, ws: false, watch: null },
     // Pre-bundle the players up front (video.js ships CommonJS dependencies) and discover
     // nothing later: a late discovery would reload the page in the middle of a test.

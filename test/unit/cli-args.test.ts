@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_MODEL, formatMacs, main, parseArgs, UsageError, type CliIO } from '../../src/cli/main.js';
+import { checkOutputPath, DEFAULT_MODEL, formatMacs, main, parseArgs, UsageError, type CliIO } from '../../src/cli/main.js';
+import { CuganError } from '../../src/runtime/errors.js';
 import { MODELS } from '../../src/runtime/model/architecture.js';
 
 function capture(): CliIO & { out: string; err: string } {
@@ -127,6 +128,7 @@ test('main: failures before the GPU is asked for exit 1 with `cugan: <message>`'
     io = capture();
     assert.equal(await main(['upscale', txt, out], { io, onNoAdapter: noAdapter }), 1);
     assert.match(io.err, /^cugan: refusing to overwrite the input/);
+    assert.throws(() => checkOutputPath(txt, out), (e: unknown) => e instanceof CuganError && e.code === 'BAD_OPTION');
   }
   assert.equal(readFileSync(txt, 'utf8'), 'not an image\n');
 });
@@ -135,4 +137,12 @@ test('formatMacs', () => {
   assert.equal(formatMacs(326.5e9), '327 GMAC');
   assert.equal(formatMacs(1.26e9), '1.3 GMAC');
   assert.equal(formatMacs(85.4e6), '85 MMAC');
+});
+
+test('--tile-mb: a positive number of MiB, else a usage error', () => {
+  const cmd = parseArgs(['upscale', '--tile-mb', '2.5', 'a.png', 'b.png']);
+  assert.equal(cmd.command === 'upscale' && cmd.tileMiB, 2.5);
+  for (const bad of ['0', '-1', 'lots', 'Infinity']) {
+    assert.throws(() => parseArgs(['upscale', '--tile-mb', bad, 'a.png', 'b.png']), (e: unknown) => e instanceof UsageError && /--tile-mb must be a positive number/.test(e.message));
+  }
 });

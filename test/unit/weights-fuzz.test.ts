@@ -133,3 +133,34 @@ test(`fuzz: ${ITERATIONS} random / damaged inputs give only CuganErrors`, (t) =>
   t.diagnostic(`${ITERATIONS} cases in ${total.toFixed(0)} ms`);
   assert.ok(total < TIME_LIMIT_MS, `fuzz took ${total.toFixed(0)} ms`);
 });
+
+// Cut short anywhere: every prefix length class of the .param, the .bin and the .pth (random
+// cut points, plus the edges: empty, one byte, one byte short) into the ncnn and .pth readers.
+// A truncated file must be refused with a typed error, never read as a smaller valid model.
+test('fuzz: random truncations of the ncnn .param/.bin and the .pth give typed errors', (t) => {
+  const rnd = prng(SEED ^ 0x5eed);
+  const se2 = findModel('se/up2x-conservative')!;
+  const pthPath = join(PTH, 'up2x-latest-conservative.pth');
+  if (![ncnnParam(se2), ncnnBin(se2), pthPath].every(existsSync)) return t.skip('source weights not found');
+  const param = readBytes(ncnnParam(se2));
+  const bin = readBytes(ncnnBin(se2));
+  const pth = readBytes(pthPath);
+  const cuts = (n: number): number[] => [0, 1, n - 1, ...Array.from({ length: 40 }, () => Math.floor(rnd() * n))];
+  const cases: Array<[string, () => unknown]> = [
+    // (Cutting only the .param's final newline leaves the same text: that one is valid.)
+    ...cuts(param.length).filter((n) => /\S/.test(new TextDecoder().decode(param.subarray(n)))).map((n): [string, () => unknown] => [`.param cut at ${n}`, () => readNcnnModel(param.subarray(0, n), bin, se2.id, { param: 'fuzz.param', bin: 'fuzz.bin' })]),
+    ...cuts(bin.length).map((n): [string, () => unknown] => [`.bin cut at ${n}`, () => readNcnnModel(param, bin.subarray(0, n), se2.id, { param: 'fuzz.param', bin: 'fuzz.bin' })]),
+    ...cuts(pth.length).map((n): [string, () => unknown] => [`.pth cut at ${n}`, () => readPthModel(pth.subarray(0, n), { id: se2.id, source: 'fuzz.pth' })]),
+  ];
+  const t0 = performance.now();
+  for (const [what, run] of cases) {
+    const c0 = performance.now();
+    assert.throws(run, (e: unknown) => {
+      assert.ok(e instanceof CuganError, `${what}: threw ${e instanceof Error ? e.stack : String(e)}`);
+      assert.ok(e.message.includes('fuzz'), `${what}: the message should name the file: ${e.message}`);
+      return true;
+    }, `${what}: was accepted`);
+    assert.ok(performance.now() - c0 < PER_CASE_LIMIT_MS, `${what} took too long`);
+  }
+  t.diagnostic(`${cases.length} truncations in ${(performance.now() - t0).toFixed(0)} ms`);
+});

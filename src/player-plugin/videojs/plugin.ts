@@ -83,7 +83,7 @@ const DEFAULT_CHOICES: UpscaleChoices = { enabled: true, scale: 'auto', denoise:
 
 const NO_STATS: UpscaleStats = {
   fps: 0, videoFps: 0, dropped: 0, frames: 0, gpuMs: 0, sourceWidth: 0, sourceHeight: 0,
-  outputWidth: 0, outputHeight: 0, model: '', adapter: '',
+  outputWidth: 0, outputHeight: 0, model: '', adapter: '', gpuBytes: 0, tiles: 0,
 };
 
 /** The same checks VideoUpscaler makes, done before anything is stored or built. */
@@ -134,13 +134,25 @@ export function registerUpscalePlugin(videojsOrModule: VideoJs | VideoJsModule):
 
     constructor(player: Player, options: UpscalePluginOptions = {}) {
       super(player);
-      const o = options ?? {};
-      checkOptions(o);
+      let o = options ?? {};
+      let badOption: CuganError | undefined;
+      try {
+        checkOptions(o);
+      } catch (e) {
+        // A bad option must not break the page's player set-up: report it and stay off (the
+        // viewer can still turn it on, with the defaults).
+        if (!(e instanceof CuganError)) throw e;
+        badOption = e;
+        o = {};
+        setTimeout(() => {
+          if (!this.disposed) this.player.trigger('upscale:error', { error: e });
+        });
+      }
       const { storageKey = DEFAULT_STORAGE_KEY, hotkey = DEFAULT_HOTKEY, enabled: _enabled, ...rest } = o;
       this.storageKey = storageKey;
       // Explicit options win over stored choices, which win over the defaults.
       this.current = { ...DEFAULT_CHOICES, ...loadChoices(storageKey), ...pickChoices(o) };
-      this.want = this.current.enabled;
+      this.want = this.current.enabled && !badOption;
       const { enabled: _e, ...choices } = this.current;
       this.opts = { ...rest, ...choices };
       this.support = VideoUpscaler.isSupported();

@@ -1,10 +1,20 @@
 // Turns a graph (one model at one input size) into GPU objects, once: pooled tensor buffers,
 // per-pass uniforms, pipelines and bind groups. Per frame it only records the passes into one
 // compute pass; nothing is created or read back there.
+//
+// A frame too large for one pass runs as tiles (plan/tiling.ts), all of one size, so one set of
+// buffers and conv passes serves every tile; only the pack, SE-sum and output passes differ per
+// tile. SE means are gathered over all tiles before any tile goes past the block: the frame
+// runs in phases, one per SE block in network order (every tile up to the block, adding its
+// part of the map's sums; then the scales from the whole map's means), then a last phase runs
+// every tile through to the output with all scales known. Earlier layers are recomputed in
+// each phase rather than kept, so memory stays that of one tile.
 
 import type { PackedModel } from '../model/packed-format.js';
-import type { ConvOp, Graph, Op, OutputOp, PackOp, SeOp, View } from '../plan/graph.js';
+import { PAD } from '../model/architecture.js';
+import type { ConvOp, Graph, Op, OutputOp, SeOp, View } from '../plan/graph.js';
 import { planMemory, type MemoryPlan } from '../plan/memory.js';
+import type { Tile, TilePlan } from '../plan/tiling.js';
 import { CONV_WG, convGroups } from './dispatch.js';
 import type { PipelineCache } from './pipelines.js';
 
@@ -16,23 +26,36 @@ export interface Pass {
   groups: [number, number, number];
 }
 
+/** The pack passes of one source: one per tile. */
+export type PackPasses = Pass[];
+
 /** The stages encodeTimed() times, in order. */
 export const STAGES = ['input', 'unet1', 'unet2', 'output'] as const;
 
 export interface ExecutorInit {
   device: GPUDevice;
-  graph: Graph;
+  plan: TilePlan;
   model: PackedModel;
   weights: GPUBuffer;
   alpha: GPUBuffer;
   pipelines: PipelineCache;
 }
 
+/** One step of a tile's network after the pack pass. */
+type Step =
+  | { kind: 'conv'; pass: Pass; unet2: boolean }
+  | { kind: 'se'; fused?: Pass; sums: Pass[]; fc?: Pass };
+
 const div = (a: number, b: number) => Math.ceil(a / b);
 const viewOffset = (v: View) => (v.y * v.tensor.w + v.x) * v.tensor.c4;
+const wholeView = (t: View['tensor']): View => ({ tensor: t, x: 0, y: 0, w: t.w, h: t.h });
 
 export class GraphExecutor {
+  /** The whole frame's graph (input and output sizes, multiply-adds of one frame). */
   readonly graph: Graph;
+  /** The graph each tile runs (the frame's own when untiled). */
+  readonly tileGraph: Graph;
+  readonly tiles: readonly Tile[];
   readonly memory: MemoryPlan;
   /** Where sources that are not GPU textures are copied to. */
   readonly input: GPUTexture;
@@ -41,62 +64,65 @@ export class GraphExecutor {
   private readonly init: ExecutorInit;
   private readonly buffers: GPUBuffer[];
   private readonly scales: GPUBuffer[];
+  /** Tiled only: per SE block, the per-channel sums gathered over the tiles. */
+  private readonly sums: GPUBuffer[];
   private readonly uniforms: GPUBuffer;
-  private readonly slotOf = new Map<Op, number>();
-  private passes: Pass[] = [];
-  /** Index in `passes` of the first UNet2 pass (for per-stage timing). */
-  private unet2From = 0;
-  private output8!: Pass;
-  private outputRaw?: Pass;
+  private readonly params: number[][] = [];
+  private steps: Step[] = [];
+  private output8: Pass[] = [];
+  private outputRaw?: Pass[];
   private rawBuffer?: GPUBuffer;
   /** Pack passes per source texture: made once per texture, then reused. */
-  private readonly packs = new WeakMap<GPUTexture, Pass>();
+  private readonly packs = new WeakMap<GPUTexture, PackPasses>();
+  private packPipeline!: GPUComputePipeline;
   private packExternalPipeline!: GPUComputePipeline;
   private packExternalBox2?: GPUComputePipeline;
   private sourceScaleValue: 1 | 2 = 1;
   /** Frame reuse (enableReuse()): the diff and gate passes and their buffers. */
   private reuse?: FrameReuse;
-  private readonly baseBytes: number;
+  private readonly fixedBytes: number;
 
   private constructor(init: ExecutorInit) {
     this.init = init;
     this.device = init.device;
-    this.graph = init.graph;
-    const { device, graph } = init;
-    this.memory = planMemory(graph);
+    const { device, plan } = init;
+    this.graph = plan.frame;
+    this.tileGraph = plan.tile;
+    this.tiles = plan.tiles;
+    const g = this.tileGraph;
+    this.memory = planMemory(g);
     const storage = GPUBufferUsage.STORAGE;
     this.buffers = this.memory.bufferSizes.map((size, i) =>
       device.createBuffer({ label: `tensors ${i}`, size: Math.max(size, 16), usage: storage }),
     );
-    this.scales = graph.scales.map((s) =>
-      device.createBuffer({ label: s.name, size: Math.max(16, Math.ceil(s.channels / 4) * 16), usage: storage | GPUBufferUsage.COPY_DST }),
+    const vecBytes = (channels: number) => Math.max(16, Math.ceil(channels / 4) * 16);
+    this.scales = g.scales.map((s) =>
+      device.createBuffer({ label: s.name, size: vecBytes(s.channels), usage: storage | GPUBufferUsage.COPY_DST }),
     );
-    this.uniforms = device.createBuffer({
-      label: 'pass params',
-      size: graph.ops.length * UNIFORM_SLOT,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    });
-    const params = new Uint32Array((graph.ops.length * UNIFORM_SLOT) / 4);
-    graph.ops.forEach((op, i) => {
-      this.slotOf.set(op, i * UNIFORM_SLOT);
-      params.set(paramsOf(op, graph), (i * UNIFORM_SLOT) / 4);
-    });
-    device.queue.writeBuffer(this.uniforms, 0, params);
+    const seOps = g.ops.filter((o): o is SeOp => o.kind === 'se');
+    this.sums = this.tiled ? seOps.map((op) => device.createBuffer({ label: `${op.output.name} sums`, size: vecBytes(op.input.c4 * 4), usage: storage })) : [];
+    this.planParams(seOps);
+    const uniformBytes = this.params.length * UNIFORM_SLOT;
+    this.uniforms = device.createBuffer({ label: 'pass params', size: uniformBytes, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    const words = new Uint32Array(uniformBytes / 4);
+    this.params.forEach((p, i) => words.set(p.map((v) => v >>> 0), (i * UNIFORM_SLOT) / 4));
+    device.queue.writeBuffer(this.uniforms, 0, words);
+    const frame = this.graph;
     this.input = device.createTexture({
       label: 'source copy',
-      size: [graph.width, graph.height],
+      size: [frame.width, frame.height],
       format: 'rgba8unorm',
       usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT,
     });
     this.output = device.createTexture({
       label: 'upscaled',
-      size: [graph.outWidth, graph.outHeight],
+      size: [frame.outWidth, frame.outHeight],
       format: 'rgba8unorm',
       usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC,
     });
-    this.baseBytes =
-      this.memory.bufferSizes.reduce((a, b) => a + b, 0) + params.byteLength +
-      graph.width * graph.height * 4 + graph.outWidth * graph.outHeight * 4;
+    this.fixedBytes =
+      [...this.buffers, ...this.scales, ...this.sums, this.uniforms].reduce((a, b) => a + b.size, 0) +
+      frame.width * frame.height * 4 + frame.outWidth * frame.outHeight * 4;
   }
 
   static async create(init: ExecutorInit): Promise<GraphExecutor> {
@@ -105,27 +131,38 @@ export class GraphExecutor {
     return ex;
   }
 
-  /** The pack pass reading `texture` (default: the internal source copy); made once per texture. */
-  async packFor(texture: GPUTexture = this.input): Promise<Pass> {
+  /** More than one tile: SE blocks run in gathered phases. */
+  get tiled(): boolean {
+    return this.init.plan.tiles.length > 1;
+  }
+
+  /** Bytes of GPU memory this executor holds (buffers and textures it created). */
+  get bytes(): number {
+    return this.fixedBytes + (this.rawBuffer?.size ?? 0) + (this.reuse?.bytes ?? 0);
+  }
+
+  /** The pack passes reading `texture` (default: the internal source copy); made once per texture. */
+  async packFor(texture: GPUTexture = this.input): Promise<PackPasses> {
     let p = this.packs.get(texture);
     if (!p) {
-      const pipeline = await this.init.pipelines.get('pack', { PRO: this.graph.variant.pro, EXTERNAL: false, BOX2: false });
-      p = this.packPass(pipeline, texture.createView());
+      const view = texture.createView();
+      p = this.tiles.map((_, k) => this.packPass(this.packPipeline, view, k));
       this.packs.set(texture, p);
     }
     return p;
   }
 
-  cachedPack(texture: GPUTexture = this.input): Pass | undefined {
+  cachedPack(texture: GPUTexture = this.input): PackPasses | undefined {
     return this.packs.get(texture);
   }
 
   /**
-   * The pack pass for a video frame imported this task. A GPUExternalTexture lives for one task,
-   * so its bind group is the one GPU object made per frame (WebGPU requires it).
+   * The pack passes for a video frame imported this task. A GPUExternalTexture lives for one
+   * task, so its bind groups (one per tile) are the GPU objects made per frame (WebGPU requires it).
    */
-  packExternal(frame: GPUExternalTexture): Pass {
-    return this.packPass(this.sourceScaleValue === 2 ? this.packExternalBox2! : this.packExternalPipeline, frame);
+  packExternal(frame: GPUExternalTexture): PackPasses {
+    const pipeline = this.sourceScaleValue === 2 ? this.packExternalBox2! : this.packExternalPipeline;
+    return this.tiles.map((_, k) => this.packPass(pipeline, frame, k));
   }
 
   /**
@@ -142,23 +179,19 @@ export class GraphExecutor {
     return this.sourceScaleValue;
   }
 
-  /** Bytes of GPU memory this executor holds. */
-  get bytes(): number {
-    return this.baseBytes + (this.reuse?.bytes ?? 0);
-  }
-
   /**
    * Turns on exact frame reuse: from now on each frame compares its packed input with the last
    * one on the GPU and, when nothing changed, skips every later pass (indirect dispatches of
    * zero workgroups), so the output texture keeps the previous result. For video; made once.
+   * Untiled frames only (a tiled frame has no single packed input): a no-op when tiled.
    */
   async enableReuse(): Promise<void> {
-    if (this.reuse) return;
+    if (this.reuse || this.tiled) return;
     const { device, pipelines } = this.init;
-    const x = (this.graph.ops[0] as PackOp).output;
+    const x = this.tileGraph.tensors[0]!;
     const count = x.w * x.h * x.c4;
-    const dispatched = [...this.passes, this.output8];
-    const full = new Uint32Array(dispatched.flatMap((p) => p.groups));
+    const gated = [...this.steps.map((st) => (st.kind === 'conv' ? st.pass : st.fused!)), this.output8[0]!];
+    const full = new Uint32Array(gated.flatMap((p) => p.groups));
     const storage = GPUBufferUsage.STORAGE;
     const make = (label: string, size: number, usage: number) => device.createBuffer({ label, size: Math.max(16, size), usage });
     const fullBuf = make('reuse full sizes', full.byteLength, storage | GPUBufferUsage.COPY_DST);
@@ -170,7 +203,7 @@ export class GraphExecutor {
     device.queue.writeBuffer(fullBuf, 0, full);
     device.queue.writeBuffer(state, 0, new Uint32Array([1, 0, 0, 0])); // the first frame runs
     device.queue.writeBuffer(diffParams, 0, new Uint32Array([count, 0, 0, 0]));
-    device.queue.writeBuffer(gateParams, 0, new Uint32Array([dispatched.length, 0, 0, 0]));
+    device.queue.writeBuffer(gateParams, 0, new Uint32Array([full.length / 3, 0, 0, 0]));
     const [diffPipeline, gatePipeline] = await Promise.all([pipelines.get('frame-diff', {}), pipelines.get('reuse-gate', {})]);
     const groups = div(count, 64);
     const gx = Math.min(groups, device.limits.maxComputeWorkgroupsPerDimension);
@@ -181,7 +214,7 @@ export class GraphExecutor {
         layout: diffPipeline.getBindGroupLayout(0),
         entries: [
           { binding: 0, resource: { buffer: diffParams } },
-          { binding: 1, resource: this.tensorBinding({ tensor: x, x: 0, y: 0, w: 0, h: 0 }) },
+          { binding: 1, resource: this.tensorBinding(wholeView(x)) },
           { binding: 2, resource: { buffer: previous } },
           { binding: 3, resource: { buffer: state } },
         ],
@@ -202,7 +235,8 @@ export class GraphExecutor {
       }),
       groups: [1, 1, 1],
     };
-    this.reuse = { on: true, diff, gate, args, state, buffers: [fullBuf, args, state, previous, diffParams, gateParams], bytes: full.byteLength * 2 + count * 16 + 48 };
+    const buffers = [fullBuf, args, state, previous, diffParams, gateParams];
+    this.reuse = { on: true, diff, gate, args, state, buffers, bytes: buffers.reduce((a, b) => a + b.size, 0) };
   }
 
   /** Whether frames are gated by the reuse check (after enableReuse(); default on). */
@@ -227,42 +261,59 @@ export class GraphExecutor {
     return this.reuse?.state;
   }
 
-  /** Records every pass of the network after `pack` into one compute pass. */
-  encode(pass: GPUComputePassEncoder, pack: Pass, raw = false): void {
+  /** Records every pass of the network into one compute pass. */
+  encode(pass: GPUComputePassEncoder, pack: PackPasses, raw = false): void {
     if (raw && !this.outputRaw) throw new Error('internal: enableRaw() first');
+    const outputs = raw ? this.outputRaw! : this.output8;
     const r = this.reuse?.on ? this.reuse : undefined;
-    run(pass, pack);
-    if (r) {
-      run(pass, r.diff);
-      run(pass, r.gate);
+    if (!r) {
+      for (const p of this.sequence(pack, outputs)) run(pass, p);
+      return;
     }
-    this.passes.forEach((p, i) => run(pass, p, r?.args, i));
-    run(pass, raw ? this.outputRaw! : this.output8, r?.args, this.passes.length);
+    // Untiled with reuse: pack, diff, gate, then every pass indirect (zero groups when reused).
+    run(pass, pack[0]!);
+    run(pass, r.diff);
+    run(pass, r.gate);
+    let i = 0;
+    for (const st of this.steps) run(pass, st.kind === 'conv' ? st.pass : st.fused!, r.args, i++);
+    run(pass, outputs[0]!, r.args, i);
   }
 
   /**
    * Like encode(), but as one compute pass per stage (input, UNet1, UNet2, output), each writing
    * begin/end timestamps at query indices 2i, 2i+1 of `querySet`: for per-stage GPU times.
+   * A tiled frame interleaves the stages, so it is timed whole, as 'unet2'.
    */
-  encodeTimed(encoder: GPUCommandEncoder, pack: Pass, querySet: GPUQuerySet): void {
+  encodeTimed(encoder: GPUCommandEncoder, pack: PackPasses, querySet: GPUQuerySet): void {
+    // [pass, index of its indirect arguments with reuse on, or -1]
+    let stages: [Pass, number][][];
     const r = this.reuse?.on ? this.reuse : undefined;
-    // [pass, index of its indirect arguments (with reuse on)]
-    const stages: [Pass, number][][] = [[[pack, -1]], [], [], [[this.output8, this.passes.length]]];
-    if (r) stages[0]!.push([r.diff, -1], [r.gate, -1]);
-    this.passes.forEach((p, i) => stages[this.unet2From <= i ? 2 : 1]!.push([p, i]));
+    if (this.tiled) {
+      stages = [[], [], [...this.sequence(pack, this.output8)].map((p) => [p, -1]), []];
+    } else {
+      stages = [[[pack[0]!, -1]], [], [], [[this.output8[0]!, this.steps.length]]];
+      if (r) stages[0]!.push([r.diff, -1], [r.gate, -1]);
+      let unet2 = false; // from the first UNet2 conv on, SE passes included
+      this.steps.forEach((s, i) => {
+        unet2 ||= s.kind === 'conv' && s.unet2;
+        stages[unet2 ? 2 : 1]!.push([s.kind === 'conv' ? s.pass : s.fused!, i]);
+      });
+    }
     stages.forEach((list, i) => {
       const pass = encoder.beginComputePass({
         label: STAGES[i],
         timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 },
       });
-      for (const [p, at] of list) run(pass, p, at >= 0 ? r?.args : undefined, at);
+      for (const [p, at] of list) run(pass, p, r && at >= 0 ? r.args : undefined, at);
       pass.end();
     });
   }
 
   /** Makes the raw (unrounded f32) output variant; not needed on the per-frame path. */
   async enableRaw(): Promise<void> {
-    this.outputRaw ??= await this.outputPass(this.outputOp, true);
+    if (this.outputRaw) return;
+    const pipeline = await this.outputPipeline(true);
+    this.outputRaw = this.tiles.map((_, k) => this.outputPass(pipeline, k, true));
   }
 
   /** The unrounded output (HWC RGB f32, 0..255 space) of the last raw run. */
@@ -276,36 +327,123 @@ export class GraphExecutor {
   }
 
   destroy(): void {
-    for (const b of [...this.buffers, ...this.scales, this.uniforms, ...(this.reuse?.buffers ?? [])]) b.destroy();
+    for (const b of [...this.buffers, ...this.scales, ...this.sums, this.uniforms, ...(this.reuse?.buffers ?? [])]) b.destroy();
     this.rawBuffer?.destroy();
     this.input.destroy();
     this.output.destroy();
   }
 
+  /** The passes of one frame, in order (see the header for the tiled phases). */
+  private *sequence(pack: PackPasses, outputs: Pass[]): Generator<Pass> {
+    if (!this.tiled) {
+      yield pack[0]!;
+      for (const s of this.steps) yield s.kind === 'conv' ? s.pass : s.fused!;
+      yield outputs[0]!;
+      return;
+    }
+    const seSteps = this.steps.filter((s) => s.kind === 'se');
+    for (const se of seSteps) {
+      for (let k = 0; k < this.tiles.length; k++) {
+        yield pack[k]!;
+        for (const s of this.steps) {
+          if (s === se) break;
+          if (s.kind === 'conv') yield s.pass; // earlier SE blocks: their scales are known
+        }
+        yield se.sums[k]!;
+      }
+      yield se.fc!;
+    }
+    for (let k = 0; k < this.tiles.length; k++) {
+      yield pack[k]!;
+      for (const s of this.steps) if (s.kind === 'conv') yield s.pass;
+      yield outputs[k]!;
+    }
+  }
+
   private get outputOp(): OutputOp {
-    return this.graph.ops[this.graph.ops.length - 1] as OutputOp;
+    return this.tileGraph.ops[this.tileGraph.ops.length - 1] as OutputOp;
   }
 
   private tensorBinding(v: View): GPUBufferBinding {
     return { buffer: this.buffers[this.memory.bufferOf[v.tensor.id]!]! };
   }
 
-  private uniform(op: Op): GPUBufferBinding {
-    return { buffer: this.uniforms, offset: this.slotOf.get(op)!, size: UNIFORM_SLOT };
+  private slot(index: number): GPUBufferBinding {
+    return { buffer: this.uniforms, offset: index * UNIFORM_SLOT, size: UNIFORM_SLOT };
+  }
+
+  // Uniform slots: one per conv op; per tile one pack, one output and one sum per SE block;
+  // one SE pass (untiled) or FC pass (tiled) per SE block. Indices are kept in these maps.
+  private readonly convSlot = new Map<Op, number>();
+  private packSlot: number[] = [];
+  private outputSlot: number[] = [];
+  private readonly seSlot = new Map<Op, number>();
+  private readonly sumSlot = new Map<Op, number[]>();
+
+  private planParams(seOps: SeOp[]): void {
+    const g = this.tileGraph;
+    const frame = this.graph;
+    const add = (words: number[]) => this.params.push(words) - 1;
+    const pad = PAD[g.variant.scale];
+    for (const op of g.ops) {
+      if (op.kind === 'se') {
+        const i = op.input;
+        if (!this.tiled) {
+          this.seSlot.set(op, add([0, i.w, i.w, i.h, i.c4, 0, 0, 0]));
+        } else {
+          const whole = frame.ops.find((o): o is SeOp => o.kind === 'se' && o.layer === op.layer)!.input;
+          this.seSlot.set(op, add([whole.w * whole.h, i.c4, 0, 0]));
+          const n = seOps.indexOf(op);
+          this.sumSlot.set(op, this.tiles.map((t, k) => {
+            const r = t.se[n]!;
+            return add([(r.y * i.w + r.x) * i.c4, i.w, r.w, r.h, i.c4, k > 0 ? 1 : 0, 0, 0]);
+          }));
+        }
+      } else if (op.kind === 'pack') {
+        // Negative pads (a tile inside the frame) are stored as their two's complement bits.
+        this.packSlot = this.tiles.map((t) => add([frame.width, frame.height, pad - t.x, pad - t.y, op.output.w, op.output.h, 0, 0]));
+      } else if (op.kind === 'output') {
+        const n = op.nearest;
+        this.outputSlot = this.tiles.map((t) => add([
+          viewOffset(op.input), op.input.tensor.w, op.input.tensor.c4, n ? n.tensor.w : 0,
+          t.out.w, t.out.h, n ? viewOffset(n) : 0, frame.outWidth,
+          t.out.x, t.out.y, t.outX, t.outY,
+        ]));
+      } else {
+        const i = op.input;
+        const s = op.skip;
+        this.convSlot.set(op, add([
+          viewOffset(i), i.tensor.w, i.tensor.c4, i.w,
+          i.h, 0, op.output.w, op.output.c4,
+          op.output.w, op.output.h, s ? viewOffset(s) : 0, s ? s.tensor.w : 0,
+          0, 0, 0, 0,
+        ]));
+      }
+    }
   }
 
   private async buildPasses(): Promise<void> {
-    const out: Pass[] = [];
-    for (const op of this.graph.ops) {
-      if (op.kind === 'se') out.push(await this.sePass(op));
-      else if (op.kind !== 'pack' && op.kind !== 'output') {
-        if (op.spec.name.startsWith('unet2.') && this.unet2From === 0) this.unet2From = out.length;
-        out.push(await this.convPass(op));
-      }
-    }
-    this.passes = out;
-    this.output8 = await this.outputPass(this.outputOp, false);
-    this.packExternalPipeline = await this.init.pipelines.get('pack', { PRO: this.graph.variant.pro, EXTERNAL: true, BOX2: false });
+    // All pipelines are asked for at once, so the implementation may compile them in parallel
+    // (this decides how fast a lost device is back).
+    const pro = this.graph.variant.pro;
+    const [steps, output, pack, packExternal] = await Promise.all([
+      Promise.all(
+        this.tileGraph.ops
+          .filter((op) => op.kind !== 'pack' && op.kind !== 'output')
+          .map(async (op): Promise<Step> =>
+            op.kind === 'se'
+              ? this.seStep(op)
+              : { kind: 'conv', pass: await this.convPass(op as ConvOp), unet2: (op as ConvOp).spec.name.startsWith('unet2.') || (op as ConvOp).spec.name === 'conv_final' },
+          ),
+      ),
+      this.outputPipeline(false),
+      this.init.pipelines.get('pack', { PRO: pro, EXTERNAL: false, BOX2: false }),
+      this.init.pipelines.get('pack', { PRO: pro, EXTERNAL: true, BOX2: false }),
+    ]);
+    this.steps = steps;
+    this.output8 = this.tiles.map((_, k) => this.outputPass(output, k, false));
+    this.packPipeline = pack;
+    this.packExternalPipeline = packExternal;
   }
 
   private async convPass(op: ConvOp): Promise<Pass> {
@@ -319,11 +457,11 @@ export class GraphExecutor {
     };
     const pipeline = await pipelines.get(op.kind, defines);
     const entries: GPUBindGroupEntry[] = [
-      { binding: 0, resource: this.uniform(op) },
+      { binding: 0, resource: this.slot(this.convSlot.get(op)!) },
       { binding: 1, resource: this.tensorBinding(op.input) },
       { binding: 2, resource: { buffer: weights, offset: layer.weightOffset, size: layer.weightBytes } },
       { binding: 3, resource: { buffer: weights, offset: layer.biasOffset, size: layer.biasBytes } },
-      { binding: 4, resource: this.tensorBinding({ tensor: op.output, x: 0, y: 0, w: 0, h: 0 }) },
+      { binding: 4, resource: this.tensorBinding(wholeView(op.output)) },
     ];
     if (op.skip) entries.push({ binding: 5, resource: this.tensorBinding(op.skip) });
     if (op.inScale) entries.push({ binding: 6, resource: { buffer: this.scales[op.inScale.id]! } });
@@ -333,44 +471,75 @@ export class GraphExecutor {
     return { pipeline, bindGroup, groups: convGroups(op.kind, o.w, o.h, o.c4, spec.stride) };
   }
 
-  private async sePass(op: SeOp): Promise<Pass> {
+  /** Untiled: one fused SE pass. Tiled: a sum pass per tile and one FC pass. */
+  private async seStep(op: SeOp): Promise<Step> {
     const { device, model, weights, pipelines, alpha } = this.init;
     const fc1 = model.layers[op.layer]!;
     const fc2 = model.layers[op.layer + 1]!;
-    const pipeline = await pipelines.get('se', { ALPHA: op.alpha });
-    const entries: GPUBindGroupEntry[] = [
-      { binding: 0, resource: this.uniform(op) },
-      { binding: 1, resource: this.tensorBinding({ tensor: op.input, x: 0, y: 0, w: 0, h: 0 }) },
-      { binding: 2, resource: { buffer: weights, offset: fc1.weightOffset, size: fc1.weightBytes } },
-      { binding: 3, resource: { buffer: weights, offset: fc1.biasOffset, size: fc1.biasBytes } },
-      { binding: 4, resource: { buffer: weights, offset: fc2.weightOffset, size: fc2.weightBytes } },
-      { binding: 5, resource: { buffer: weights, offset: fc2.biasOffset, size: fc2.biasBytes } },
-      { binding: 6, resource: { buffer: this.scales[op.output.id]! } },
-    ];
-    if (op.alpha) entries.push({ binding: 7, resource: { buffer: alpha } });
-    const bindGroup = device.createBindGroup({ label: op.output.name, layout: pipeline.getBindGroupLayout(0), entries });
-    return { pipeline, bindGroup, groups: [1, 1, 1] };
+    const excite = (): GPUBindGroupEntry[] => {
+      const e: GPUBindGroupEntry[] = [
+        { binding: 2, resource: { buffer: weights, offset: fc1.weightOffset, size: fc1.weightBytes } },
+        { binding: 3, resource: { buffer: weights, offset: fc1.biasOffset, size: fc1.biasBytes } },
+        { binding: 4, resource: { buffer: weights, offset: fc2.weightOffset, size: fc2.weightBytes } },
+        { binding: 5, resource: { buffer: weights, offset: fc2.biasOffset, size: fc2.biasBytes } },
+        { binding: 6, resource: { buffer: this.scales[op.output.id]! } },
+      ];
+      if (op.alpha) e.push({ binding: 7, resource: { buffer: alpha } });
+      return e;
+    };
+    const source = this.tensorBinding(wholeView(op.input));
+    const slot = this.slot(this.seSlot.get(op)!);
+    if (!this.tiled) {
+      const pipeline = await pipelines.get('se', { ALPHA: op.alpha });
+      const entries = [{ binding: 0, resource: slot }, { binding: 1, resource: source }, ...excite()];
+      const bindGroup = device.createBindGroup({ label: op.output.name, layout: pipeline.getBindGroupLayout(0), entries });
+      return { kind: 'se', fused: { pipeline, bindGroup, groups: [1, 1, 1] }, sums: [] };
+    }
+    const sums = { buffer: this.sums[this.tileGraph.ops.filter((o) => o.kind === 'se').indexOf(op)]! };
+    const sumPipeline = await pipelines.get('se-sum', {});
+    const sumPasses = this.sumSlot.get(op)!.map((index) => ({
+      pipeline: sumPipeline,
+      bindGroup: device.createBindGroup({
+        label: `${op.output.name} sum`,
+        layout: sumPipeline.getBindGroupLayout(0),
+        entries: [{ binding: 0, resource: this.slot(index) }, { binding: 1, resource: source }, { binding: 2, resource: sums }],
+      }),
+      groups: [1, 1, 1] as [number, number, number],
+    }));
+    const fcPipeline = await pipelines.get('se-fc', { ALPHA: op.alpha });
+    const fcEntries = [{ binding: 0, resource: slot }, { binding: 1, resource: sums }, ...excite()];
+    const fc: Pass = {
+      pipeline: fcPipeline,
+      bindGroup: device.createBindGroup({ label: `${op.output.name} fc`, layout: fcPipeline.getBindGroupLayout(0), entries: fcEntries }),
+      groups: [1, 1, 1],
+    };
+    return { kind: 'se', sums: sumPasses, fc };
   }
 
-  private packPass(pipeline: GPUComputePipeline, source: GPUTextureView | GPUExternalTexture): Pass {
-    const op = this.graph.ops[0] as PackOp;
+  private packPass(pipeline: GPUComputePipeline, source: GPUTextureView | GPUExternalTexture, tile: number): Pass {
+    const out = this.tileGraph.tensors[0]!;
     const bindGroup = this.device.createBindGroup({
       label: 'pack',
       layout: pipeline.getBindGroupLayout(0),
       entries: [
-        { binding: 0, resource: this.uniform(op) },
+        { binding: 0, resource: this.slot(this.packSlot[tile]!) },
         { binding: 1, resource: source },
-        { binding: 2, resource: this.tensorBinding({ tensor: op.output, x: 0, y: 0, w: 0, h: 0 }) },
+        { binding: 2, resource: this.tensorBinding(wholeView(out)) },
       ],
     });
-    return { pipeline, bindGroup, groups: [div(op.output.w, 8), div(op.output.h, 8), 1] };
+    return { pipeline, bindGroup, groups: [div(out.w, 8), div(out.h, 8), 1] };
   }
 
-  private async outputPass(op: OutputOp, raw: boolean): Promise<Pass> {
-    const g = this.graph;
-    const pipeline = await this.init.pipelines.get('output', { PRO: g.variant.pro, SHUFFLE4: op.shuffle4, RAW: raw });
+  private outputPipeline(raw: boolean): Promise<GPUComputePipeline> {
+    const op = this.outputOp;
+    return this.init.pipelines.get('output', { PRO: this.graph.variant.pro, SHUFFLE4: op.shuffle4, RAW: raw });
+  }
+
+  private outputPass(pipeline: GPUComputePipeline, tile: number, raw: boolean): Pass {
+    const op = this.outputOp;
+    const frame = this.graph;
     const entries: GPUBindGroupEntry[] = [
-      { binding: 0, resource: this.uniform(op) },
+      { binding: 0, resource: this.slot(this.outputSlot[tile]!) },
       { binding: 1, resource: this.tensorBinding(op.input) },
       { binding: 2, resource: this.output.createView() },
     ];
@@ -378,13 +547,14 @@ export class GraphExecutor {
     if (raw) {
       this.rawBuffer ??= this.device.createBuffer({
         label: 'raw output',
-        size: g.outWidth * g.outHeight * 12,
+        size: frame.outWidth * frame.outHeight * 12,
         usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
       });
       entries.push({ binding: 4, resource: { buffer: this.rawBuffer } });
     }
     const bindGroup = this.device.createBindGroup({ label: 'output', layout: pipeline.getBindGroupLayout(0), entries });
-    return { pipeline, bindGroup, groups: [div(g.outWidth, 8), div(g.outHeight, 8), 1] };
+    const t = this.tiles[tile]!;
+    return { pipeline, bindGroup, groups: [div(t.out.w, 8), div(t.out.h, 8), 1] };
   }
 }
 
@@ -407,27 +577,3 @@ function run(pass: GPUComputePassEncoder, p: Pass, args?: GPUBuffer, index = 0):
   else pass.dispatchWorkgroups(...p.groups);
 }
 
-/** The uniform block of a pass (layouts in the shaders' param structs). */
-function paramsOf(op: Op, g: Graph): number[] {
-  switch (op.kind) {
-    case 'pack':
-      return [g.width, g.height, op.padLeft, op.padTop, op.output.w, op.output.h, 0, 0];
-    case 'se':
-      return [0, op.input.w, op.input.w, op.input.h, op.input.c4, 0, 0, 0];
-    case 'output':
-      return [
-        viewOffset(op.input), op.input.tensor.w, op.input.tensor.c4, op.nearest ? op.nearest.tensor.w : 0,
-        g.outWidth, g.outHeight, op.nearest ? viewOffset(op.nearest) : 0, 0,
-      ];
-    default: {
-      const i = op.input;
-      const s = op.skip;
-      return [
-        viewOffset(i), i.tensor.w, i.tensor.c4, i.w,
-        i.h, 0, op.output.w, op.output.c4,
-        op.output.w, op.output.h, s ? viewOffset(s) : 0, s ? s.tensor.w : 0,
-        0, 0, 0, 0,
-      ];
-    }
-  }
-}

@@ -86,7 +86,7 @@ async function loadFromFolder(id: string, opts: LoadOptions): Promise<PackedMode
   }
   if (entry) await verify(bytes, entry, path);
   opts.onProgress?.({ model: id, loaded: bytes.byteLength, total: bytes.byteLength, cached: true, done: true });
-  return readPackedModel(bytes, path);
+  return expectModel(readPackedModel(bytes, path), id, path);
 }
 
 // ------------------------------------------------------------------ HTTP
@@ -116,7 +116,7 @@ async function loadOverHttp(id: string, opts: LoadOptions): Promise<PackedModel>
       try {
         await verify(bytes, entry, `${url} (cached)`);
         report({ loaded: bytes.byteLength, total: bytes.byteLength, cached: true, done: true });
-        return readPackedModel(bytes, url);
+        return expectModel(readPackedModel(bytes, url), id, url);
       } catch {
         await cache.delete(key).catch(() => false); // a damaged cache entry: download again
       }
@@ -127,7 +127,15 @@ async function loadOverHttp(id: string, opts: LoadOptions): Promise<PackedModel>
   if (entry) await verify(bytes, entry, url);
   if (cache && key) await store(cache, url, key, bytes);
   report({ loaded: bytes.byteLength, total: bytes.byteLength, cached: false, done: true });
-  return readPackedModel(bytes, url);
+  return expectModel(readPackedModel(bytes, url), id, url);
+}
+
+/** A model file read for an id must hold that model (a renamed or mixed-up file is refused). */
+function expectModel(packed: PackedModel, id: string, where: string): PackedModel {
+  if (packed.model.id !== id) {
+    throw new CuganError('WEIGHTS_SHAPE', `${where} holds the model ${packed.model.id}, not the requested ${id}`);
+  }
+  return packed;
 }
 
 /** Keeps `bytes` under `key`, and drops older versions of the same file (other hashes). */

@@ -11,6 +11,8 @@ export interface Tensor {
   w: number;
   h: number;
   c4: number;
+  /** Pixels of this tensor per pixel of the padded input (1/2 after a stride-2 conv, x s after a deconv). */
+  step: number;
 }
 
 /** A rectangle of a tensor (crops are views). */
@@ -96,9 +98,9 @@ export function buildGraph(variant: ModelVariant, width: number, height: number)
   const ops: Op[] = [];
   let macs = 0;
 
-  const tensor = (name: string, w: number, h: number, channels: number): Tensor => {
+  const tensor = (name: string, w: number, h: number, channels: number, step: number): Tensor => {
     if (w <= 0 || h <= 0) throw new Error(`internal: tensor ${name} would be ${w}x${h}`);
-    const t = { id: tensors.length, name, w, h, c4: Math.ceil(channels / 4) };
+    const t = { id: tensors.length, name, w, h, c4: Math.ceil(channels / 4), step };
     tensors.push(t);
     return t;
   };
@@ -117,8 +119,10 @@ export function buildGraph(variant: ModelVariant, width: number, height: number)
   const conv = (name: string, input: View, o: ConvOpts = {}): Tensor => {
     const { i, spec } = layer(name);
     let w: number, h: number, kind: ConvKind;
+    let step = input.tensor.step;
     if (spec.kind === 'deconv') {
       kind = 'deconv';
+      step *= spec.stride;
       w = (input.w - 1) * spec.stride - 2 * spec.pad + spec.kernel;
       h = (input.h - 1) * spec.stride - 2 * spec.pad + spec.kernel;
     } else if (spec.kernel === 3) {
@@ -130,8 +134,9 @@ export function buildGraph(variant: ModelVariant, width: number, height: number)
       if (input.w % 2 || input.h % 2) throw new Error(`internal: ${name} input ${input.w}x${input.h} is odd`);
       w = input.w / 2;
       h = input.h / 2;
+      step /= 2;
     }
-    const output = tensor(name, w, h, spec.outC);
+    const output = tensor(name, w, h, spec.outC, step);
     if (o.skip && (o.skip.w !== w || o.skip.h !== h)) {
       throw new Error(`internal: ${name} skip ${o.skip.w}x${o.skip.h} != ${w}x${h}`);
     }
@@ -159,7 +164,7 @@ export function buildGraph(variant: ModelVariant, width: number, height: number)
   const align = ALIGN[variant.scale];
   const pw = Math.ceil(width / align) * align + 2 * pad;
   const ph = Math.ceil(height / align) * align + 2 * pad;
-  const x = tensor('input', pw, ph, 3);
+  const x = tensor('input', pw, ph, 3, 1);
   ops.push({ kind: 'pack', output: x, padLeft: pad, padTop: pad });
 
   // UNet1 (UNet1x3 for 3x differs only in its tail, which the layer spec carries).

@@ -48,6 +48,11 @@ export class Presenter {
     this.uniform = device.createBuffer({ label: 'present params', size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   }
 
+  /** GPU memory this presenter created (the canvas's own textures belong to the browser). */
+  get bytes(): number {
+    return this.uniform.size;
+  }
+
   async init(): Promise<void> {
     const module = this.device.createShaderModule({ label: 'present', code: composeShader('present') });
     this.pipeline = await this.device.createRenderPipelineAsync({

@@ -28,6 +28,11 @@ export class StageTimer {
     this.readback = [0, 1].map(() => device.createBuffer({ size: count * 8 + 16, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ }));
   }
 
+  /** GPU memory of its buffers (the query set's 8 bytes a query included). */
+  get bytes(): number {
+    return this.resolveBuffer.size * 2 + this.readback.reduce((a, b) => a + b.size, 0);
+  }
+
   static supported(device: GPUDevice): boolean {
     return device.features.has('timestamp-query');
   }

@@ -78,6 +78,10 @@ export interface UpscaleStats {
   model: string;
   /** With `adaptive`: the setting in use (model, and whether at half input size). */
   tier?: string;
+  /** GPU memory the upscaler holds now, bytes: every buffer and texture it created (weights, feature maps, textures, present and timing buffers). */
+  gpuBytes: number;
+  /** Tiles a frame runs as (1 when it fits one pass; large frames run as tiles with the same pixels). */
+  tiles: number;
   adapter: string;
 }
 

@@ -7,12 +7,13 @@
 
 import { CuganError } from '../errors.js';
 import { requestDevice } from '../gpu/device.js';
-import type { GraphExecutor, Pass } from '../gpu/executor.js';
+import type { GraphExecutor, PackPasses } from '../gpu/executor.js';
 import type { Scale } from '../model/architecture.js';
 import { loadModel } from '../model/load.js';
 import type { PackedModel } from '../model/packed-format.js';
 import { checkAlpha, ModelRunner } from '../model-runner.js';
 import { FrameScheduler } from './frame-scheduler.js';
+import { isTainted } from './origin.js';
 import { autoScale, checkScale, chooseModel } from './model-choice.js';
 import { Presenter, type ContentRect } from './presenter.js';
 import { StageTimer } from './stage-timer.js';
@@ -61,7 +62,21 @@ export class VideoUpscaler extends EventTarget {
     this.opts = VideoUpscaler.checkOptions({ ...options });
     this.scheduler = new FrameScheduler(video, this.onVideoFrame);
     this.setVisible(false);
+    video.addEventListener('error', this.onMediaError);
   }
+
+  // The video itself failed (a decode or network error): not ours to fix, but the canvas must
+  // not keep showing a stale frame over the player's own error state. Upscaling stays on and
+  // resumes with the next frame (e.g. when the player loads another source).
+  private readonly onMediaError = (): void => {
+    if (this.destroyed) return;
+    const err = this.video.error;
+    const kinds: Record<number, string> = { 1: 'aborted', 2: 'network error', 3: 'decode error', 4: 'source not supported' };
+    this.setVisible(false);
+    this.emit('error', {
+      error: new CuganError('MEDIA_ERROR', `the video failed (${kinds[err?.code ?? 0] ?? 'unknown error'}${err?.message ? `: ${err.message}` : ''}); nothing to upscale until it plays again`),
+    });
+  };
 
   /** Whether this browser can run it at all (WebGPU with an adapter). */
   static async isSupported(): Promise<{ ok: true } | { ok: false; error: CuganError }> {
@@ -194,6 +209,7 @@ export class VideoUpscaler extends EventTarget {
     this.wanted = false;
     this.generation++;
     this.resizeObserver?.disconnect();
+    this.video.removeEventListener('error', this.onMediaError);
     this.dprQuery?.removeEventListener('change', this.onPixelRatio);
     this.runner?.destroy();
     this.presenter?.destroy();
@@ -210,6 +226,15 @@ export class VideoUpscaler extends EventTarget {
     if (o.alpha !== undefined) checkAlpha(o.alpha);
     for (const key of ['pro', 'timing', 'enabled', 'reuseFrames', 'adaptive'] as const) {
       if (o[key] !== undefined && typeof o[key] !== 'boolean') throw new CuganError('BAD_OPTION', `${key} must be a boolean, got ${String(o[key])}`);
+    }
+    for (const key of ['model', 'modelBaseUrl'] as const) {
+      if (o[key] !== undefined && (typeof o[key] !== 'string' || !o[key])) throw new CuganError('BAD_OPTION', `${key} must be a non-empty string, got ${String(o[key])}`);
+    }
+    if (o.modelTimeoutMs !== undefined && !(typeof o.modelTimeoutMs === 'number' && o.modelTimeoutMs > 0)) {
+      throw new CuganError('BAD_OPTION', `modelTimeoutMs must be a positive number of milliseconds, got ${String(o.modelTimeoutMs)}`);
+    }
+    if (o.device !== undefined && (typeof o.device !== 'object' || typeof (o.device as GPUDevice)?.createBuffer !== 'function')) {
+      throw new CuganError('BAD_OPTION', `device must be a GPUDevice, got ${String(o.device)}`);
     }
     chooseModel(o, 2); // validates model / denoise
     return o;
@@ -449,7 +474,7 @@ export class VideoUpscaler extends EventTarget {
     if (!this.running || !runner || !device || !presenter) return;
     const w = this.video.videoWidth;
     const h = this.video.videoHeight;
-    if (!w || !h) return;
+    if (!w || !h || this.video.error) return; // a failed video: keep the plain one showing
     if (this.opts.adaptive && this.policyKey.endsWith('|0x0')) {
       this.refreshPolicy();
       if (!this.running) return;
@@ -462,7 +487,11 @@ export class VideoUpscaler extends EventTarget {
       this.resizeTo(runner, w, h);
       return;
     }
-    let pack: Pass;
+    if (isTainted(this.video)) {
+      this.fail(new CuganError('TAINTED_SOURCE', 'the video is cross-origin without CORS (no crossorigin attribute), so its frames may not be read; playing it without upscaling'), true);
+      return;
+    }
+    let pack: PackPasses;
     try {
       pack = ex.packExternal(device.importExternalTexture({ source: this.video }));
     } catch (e) {
@@ -561,6 +590,13 @@ export class VideoUpscaler extends EventTarget {
     this.emit('stats', stats);
   }
 
+  /** GPU memory held now, bytes: the model runner's, the presenters' and the timer's buffers. */
+  get gpuBytes(): number {
+    let bytes = (this.runner?.bytes ?? 0) + (this.presenter?.bytes ?? 0) + (this.timer?.bytes ?? 0);
+    for (const l of this.loupes) bytes += l.bytes;
+    return bytes;
+  }
+
   private makeStats(fps: number, videoFps: number): UpscaleStats {
     const g = this.runner?.current?.graph;
     return {
@@ -576,6 +612,8 @@ export class VideoUpscaler extends EventTarget {
       model: this.runner?.packed.model.id ?? '',
       ...(this.opts.adaptive ? { tier: tierName(this.policy?.tier) } : {}),
       adapter: this.adapterName,
+      gpuBytes: this.gpuBytes,
+      tiles: this.runner?.current?.tiles.length ?? 0,
       ...(this.timer?.last ? { stages: { ...this.timer.last } } : {}),
       ...(this.timer?.timedFrames ? { gpuMsPerFrame: this.timer.totalMs / this.timer.timedFrames, timedFrames: this.timer.timedFrames } : {}),
       ...(this.timer?.reuse ? { reuse: { ...this.timer.reuse } } : {}),
@@ -625,28 +663,40 @@ export class VideoUpscaler extends EventTarget {
   }
 
   private watchDevice(device: GPUDevice): void {
-    void device.lost.then((info) => {
-      if (this.destroyed || device !== this.device || info.reason === 'destroyed' && !this.running && !this.wanted) return;
-      const wasWanted = this.wanted;
-      this.generation++;
-      this.running = false;
-      this.busy = false;
-      this.scheduler.stop();
-      this.setVisible(false);
-      this.runner = undefined;
-      this.presenter = undefined;
-      this.timer = undefined;
-      this.loupes.clear(); // they belong to the lost device
-      this.device = undefined;
-      this.emit('error', { error: new CuganError('DEVICE_LOST', `the GPU device was lost (${info.reason}: ${info.message}); recovering`) });
-      if (wasWanted && !this.opts.device) void this.recover();
-    });
+    void device.lost.then((info) => this.onDeviceLost(device, info.reason, info.message));
+    if (!this.ownsDevice) return;
+    // The lost promise resolves only once the GPU has finished the work in flight (seconds on a
+    // software renderer), so a destroy() of our own device by other code is caught as it happens:
+    // the plain video shows at once and the recovery starts at once.
+    const destroy = device.destroy.bind(device);
+    device.destroy = () => {
+      destroy();
+      this.onDeviceLost(device, 'destroyed', 'device.destroy() was called');
+    };
+  }
+
+  private onDeviceLost(device: GPUDevice, reason: string, message: string): void {
+    if (this.destroyed || device !== this.device || (reason === 'destroyed' && !this.running && !this.wanted)) return;
+    const wasWanted = this.wanted;
+    this.generation++;
+    this.running = false;
+    this.busy = false;
+    this.scheduler.stop();
+    this.setVisible(false);
+    this.runner = undefined;
+    this.presenter = undefined;
+    this.timer = undefined;
+    this.loupes.clear(); // they belong to the lost device
+    this.device = undefined;
+    this.emit('error', { error: new CuganError('DEVICE_LOST', `the GPU device was lost (${reason}: ${message}); recovering`) });
+    if (wasWanted && !this.opts.device) void this.recover();
   }
 
   /** Re-creates the device and model after a loss, retrying until the GPU is back. */
   private async recover(): Promise<void> {
     for (let i = 0; i < RECOVERY_ATTEMPTS && this.wanted && !this.destroyed; i++) {
-      await new Promise((r) => setTimeout(r, RECOVERY_DELAY_MS));
+      // The first try at once (a destroyed device is replaceable at once), later ones spaced.
+      if (i > 0) await new Promise((r) => setTimeout(r, RECOVERY_DELAY_MS));
       try {
         await this.start();
         this.emit('enabled', { model: this.runner!.packed.model.id });

@@ -8,11 +8,22 @@
 //   reuse=0      no frame reuse (every frame runs the network)
 //   adaptive=1   adaptive quality (steps down, and off, when frames do not keep up)
 //   rate=R       playback rate (the benchmark slows the clip so that every frame is processed)
+//   models=URL, timeoutMs=N, scale=S   options passed as given (see below)
 import Hls from 'hls.js';
 import { attachUpscaler } from '../../../src/player-plugin/hls.js';
 import { createUpscaler } from '../../../src/runtime/upscaler.js';
 
 const params = new URLSearchParams(location.search);
+// Counts every attempt to read a frame's pixels into WebGPU (tests of origin-clean rules).
+const frameReads = { importExternalTexture: 0, copyExternalImageToTexture: 0 };
+const gpuClasses = typeof GPUDevice === 'undefined' ? [] : ([[GPUDevice.prototype, 'importExternalTexture'], [GPUQueue.prototype, 'copyExternalImageToTexture']] as const);
+for (const [proto, name] of gpuClasses) {
+  const original = (proto as any)[name] as (...a: unknown[]) => unknown;
+  (proto as any)[name] = function (this: unknown, ...args: unknown[]) {
+    frameReads[name]++;
+    return original.apply(this, args);
+  };
+}
 const src = params.get('src') ?? '/test/.media/hls/master.m3u8';
 const video = document.getElementById('video') as HTMLVideoElement;
 if (params.get('cors') === '0') video.removeAttribute('crossorigin');
@@ -35,19 +46,25 @@ if (src.endsWith('.m3u8')) {
   video.src = src;
 }
 
-const events: Array<{ type: string; code?: string; model?: string; sourceWidth?: number; message?: string; tier?: string; reason?: string }> = [];
+// Each event with when it came (performance.now()) and whether the canvas was showing then.
+const events: Array<{ type: string; code?: string; model?: string; sourceWidth?: number; message?: string; tier?: string; reason?: string; t: number; canvas: string }> = [];
+// models=URL: modelBaseUrl; timeoutMs=N: modelTimeoutMs; scale=S: the scale option as given
+// (a string: a wrong type, for the bad-option test).
 const ctl = attachUpscaler(video, hls, {
-  scale: 2,
+  scale: (params.get('scale') ?? 2) as 2,
   enabled: params.get('enabled') !== '0',
   timing: params.get('timing') === '1',
   reuseFrames: params.get('reuse') !== '0',
   adaptive: params.get('adaptive') === '1',
+  ...(params.get('models') ? { modelBaseUrl: params.get('models')! } : {}),
+  ...(params.get('timeoutMs') ? { modelTimeoutMs: Number(params.get('timeoutMs')) } : {}),
 });
 if (params.get('rate')) video.playbackRate = Number(params.get('rate'));
 for (const type of ['upscale:enabled', 'upscale:disabled', 'upscale:error', 'upscale:stats', 'upscale:tier', 'upscale:warning']) {
   ctl.addEventListener(type, (e) => {
     const d = (e as CustomEvent).detail ?? {};
-    events.push({ type, code: d.error?.code, message: d.error?.message ?? d.message, model: d.model, sourceWidth: d.sourceWidth, tier: d.tier, reason: d.reason });
+    const canvas = getComputedStyle(ctl.overlay.canvas).visibility;
+    events.push({ type, code: d.error?.code, message: d.error?.message ?? d.message, model: d.model, sourceWidth: d.sourceWidth, tier: d.tier, reason: d.reason, t: performance.now(), canvas });
   });
 }
 void video.play();
@@ -69,4 +86,4 @@ async function stillOfCurrentFrame(): Promise<{ width: number; height: number; d
   return { width: ref.width, height: ref.height, data: Array.from(ref.data), rect: { x: r.x, y: r.y, width: r.width, height: r.height } };
 }
 
-Object.assign(window, { cugan: { ctl, video, hls, events, stillOfCurrentFrame, Hls } });
+Object.assign(window, { cugan: { ctl, video, hls, events, stillOfCurrentFrame, Hls, frameReads } });
