@@ -87,7 +87,7 @@ describe('bad input never stops the video (hls.js page)', { skip }, () => {
       const t0 = Date.now();
       const err = await firstError(page);
       assert.equal(err.code, 'WEIGHTS_TIMEOUT');
-      assert.match(err.message, /did not arrive within 1500 ms/);
+      assert.match(err.message, /nothing received from .* for 1500 ms/);
       assert.ok(Date.now() - t0 < 15_000);
       await playing(page);
     } finally {
