@@ -141,8 +141,12 @@ try {
   const oursAt = async (model: string, w: number, h: number) =>
     attempt(`ours ${model} ${w}x${h}`, async () => {
       log(`ours ${model} ${w}x${h} (${warmup} + ${frames} frames)`);
-      const t = await call(page, 'ours', { model, width: w, height: h, warmup, frames });
-      push(record({ impl: 'ours', model, width: w, height: h, gmac: t.macs / 1e9, ...base }, t));
+      try {
+        const t = await call(page, 'ours', { model, width: w, height: h, warmup, frames });
+        push(record({ impl: 'ours', model, width: w, height: h, gmac: t.macs / 1e9, ...base }, t));
+      } finally {
+        await call(page, 'release', model);
+      }
     });
 
   for (const [w, h] of sizes) {
@@ -236,7 +240,15 @@ try {
       }
       for (const m of cugan) {
         log(`quality: Real-CUGAN ${m} on ${file}`);
-        score(`Real-CUGAN ${m}`, fromPage(await call(page, 'oursImage', m, lowRgba)));
+        try {
+          score(`Real-CUGAN ${m}`, fromPage(await call(page, 'oursImage', m, lowRgba)));
+        } catch (e) {
+          log(`FAILED Real-CUGAN ${m} on ${file}: ${(e as Error).message.split('\n')[0]}`);
+          process.exitCode = 1;
+          if (!browser?.browser.connected) throw e;
+        } finally {
+          if (browser?.browser.connected) await call(page, 'release', m);
+        }
       }
     }
     writeFileSync(join(outDir, `${stem}-quality.svg`), qualitySvg(`2x: the same ${cropAt?.w}x${cropAt?.h} crop of ${files[0]} (downscaled 2x, upscaled back), shown at 2x`, crops, cropAt?.w ?? 0, cropAt?.h ?? 0));

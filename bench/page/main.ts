@@ -193,6 +193,14 @@ function runnerFor(model: string): Promise<ModelRunner> {
   return r;
 }
 
+/** Frees a model's GPU objects (the bench goes through many models and sizes). */
+async function release(model: string): Promise<void> {
+  const r = runners.get(model);
+  runners.delete(model);
+  if (r) (await r).destroy();
+  await done();
+}
+
 async function ours(opts: { model: string; width: number; height: number; warmup: number; frames: number }): Promise<Timing & { macs: number }> {
   const runner = await runnerFor(opts.model);
   const ex = await runner.prepare(opts.width, opts.height);
@@ -438,7 +446,7 @@ async function resample(opts: { mode: 'bilinear' | 'bicubic'; width: number; hei
   return { ms };
 }
 
-const api = { init, peak, ours, ortRun, anime4k, resample, oursImage, anime4kImage, done };
+const api = { init, peak, ours, ortRun, anime4k, resample, oursImage, anime4kImage, release, done };
 export type BenchApi = typeof api;
 (window as unknown as { cuganBench: BenchApi }).cuganBench = api;
 document.body.dataset.ready = '1';
