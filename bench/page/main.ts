@@ -7,6 +7,7 @@
 
 import { Anime4KPipeline, CNNx2M, CNNx2UL, CNNx2VL } from 'anime4k-webgpu';
 import * as ort from 'onnxruntime-web/webgpu';
+import { requestDevice } from '../../src/runtime/gpu/device.js';
 import { readTexture } from '../../src/runtime/gpu/readback.js';
 import { STAGES } from '../../src/runtime/gpu/executor.js';
 import { loadModel } from '../../src/runtime/model/load.js';
@@ -41,7 +42,6 @@ export interface Rgba {
 }
 
 let device: GPUDevice;
-let adapterSummary: AdapterSummary;
 
 const b64encode = (bytes: Uint8Array): string => {
   let s = '';
@@ -51,25 +51,12 @@ const b64encode = (bytes: Uint8Array): string => {
 const b64decode = (s: string): Uint8Array => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 
 async function init(): Promise<AdapterSummary> {
-  if (!navigator.gpu) throw new Error('navigator.gpu is missing: this browser has no WebGPU');
-  const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
-  if (!adapter) throw new Error('no WebGPU adapter');
-  const features: GPUFeatureName[] = [];
-  for (const f of ['timestamp-query', 'shader-f16'] as const) if (adapter.features.has(f)) features.push(f);
-  const l = adapter.limits;
-  device = await adapter.requestDevice({
-    requiredFeatures: features,
-    requiredLimits: {
-      maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
-      maxBufferSize: l.maxBufferSize,
-      maxStorageBuffersPerShaderStage: Math.min(l.maxStorageBuffersPerShaderStage, 10),
-      maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
-    },
-  });
+  // The runtime's own device request (its limits and features), so the bench measures what users get.
+  device = await requestDevice();
   device.lost.then((info) => console.error(`device lost: ${info.reason} ${info.message}`));
-  const info = adapter.info;
+  const info = device.adapterInfo;
   const name = [info.vendor, info.architecture, info.device].filter(Boolean).join(' ') || info.description || 'unknown adapter';
-  adapterSummary = {
+  return {
     name,
     vendor: info.vendor,
     architecture: info.architecture,
@@ -79,7 +66,6 @@ async function init(): Promise<AdapterSummary> {
     f16: device.features.has('shader-f16'),
     userAgent: navigator.userAgent,
   };
-  return adapterSummary;
 }
 
 async function done(): Promise<void> {
