@@ -156,9 +156,6 @@ export class ModelRunner {
 
   private writeAlpha(): void {
     this.device.queue.writeBuffer(this.alphaUniform, 0, new Float32Array([this.alphaValue, 0, 0, 0]));
-    const v = this.executor?.graph.alphaVector;
-    if (this.executor && v) {
-      this.device.queue.writeBuffer(this.executor.scaleBuffer(v.id), 0, new Float32Array(v.channels).fill(this.alphaValue));
-    }
+    this.executor?.setAlpha(this.alphaValue);
   }
 }

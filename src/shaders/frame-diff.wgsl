@@ -3,14 +3,23 @@
 // Anime holds each drawing for 2-3 frames; when nothing changed, reuse-gate.wgsl turns every
 // later pass of the frame into an empty indirect dispatch and the last output is shown again.
 // Exact: the network is a pure function of this tensor (and of alpha, which forces a re-run).
+//
+// Region reuse (models without SE): the frame is also covered by tiles, each with the input
+// window its output depends on. A changed value marks every tile whose window holds it, so
+// the gate can rerun just those tiles.
+#include "snippets/reuse-state.wgsl"
 
-struct DiffParams { count: u32, _p0: u32, _p1: u32, _p2: u32 }
-struct ReuseState { changed: atomic<u32>, frames: u32, computed: u32, _p: u32 }
+struct DiffParams {
+  count: u32, c4: u32, row: u32, tiles: u32,
+  tile_w: u32, tile_h: u32, _p0: u32, _p1: u32,
+}
 
 @group(0) @binding(0) var<uniform> P: DiffParams;
 @group(0) @binding(1) var<storage, read> current: array<vec4f>;
 @group(0) @binding(2) var<storage, read_write> previous: array<vec4f>;
 @group(0) @binding(3) var<storage, read_write> state: ReuseState;
+// Top-left of each tile's input window, in packed-input pixels.
+@group(0) @binding(4) var<storage, read> origins: array<vec2u>;
 
 @compute @workgroup_size(64, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
@@ -22,5 +31,14 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   if (any(v != previous[i])) {
     atomicStore(&state.changed, 1u);
     previous[i] = v;
+    let p = i / P.c4;
+    let x = p % P.row;
+    let y = p / P.row;
+    for (var t = 0u; t < P.tiles; t++) {
+      let o = origins[t];
+      if (x >= o.x && x < o.x + P.tile_w && y >= o.y && y < o.y + P.tile_h) {
+        atomicStore(&state.tile_changed[t], 1u);
+      }
+    }
   }
 }

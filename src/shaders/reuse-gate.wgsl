@@ -1,23 +1,47 @@
-// Frame reuse, step 2 (one invocation, after frame-diff.wgsl): writes the indirect dispatch
-// arguments of every later pass of the frame: their full sizes if the input changed, zero
-// workgroups if not (the passes then do nothing and the output texture keeps the last frame).
-// Resets the flag for the next frame and counts frames / computed frames for the stats.
+// Frame reuse, step 2 (after frame-diff.wgsl): writes the indirect dispatch arguments of every
+// later pass of the frame. Nothing changed: zero workgroups everywhere (the passes do nothing
+// and the output texture keeps the last frame). Some tiles changed and rerunning them costs
+// less than the whole frame (at most `max_tiles`): only those tiles' passes get their sizes.
+// Otherwise the whole-frame passes run. Then it resets the flags and counts for the stats.
+#include "snippets/reuse-state.wgsl"
 
-struct ReuseState { changed: u32, frames: u32, computed: u32, _p: u32 }
-struct GateParams { passes: u32, _p0: u32, _p1: u32, _p2: u32 }
+struct GateParams { passes: u32, tile_passes: u32, tiles: u32, max_tiles: u32 }
 
 @group(0) @binding(0) var<uniform> P: GateParams;
-@group(0) @binding(1) var<storage, read> full: array<u32>;        // [passes][3]
-@group(0) @binding(2) var<storage, read_write> args: array<u32>;  // [passes][3]
+// [passes + tiles * tile_passes][3]: the whole-frame passes, then each tile's.
+@group(0) @binding(1) var<storage, read> full: array<u32>;
+@group(0) @binding(2) var<storage, read_write> args: array<u32>;
 @group(0) @binding(3) var<storage, read_write> state: ReuseState;
 
-@compute @workgroup_size(1, 1, 1)
-fn main() {
-  let run = state.changed != 0u;
-  for (var i = 0u; i < P.passes * 3u; i++) {
-    args[i] = select(0u, full[i], run);
+@compute @workgroup_size(64, 1, 1)
+fn main(@builtin(local_invocation_index) li: u32) {
+  // Every invocation counts the (few) changed tiles itself, so all decide alike.
+  var n = 0u;
+  for (var t = 0u; t < P.tiles; t++) {
+    n += select(0u, 1u, atomicLoad(&state.tile_changed[t]) != 0u);
   }
-  state.changed = 0u;
-  state.frames += 1u;
-  state.computed += select(0u, 1u, run);
+  let changed = atomicLoad(&state.changed) != 0u;
+  let regions = changed && n > 0u && n <= P.max_tiles;
+  let whole = changed && !regions;
+  for (var i = li; i < P.passes * 3u; i += 64u) {
+    args[i] = select(0u, full[i], whole);
+  }
+  let base = P.passes * 3u;
+  let per = P.tile_passes * 3u;
+  for (var i = li; i < P.tiles * per; i += 64u) {
+    let run = regions && atomicLoad(&state.tile_changed[i / per]) != 0u;
+    args[base + i] = select(0u, full[base + i], run);
+  }
+  // Every read of the flags above happens before any reset below.
+  storageBarrier();
+  for (var t = li; t < P.tiles; t += 64u) {
+    atomicStore(&state.tile_changed[t], 0u);
+  }
+  if (li == 0u) {
+    atomicStore(&state.changed, 0u);
+    state.frames += 1u;
+    state.computed += select(0u, 1u, whole);
+    state.regions += select(0u, 1u, regions);
+    state.tiles_run += select(0u, n, regions);
+  }
 }

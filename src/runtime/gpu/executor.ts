@@ -14,11 +14,13 @@ import type { PackedModel } from '../model/packed-format.js';
 import { PAD } from '../model/architecture.js';
 import type { ConvOp, Graph, Op, OutputOp, SeOp, View } from '../plan/graph.js';
 import { planMemory, type MemoryPlan } from '../plan/memory.js';
-import type { Tile, TilePlan } from '../plan/tiling.js';
+import { planRegions, type Tile, type TilePlan } from '../plan/tiling.js';
 import { CONV_WG, convGroups } from './dispatch.js';
 import type { PipelineCache } from './pipelines.js';
 
 const UNIFORM_SLOT = 256;
+/** Words of the reuse state before the per-tile flags (snippets/reuse-state.wgsl). */
+const REUSE_HEADER_WORDS = 8;
 
 export interface Pass {
   pipeline: GPUComputePipeline;
@@ -39,6 +41,8 @@ export interface ExecutorInit {
   weights: GPUBuffer;
   alpha: GPUBuffer;
   pipelines: PipelineCache;
+  /** Write into this texture instead of making one (the region twin shares its owner's). */
+  output?: GPUTexture;
 }
 
 /** One step of a tile's network after the pack pass. */
@@ -73,7 +77,7 @@ export class GraphExecutor {
   private outputRaw?: Pass[];
   private rawBuffer?: GPUBuffer;
   /** Pack passes per source texture: made once per texture, then reused. */
-  private readonly packs = new WeakMap<GPUTexture, PackPasses>();
+  private packs = new WeakMap<GPUTexture, PackPasses>();
   private packPipeline!: GPUComputePipeline;
   private packExternalPipeline!: GPUComputePipeline;
   private packExternalBox2?: GPUComputePipeline;
@@ -114,7 +118,7 @@ export class GraphExecutor {
       format: 'rgba8unorm',
       usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT,
     });
-    this.output = device.createTexture({
+    this.output = init.output ?? device.createTexture({
       label: 'upscaled',
       size: [frame.outWidth, frame.outHeight],
       format: 'rgba8unorm',
@@ -122,7 +126,7 @@ export class GraphExecutor {
     });
     this.fixedBytes =
       [...this.buffers, ...this.scales, ...this.sums, this.uniforms].reduce((a, b) => a + b.size, 0) +
-      frame.width * frame.height * 4 + frame.outWidth * frame.outHeight * 4;
+      frame.width * frame.height * 4 + (init.output ? 0 : frame.outWidth * frame.outHeight * 4);
   }
 
   static async create(init: ExecutorInit): Promise<GraphExecutor> {
@@ -138,7 +142,7 @@ export class GraphExecutor {
 
   /** Bytes of GPU memory this executor holds (buffers and textures it created). */
   get bytes(): number {
-    return this.fixedBytes + (this.rawBuffer?.size ?? 0) + (this.reuse?.bytes ?? 0);
+    return this.fixedBytes + (this.rawBuffer?.size ?? 0) + (this.reuse?.bytes ?? 0) + (this.reuse?.twin?.bytes ?? 0);
   }
 
   /** The pack passes reading `texture` (default: the internal source copy); made once per texture. */
@@ -147,6 +151,8 @@ export class GraphExecutor {
     if (!p) {
       const view = texture.createView();
       p = this.tiles.map((_, k) => this.packPass(this.packPipeline, view, k));
+      const twin = this.reuse?.twin;
+      if (twin) p.push(...(await twin.packFor(texture)));
       this.packs.set(texture, p);
     }
     return p;
@@ -162,7 +168,10 @@ export class GraphExecutor {
    */
   packExternal(frame: GPUExternalTexture): PackPasses {
     const pipeline = this.sourceScaleValue === 2 ? this.packExternalBox2! : this.packExternalPipeline;
-    return this.tiles.map((_, k) => this.packPass(pipeline, frame, k));
+    const p = this.tiles.map((_, k) => this.packPass(pipeline, frame, k));
+    const twin = this.reuse?.twin;
+    if (twin) p.push(...twin.packExternal(frame));
+    return p;
   }
 
   /**
@@ -172,6 +181,7 @@ export class GraphExecutor {
   async setSourceScale(scale: 1 | 2): Promise<void> {
     if (scale === 2) this.packExternalBox2 ??= await this.init.pipelines.get('pack', { PRO: this.graph.variant.pro, EXTERNAL: true, BOX2: true });
     this.sourceScaleValue = scale;
+    await this.reuse?.twin?.setSourceScale(scale);
   }
 
   /** 1, or 2 when video frames are box-averaged to half size first. */
@@ -184,26 +194,40 @@ export class GraphExecutor {
    * one on the GPU and, when nothing changed, skips every later pass (indirect dispatches of
    * zero workgroups), so the output texture keeps the previous result. For video; made once.
    * Untiled frames only (a tiled frame has no single packed input): a no-op when tiled.
+   *
+   * Models without SE also get region reuse: a tiled twin of this executor (planRegions) writes
+   * into the same output texture, and when only some tiles' input windows changed and rerunning
+   * those costs fewer multiply-adds than the whole frame, only they run. Exact, since a tile
+   * computes the whole frame's values for the pixels it writes. SE models rerun whole frames:
+   * their channel means span the frame, so any change reaches every output pixel.
    */
   async enableReuse(): Promise<void> {
     if (this.reuse || this.tiled) return;
     const { device, pipelines } = this.init;
     const x = this.tileGraph.tensors[0]!;
     const count = x.w * x.h * x.c4;
+    const twin = await this.regionTwin();
     const gated = [...this.steps.map((st) => (st.kind === 'conv' ? st.pass : st.fused!)), this.output8[0]!];
-    const full = new Uint32Array(gated.flatMap((p) => p.groups));
+    const tileGroups = twin ? twin.ex.tiles.map((_, k) => twin.ex.tileGroups(k)) : [];
+    const full = new Uint32Array([...gated.map((p) => p.groups), ...tileGroups.flat()].flat());
+    const tiles = twin?.ex.tiles.length ?? 0;
     const storage = GPUBufferUsage.STORAGE;
     const make = (label: string, size: number, usage: number) => device.createBuffer({ label, size: Math.max(16, size), usage });
     const fullBuf = make('reuse full sizes', full.byteLength, storage | GPUBufferUsage.COPY_DST);
     const args = make('reuse dispatch args', full.byteLength, storage | GPUBufferUsage.INDIRECT);
-    const state = make('reuse state', 16, storage | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC);
+    const state = make('reuse state', (REUSE_HEADER_WORDS + Math.max(1, tiles)) * 4, storage | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC);
     const previous = make('previous input', count * 16, storage);
-    const diffParams = make('frame diff params', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    const origins = make('region origins', tiles * 8, storage | GPUBufferUsage.COPY_DST);
+    const diffParams = make('frame diff params', 32, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     const gateParams = make('reuse gate params', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     device.queue.writeBuffer(fullBuf, 0, full);
-    device.queue.writeBuffer(state, 0, new Uint32Array([1, 0, 0, 0])); // the first frame runs
-    device.queue.writeBuffer(diffParams, 0, new Uint32Array([count, 0, 0, 0]));
-    device.queue.writeBuffer(gateParams, 0, new Uint32Array([full.length / 3, 0, 0, 0]));
+    const first = new Uint32Array(state.size / 4);
+    first[0] = 1; // the first frame runs
+    device.queue.writeBuffer(state, 0, first);
+    if (twin) device.queue.writeBuffer(origins, 0, new Uint32Array(twin.ex.tiles.flatMap((t) => [t.x, t.y])));
+    const tw = twin?.ex.tileGraph;
+    device.queue.writeBuffer(diffParams, 0, new Uint32Array([count, x.c4, x.w, tiles, tw?.paddedWidth ?? 0, tw?.paddedHeight ?? 0, 0, 0]));
+    device.queue.writeBuffer(gateParams, 0, new Uint32Array([gated.length, tileGroups[0]?.length ?? 0, tiles, twin?.maxTiles ?? 0]));
     const [diffPipeline, gatePipeline] = await Promise.all([pipelines.get('frame-diff', {}), pipelines.get('reuse-gate', {})]);
     const groups = div(count, 64);
     const gx = Math.min(groups, device.limits.maxComputeWorkgroupsPerDimension);
@@ -217,6 +241,7 @@ export class GraphExecutor {
           { binding: 1, resource: this.tensorBinding(wholeView(x)) },
           { binding: 2, resource: { buffer: previous } },
           { binding: 3, resource: { buffer: state } },
+          { binding: 4, resource: { buffer: origins } },
         ],
       }),
       groups: [gx, div(groups, gx), 1],
@@ -235,8 +260,49 @@ export class GraphExecutor {
       }),
       groups: [1, 1, 1],
     };
-    const buffers = [fullBuf, args, state, previous, diffParams, gateParams];
-    this.reuse = { on: true, diff, gate, args, state, buffers, bytes: buffers.reduce((a, b) => a + b.size, 0) };
+    const buffers = [fullBuf, args, state, previous, origins, diffParams, gateParams];
+    this.reuse = { on: true, diff, gate, args, state, buffers, bytes: buffers.reduce((a, b) => a + b.size, 0), twin: twin?.ex };
+    // Pack passes made before now lack the twin's.
+    this.packs = new WeakMap();
+  }
+
+  /**
+   * The tiled twin for region reuse, with the most changed tiles worth rerunning instead of
+   * the whole frame; undefined for SE models and for frames too small to split usefully.
+   */
+  private async regionTwin(): Promise<{ ex: GraphExecutor; maxTiles: number } | undefined> {
+    const g = this.graph;
+    if (g.ops.some((o) => o.kind === 'se')) return undefined;
+    const pad = PAD[g.variant.scale];
+    const core = Math.max(4 * pad, Math.ceil(Math.max(g.paddedWidth, g.paddedHeight) / 4));
+    const plan = planRegions(g.variant, g.width, g.height, core);
+    if (!plan) return undefined;
+    // Rerunning n tiles is worth it while n tiles cost fewer multiply-adds than the frame.
+    const maxTiles = Math.min(plan.tiles.length - 1, Math.floor((g.macs - 1) / plan.tile.macs));
+    if (maxTiles < 1) return undefined;
+    const ex = await GraphExecutor.create({ ...this.init, plan, output: this.output });
+    ex.setAlpha(this.alphaValue);
+    return { ex, maxTiles };
+  }
+
+  /** Workgroup counts of tile k's passes in order: pack, convs, output (no SE in the model). */
+  private tileGroups(k: number): [number, number, number][] {
+    const x = this.tileGraph.tensors[0]!;
+    const convs = this.steps.map((st) => (st.kind === 'conv' ? st.pass.groups : st.fused!.groups));
+    return [[div(x.w, 8), div(x.h, 8), 1], ...convs, this.output8[k]!.groups];
+  }
+
+  /** Records tile k's passes (pack, convs, output) as indirect dispatches from `args` at `index`. */
+  private encodeTile(pass: GPUComputePassEncoder, pack: Pass, k: number, args: GPUBuffer, index: number): number {
+    run(pass, pack, args, index++);
+    for (const st of this.steps) run(pass, st.kind === 'conv' ? st.pass : st.fused!, args, index++);
+    run(pass, this.output8[k]!, args, index++);
+    return index;
+  }
+
+  /** With region reuse: the tiles a frame is split into for it (else 0). */
+  get regionTiles(): number {
+    return this.reuse?.twin?.tiles.length ?? 0;
   }
 
   /** Whether frames are gated by the reuse check (after enableReuse(); default on). */
@@ -256,7 +322,10 @@ export class GraphExecutor {
     if (this.reuse) this.init.device.queue.writeBuffer(this.reuse.state, 0, new Uint32Array([1]));
   }
 
-  /** With reuse on: the state buffer (u32 changed, frames, computed frames) for stats readback. */
+  /**
+   * With reuse on: the state buffer for stats readback; its first words are u32 changed, frames,
+   * frames computed whole, frames computed as tiles, tiles run (snippets/reuse-state.wgsl).
+   */
   get reuseState(): GPUBuffer | undefined {
     return this.reuse?.state;
   }
@@ -276,7 +345,17 @@ export class GraphExecutor {
     run(pass, r.gate);
     let i = 0;
     for (const st of this.steps) run(pass, st.kind === 'conv' ? st.pass : st.fused!, r.args, i++);
-    run(pass, outputs[0]!, r.args, i);
+    run(pass, outputs[0]!, r.args, i++);
+    this.encodeRegions(pass, pack, r, i);
+  }
+
+  /** With region reuse: every tile of the twin, each run only when the gate chose it. */
+  private encodeRegions(pass: GPUComputePassEncoder, pack: PackPasses, r: FrameReuse, index: number): void {
+    const twin = r.twin;
+    if (!twin) return;
+    twin.tiles.forEach((_, k) => {
+      index = twin.encodeTile(pass, pack[this.tiles.length + k]!, k, r.args, index);
+    });
   }
 
   /**
@@ -305,6 +384,8 @@ export class GraphExecutor {
         timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 },
       });
       for (const [p, at] of list) run(pass, p, r && at >= 0 ? r.args : undefined, at);
+      // Region reuse's tiles are timed with UNet2 (they run instead of the whole network).
+      if (r && i === 2) this.encodeRegions(pass, pack, r, this.steps.length + 1);
       pass.end();
     });
   }
@@ -321,16 +402,22 @@ export class GraphExecutor {
     return this.rawBuffer;
   }
 
-  /** A per-channel factor buffer (SE result or the alpha vector). */
-  scaleBuffer(id: number): GPUBuffer {
-    return this.scales[id]!;
+  /** Writes alpha into the no-SE model's alpha vector (here and in the region twin). */
+  setAlpha(alpha: number): void {
+    this.alphaValue = alpha;
+    const v = this.tileGraph.alphaVector;
+    if (v) this.device.queue.writeBuffer(this.scales[v.id]!, 0, new Float32Array(v.channels).fill(alpha));
+    this.reuse?.twin?.setAlpha(alpha);
   }
+
+  private alphaValue = 1;
 
   destroy(): void {
     for (const b of [...this.buffers, ...this.scales, ...this.sums, this.uniforms, ...(this.reuse?.buffers ?? [])]) b.destroy();
+    this.reuse?.twin?.destroy();
     this.rawBuffer?.destroy();
     this.input.destroy();
-    this.output.destroy();
+    if (!this.init.output) this.output.destroy();
   }
 
   /** The passes of one frame, in order (see the header for the tiled phases). */
@@ -567,6 +654,8 @@ interface FrameReuse {
   state: GPUBuffer;
   buffers: GPUBuffer[];
   bytes: number;
+  /** Region reuse: the tiled twin writing into the same output (models without SE). */
+  twin?: GraphExecutor;
 }
 
 /** Records one dispatch; with `args`, an indirect one reading the arguments of pass `index`. */

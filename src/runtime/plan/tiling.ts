@@ -127,8 +127,34 @@ export function planTiles(variant: ModelVariant, width: number, height: number, 
   };
   const coreW = balanced(aw);
   const coreH = balanced(ah);
+  const plan = gridPlan(variant, frame, coreW, coreH);
+  if (!fits(plan.tile, limits)) throw new Error(`internal: a ${coreW}x${coreH} tile exceeds the limits its larger square met`);
+  return plan;
+}
+
+/**
+ * Tiles of a `core` x `core` input core (rounded up to ALIGN) for region reuse: the executor
+ * reruns only the tiles whose input window changed. Undefined when that gives a single tile.
+ */
+export function planRegions(variant: ModelVariant, width: number, height: number, core: number): TilePlan | undefined {
+  const frame = buildGraph(variant, width, height);
+  const align = ALIGN[variant.scale];
+  const pad = PAD[variant.scale];
+  const aw = frame.paddedWidth - 2 * pad;
+  const ah = frame.paddedHeight - 2 * pad;
+  const c = Math.max(align, Math.ceil(core / align) * align);
+  const coreW = Math.min(c, aw);
+  const coreH = Math.min(c, ah);
+  if (coreW === aw && coreH === ah) return undefined;
+  return gridPlan(variant, frame, coreW, coreH);
+}
+
+/** The tiles of `coreW` x `coreH` (aligned) cores covering the frame, each with its PAD margin. */
+function gridPlan(variant: ModelVariant, frame: Graph, coreW: number, coreH: number): TilePlan {
+  const pad = PAD[variant.scale];
+  const aw = frame.paddedWidth - 2 * pad;
+  const ah = frame.paddedHeight - 2 * pad;
   const tile = buildGraph(variant, coreW, coreH);
-  if (!fits(tile, limits)) throw new Error(`internal: a ${coreW}x${coreH} tile exceeds the limits its larger square met`);
   const seOps = tile.ops.filter((o): o is SeOp => o.kind === 'se');
   const frameSe = frame.ops.filter((o): o is SeOp => o.kind === 'se');
   const scale = variant.scale;

@@ -7,6 +7,8 @@ import { STAGES } from '../gpu/executor.js';
 
 export const TIMED_STAGES = [...STAGES, 'present'] as const;
 export type StageTimes = Record<(typeof TIMED_STAGES)[number], number>;
+/** The counters at the head of the executor's reuse state (snippets/reuse-state.wgsl). */
+const REUSE_BYTES = 32;
 
 export class StageTimer {
   readonly querySet: GPUQuerySet;
@@ -16,7 +18,7 @@ export class StageTimer {
   totalMs = 0;
   timedFrames = 0;
   /** The executor's reuse counters at the last timed frame. */
-  reuse?: { frames: number; computed: number };
+  reuse?: { frames: number; computed: number; regionFrames: number; regionTiles: number; tiles: number };
   private readonly resolveBuffer: GPUBuffer;
   private readonly readback: GPUBuffer[];
   private readonly busy = [false, false];
@@ -25,7 +27,7 @@ export class StageTimer {
     const count = TIMED_STAGES.length * 2;
     this.querySet = device.createQuerySet({ label: 'stage timestamps', type: 'timestamp', count });
     this.resolveBuffer = device.createBuffer({ size: count * 8, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-    this.readback = [0, 1].map(() => device.createBuffer({ size: count * 8 + 16, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ }));
+    this.readback = [0, 1].map(() => device.createBuffer({ size: count * 8 + REUSE_BYTES, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ }));
   }
 
   /** GPU memory of its buffers (the query set's 8 bytes a query included). */
@@ -47,18 +49,20 @@ export class StageTimer {
    * Records the resolve (and a copy of the reuse counters, if given) into a free readback
    * buffer; returns its slot, or -1 if none is free.
    */
-  resolve(encoder: GPUCommandEncoder, reuseState?: GPUBuffer): number {
+  resolve(encoder: GPUCommandEncoder, reuseState?: GPUBuffer, tiles = 0): number {
     const slot = this.busy.indexOf(false);
     if (slot < 0) return -1;
     this.busy[slot] = true;
     encoder.resolveQuerySet(this.querySet, 0, TIMED_STAGES.length * 2, this.resolveBuffer, 0);
     encoder.copyBufferToBuffer(this.resolveBuffer, 0, this.readback[slot]!, 0, this.resolveBuffer.size);
-    if (reuseState) encoder.copyBufferToBuffer(reuseState, 0, this.readback[slot]!, this.resolveBuffer.size, 16);
+    if (reuseState) encoder.copyBufferToBuffer(reuseState, 0, this.readback[slot]!, this.resolveBuffer.size, REUSE_BYTES);
     this.hasReuse[slot] = !!reuseState;
+    this.tiles[slot] = tiles;
     return slot;
   }
 
   private readonly hasReuse = [false, false];
+  private readonly tiles = [0, 0];
 
   /** After submit: reads the slot when the GPU is done (never awaited by the frame path). */
   collect(slot: number): void {
@@ -74,8 +78,8 @@ export class StageTimer {
         this.totalMs += TIMED_STAGES.reduce((sum, _, i) => sum + ms(i), 0);
         this.timedFrames++;
         if (this.hasReuse[slot]) {
-          const [, frames, computed] = new Uint32Array(range, t.byteLength, 4);
-          this.reuse = { frames: frames!, computed: computed! };
+          const [, frames, computed, regionFrames, regionTiles] = new Uint32Array(range, t.byteLength, REUSE_BYTES / 4);
+          this.reuse = { frames: frames!, computed: computed!, regionFrames: regionFrames!, regionTiles: regionTiles!, tiles: this.tiles[slot]! };
         }
         buf.unmap();
       })

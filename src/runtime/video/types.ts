@@ -37,7 +37,8 @@ export interface VideoUpscaleOptions {
   /**
    * Exact frame reuse (default true): a frame equal to the last one (compared on the GPU) is
    * not run through the network; the last output is shown again. Anime holds most drawings
-   * for 2-3 frames.
+   * for 2-3 frames. The no-SE model also reruns only the changed regions (tiles with their
+   * receptive-field margins) when that costs less than the whole frame, with the same pixels.
    */
   reuseFrames?: boolean;
   /**
@@ -67,9 +68,12 @@ export interface UpscaleStats {
   gpuMsPerFrame?: number;
   /** With `timing`: how many frames were timed so far. */
   timedFrames?: number;
-  /** With `timing` and `reuseFrames`: frames seen and frames run through the network at the
-   * current model and size (the rest re-showed the last output). */
-  reuse?: { frames: number; computed: number };
+  /**
+   * With `timing` and `reuseFrames`, at the current model and size: frames seen, frames run
+   * whole through the network, frames run as changed regions only (no-SE model), and the
+   * region tiles those ran (of `tiles` per frame). The rest re-showed the last output.
+   */
+  reuse?: { frames: number; computed: number; regionFrames: number; regionTiles: number; tiles: number };
   sourceWidth: number;
   sourceHeight: number;
   outputWidth: number;

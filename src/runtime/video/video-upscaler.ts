@@ -523,7 +523,7 @@ export class VideoUpscaler extends EventTarget {
     if (timer) {
       ex.encodeTimed(encoder, pack, timer.querySet);
       presenter.encode(encoder, timer.presentWrites);
-      slot = timer.resolve(encoder, ex.reuseEnabled ? ex.reuseState : undefined);
+      slot = timer.resolve(encoder, ex.reuseEnabled ? ex.reuseState : undefined, ex.regionTiles);
     } else {
       const pass = encoder.beginComputePass({ label: 'Real-CUGAN' });
       ex.encode(pass, pack);
