@@ -14,7 +14,7 @@ import { psnr, ssim } from './lib/metrics.js';
 import { parseArgs, type BenchOptions } from './lib/options.js';
 import type { AdapterSummary, BenchApi, Rgba, Timing } from './page/main.js';
 import { qualitySvg, speedSvg, type QualityCrop } from './lib/plot.js';
-import type { BenchRun, QualityRecord, SpeedRecord } from './lib/records.js';
+import type { BenchRun, QualityRecord, RegionRecord, SpeedRecord } from './lib/records.js';
 import { markdownReport, peerPairs } from './lib/report.js';
 import { boxDownscale2x, crop, resize } from './lib/resample.js';
 import { MEDIA_DIR, startBenchServer } from './lib/server.js';
@@ -275,6 +275,22 @@ try {
     }
   }
 
+  const regions: RegionRecord[] = [];
+  if (opts.video) {
+    // A held frame with one moving patch: what region reuse (no-SE model) saves.
+    const [rw, rh] = swiftshader ? [160, 90] : [640, 360];
+    const frames = swiftshader ? 8 : 24;
+    const model = 'nose/up2x-no-denoise';
+    log(`region reuse: ${model} at ${rw}x${rh}, ${frames} frames with one moving patch, reuse off then on`);
+    await attempt('region-reuse', async () => {
+      const r = await call(page, 'regionReuse', { model, width: rw, height: rh, frames });
+      const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
+      regions.push({ model, width: rw, height: rh, tiles: r.tiles, frames: r.frames, msOff: mean(r.msOff), msOn: mean(r.msOn), computed: r.computed, regionFrames: r.regionFrames, regionTiles: r.regionTiles, same: r.same });
+      log(`  ${r.regionFrames} frames as ${r.regionTiles} tiles of ${r.tiles}, ${r.computed} whole; ${mean(r.msOn).toFixed(0)} vs ${mean(r.msOff).toFixed(0)} ms per frame; same pixels: ${r.same}`);
+      await call(page, 'release', model);
+    });
+  }
+
   const run: BenchRun = {
     date,
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
@@ -286,6 +302,7 @@ try {
     speed,
     quality,
     ...(reuse.length ? { reuse } : {}),
+    ...(regions.length ? { regions } : {}),
     seconds: (Date.now() - t0) / 1000,
   };
   const md = markdownReport(run);

@@ -57,5 +57,25 @@ export interface BenchRun {
   quality: QualityRecord[];
   /** --video: GPU work per shown frame on the demo clip with and without frame reuse. */
   reuse?: { reuse: boolean; frames: number; computed: number; gpuMsPerFrame: number; source: string }[];
+  /** --video: region reuse (no-SE model) on a held frame with one moving patch. */
+  regions?: RegionRecord[];
   seconds: number;
+}
+
+export interface RegionRecord {
+  model: string;
+  width: number;
+  height: number;
+  /** Region tiles the frame is split into. */
+  tiles: number;
+  frames: number;
+  /** Mean wall ms per frame, every frame run whole (reuse off) and with reuse on. */
+  msOff: number;
+  msOn: number;
+  /** With reuse on: frames run whole, frames run as changed tiles, and those tiles together. */
+  computed: number;
+  regionFrames: number;
+  regionTiles: number;
+  /** The last frame's output with reuse equals the whole run's, byte for byte. */
+  same: boolean;
 }

@@ -57,6 +57,17 @@ export function markdownReport(run: BenchRun): string {
     out.push('');
   }
 
+  if (run.regions?.length) {
+    out.push('## Region reuse (no-SE model): a held frame with one moving patch, drawn on twos', '');
+    out.push('The real frame, held, except a patch of 1/8 x 1/5 of it that moves one pixel per drawing; each frame uploaded, run and waited for (wall ms).', '');
+    out.push('| model | input | region tiles | frames | ms per frame, reuse off | ms per frame, reuse on | on / off | run whole | run as tiles (tiles run) | same pixels |');
+    out.push('|---|---|---|---|---|---|---|---|---|---|');
+    for (const r of run.regions) {
+      out.push(`| ${r.model} | ${r.width}x${r.height} | ${r.tiles} | ${r.frames} | ${f(r.msOff, 0)} | ${f(r.msOn, 0)} | ${f((100 * r.msOn) / r.msOff, 0)}% | ${r.computed} | ${r.regionFrames} (${r.regionTiles}) | ${r.same ? 'yes' : '**no**'} |`);
+    }
+    out.push('');
+  }
+
   if (run.quality.length) {
     out.push('## Quality (downscale 2x by box filter, upscale back, compare with the original)', '');
     const methods = [...new Set(run.quality.map((q) => q.method))];

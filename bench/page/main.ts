@@ -259,6 +259,75 @@ async function oursImage(model: string, img: Rgba): Promise<Rgba> {
   return { width: out.width, height: out.height, data: b64encode(new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength)) };
 }
 
+/**
+ * Region reuse on a localized change: the real frame at w x h, held, except one patch (1/8 of
+ * the width, 1/5 of the height, right of centre) that shows the frame shifted by one pixel per
+ * drawing, on twos (a moving mouth or hand while the rest holds). Each frame is uploaded, run
+ * and waited for; first with reuse off (every frame whole), then on. Wall ms per frame.
+ */
+async function regionReuse(opts: { model: string; width: number; height: number; frames: number }): Promise<{
+  msOff: number[]; msOn: number[]; tiles: number; regionFrames: number; regionTiles: number; computed: number; frames: number; same: boolean;
+}> {
+  const { width: w, height: h } = opts;
+  const runner = await runnerFor(opts.model);
+  const ex = await runner.prepare(w, h);
+  await ex.enableReuse();
+  const base = await framePixels(w, h);
+  const pw = Math.max(2, Math.round(w / 8));
+  const ph = Math.max(2, Math.round(h / 5));
+  const px = Math.round(w * 0.55);
+  const py = Math.round(h * 0.4);
+  const frameAt = (i: number) => {
+    const f = base.slice();
+    const shift = Math.floor(i / 2) % 8; // on twos
+    for (let y = py; y < py + ph; y++) {
+      for (let x = px; x < px + pw; x++) {
+        const sx = Math.min(w - 1, x + shift);
+        for (let c = 0; c < 4; c++) f[(y * w + x) * 4 + c] = base[(y * w + sx) * 4 + c]!;
+      }
+    }
+    return f;
+  };
+  const input = textureFrom(base, w, h);
+  const pack = await ex.packFor(input);
+  const run = async (on: boolean) => {
+    ex.reuseEnabled = on;
+    const ms: number[] = [];
+    for (let i = 0; i < opts.frames; i++) {
+      device.queue.writeTexture({ texture: input }, frameAt(i) as Uint8Array<ArrayBuffer>, { bytesPerRow: w * 4 }, [w, h]);
+      await done();
+      ms.push(...(await timeFrames(0, 1, (enc) => {
+        const pass = enc.beginComputePass();
+        ex.encode(pass, pack);
+        pass.end();
+      })));
+    }
+    return { ms, out: (await readTexture(device, ex.output)).data };
+  };
+  const off = await run(false);
+  const state = ex.reuseState!;
+  const read = device.createBuffer({ size: 32, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+  const counters = async () => {
+    const enc = device.createCommandEncoder();
+    enc.copyBufferToBuffer(state, 0, read, 0, 32);
+    device.queue.submit([enc.finish()]);
+    await read.mapAsync(GPUMapMode.READ);
+    const words = [...new Uint32Array(read.getMappedRange().slice(0))];
+    read.unmap();
+    return words;
+  };
+  const c0 = await counters();
+  const on = await run(true);
+  const c1 = await counters();
+  read.destroy();
+  input.destroy();
+  const same = off.out.length === on.out.length && off.out.every((v, i) => v === on.out[i]);
+  return {
+    msOff: off.ms, msOn: on.ms, tiles: ex.regionTiles, frames: c1[1]! - c0[1]!, computed: c1[2]! - c0[2]!,
+    regionFrames: c1[3]! - c0[3]!, regionTiles: c1[4]! - c0[4]!, same,
+  };
+}
+
 // ---- onnxruntime-web ---------------------------------------------------------------------
 
 const PAD = 18;
@@ -432,7 +501,7 @@ async function resample(opts: { mode: 'bilinear' | 'bicubic'; width: number; hei
   return { ms };
 }
 
-const api = { init, peak, ours, ortRun, anime4k, resample, oursImage, anime4kImage, release, done };
+const api = { init, peak, ours, ortRun, anime4k, resample, oursImage, anime4kImage, regionReuse, release, done };
 export type BenchApi = typeof api;
 (window as unknown as { cuganBench: BenchApi }).cuganBench = api;
 document.body.dataset.ready = '1';
