@@ -16,6 +16,8 @@ if (embed.status !== 0) throw new Error(`scripts/embed-shaders.mjs failed: ${emb
 const { composeShader } = await import('../src/shaders/compose.js');
 
 const N = Number(process.argv[2] ?? 3);
+/** conv3x3 (8x2 px x 8 channels per invocation) or conv3x3-wide (8x2 px x 16). */
+const KERNEL = (process.argv[3] ?? 'conv3x3') as 'conv3x3' | 'conv3x3-wide';
 const C = 64;
 const OUT = 256;
 const IN = OUT + 2;
@@ -43,7 +45,7 @@ const weights = storage(fill(C * C * 9, 0.1), 'weights');
 const bias = storage(fill(C, 0.1), 'bias');
 const output = device.createBuffer({ label: 'output', size: OUT * OUT * C * 4, usage: GPUBufferUsage.STORAGE });
 
-const code = composeShader('conv3x3', { WG_X: WG, WG_Y: WG, LRELU: true, SKIP: false, IN_SCALE: false, SKIP_SCALE: false });
+const code = composeShader(KERNEL, { WG_X: WG, WG_Y: WG, LRELU: true, SKIP: false, IN_SCALE: false, SKIP_SCALE: false });
 const module = device.createShaderModule({ label: 'conv3x3', code });
 const pipeline = await device.createComputePipelineAsync({ label: 'conv3x3', layout: 'auto', compute: { module, entryPoint: 'main' } });
 const bindGroup = device.createBindGroup({
@@ -56,7 +58,7 @@ const bindGroup = device.createBindGroup({
     { binding: 4, resource: { buffer: output } },
   ],
 });
-const groups = convGroups('conv3x3', OUT, OUT, C4);
+const groups = convGroups(KERNEL, OUT, OUT, C4);
 
 async function dispatch(n: number): Promise<number> {
   const enc = device.createCommandEncoder();
@@ -77,7 +79,7 @@ const error = await device.popErrorScope();
 if (error) throw new Error(`GPU validation error: ${error.message}`);
 const info = device.adapterInfo;
 console.log(JSON.stringify({
-  bench: 'conv3x3',
+  bench: KERNEL,
   inC: C, outC: C, outW: OUT, outH: OUT, dispatches: N,
   warmupSeconds: +warmup.toFixed(3),
   seconds: +seconds.toFixed(3),

@@ -278,8 +278,8 @@ try {
   const regions: RegionRecord[] = [];
   if (opts.video) {
     // A held frame with one moving patch: what region reuse (no-SE model) saves.
-    const [rw, rh] = swiftshader ? [160, 90] : [640, 360];
-    const frames = swiftshader ? 8 : 24;
+    const [rw, rh] = swiftshader ? [320, 180] : [640, 360];
+    const frames = swiftshader ? 6 : 24;
     const model = 'nose/up2x-no-denoise';
     log(`region reuse: ${model} at ${rw}x${rh}, ${frames} frames with one moving patch, reuse off then on`);
     await attempt('region-reuse', async () => {

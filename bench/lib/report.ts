@@ -59,7 +59,7 @@ export function markdownReport(run: BenchRun): string {
 
   if (run.regions?.length) {
     out.push('## Region reuse (no-SE model): a held frame with one moving patch, drawn on twos', '');
-    out.push('The real frame, held, except a patch of 1/8 x 1/5 of it that moves one pixel per drawing; each frame uploaded, run and waited for (wall ms).', '');
+    out.push('The real frame, held, except a patch of 1/16 x 1/10 of it that moves one pixel per drawing; each frame uploaded, run and waited for (wall ms).', '');
     out.push('| model | input | region tiles | frames | ms per frame, reuse off | ms per frame, reuse on | on / off | run whole | run as tiles (tiles run) | same pixels |');
     out.push('|---|---|---|---|---|---|---|---|---|---|');
     for (const r of run.regions) {

@@ -260,9 +260,9 @@ async function oursImage(model: string, img: Rgba): Promise<Rgba> {
 }
 
 /**
- * Region reuse on a localized change: the real frame at w x h, held, except one patch (1/8 of
- * the width, 1/5 of the height, right of centre) that shows the frame shifted by one pixel per
- * drawing, on twos (a moving mouth or hand while the rest holds). Each frame is uploaded, run
+ * Region reuse on a localized change: the real frame at w x h, held, except one patch (1/16 of
+ * the width, 1/10 of the height, at 30% across and down) that shows the frame shifted by one
+ * pixel per drawing, on twos (a moving mouth while the rest holds). Each frame is uploaded, run
  * and waited for; first with reuse off (every frame whole), then on. Wall ms per frame.
  */
 async function regionReuse(opts: { model: string; width: number; height: number; frames: number }): Promise<{
@@ -273,10 +273,10 @@ async function regionReuse(opts: { model: string; width: number; height: number;
   const ex = await runner.prepare(w, h);
   await ex.enableReuse();
   const base = await framePixels(w, h);
-  const pw = Math.max(2, Math.round(w / 8));
-  const ph = Math.max(2, Math.round(h / 5));
-  const px = Math.round(w * 0.55);
-  const py = Math.round(h * 0.4);
+  const pw = Math.max(2, Math.round(w / 16));
+  const ph = Math.max(2, Math.round(h / 10));
+  const px = Math.round(w * 0.3);
+  const py = Math.round(h * 0.3);
   const frameAt = (i: number) => {
     const f = base.slice();
     const shift = Math.floor(i / 2) % 8; // on twos

@@ -390,6 +390,34 @@ export class GraphExecutor {
     });
   }
 
+  /**
+   * For profiling (bench/profile-passes.ts), untiled only: every pass of the frame in a compute
+   * pass of its own, writing begin/end timestamps at 2i, 2i+1. Returns each pass's name, kind
+   * and multiply-adds, in order.
+   */
+  encodeProfiled(encoder: GPUCommandEncoder, pack: PackPasses, querySet: GPUQuerySet): { name: string; kind: string; macs: number }[] {
+    if (this.tiled) throw new Error('internal: encodeProfiled() is for untiled frames');
+    const ops = this.tileGraph.ops.filter((op) => op.kind !== 'pack' && op.kind !== 'output');
+    const list: [Pass, { name: string; kind: string; macs: number }][] = [[pack[0]!, { name: 'pack', kind: 'pack', macs: 0 }]];
+    this.steps.forEach((st, i) => {
+      const op = ops[i]!;
+      if (st.kind === 'se') {
+        list.push([st.fused!, { name: (op as SeOp).output.name, kind: 'se', macs: 0 }]);
+      } else {
+        const c = op as ConvOp;
+        const taps = c.spec.kind === 'deconv' ? (c.spec.kernel / c.spec.stride) ** 2 : c.spec.kernel ** 2;
+        list.push([st.pass, { name: c.spec.name, kind: c.kind, macs: c.output.w * c.output.h * c.spec.outC * c.spec.inC * taps }]);
+      }
+    });
+    list.push([this.output8[0]!, { name: 'output', kind: 'output', macs: 0 }]);
+    list.forEach(([p], i) => {
+      const pass = encoder.beginComputePass({ timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
+      run(pass, p);
+      pass.end();
+    });
+    return list.map(([, d]) => d);
+  }
+
   /** Makes the raw (unrounded f32) output variant; not needed on the per-frame path. */
   async enableRaw(): Promise<void> {
     if (this.outputRaw) return;
