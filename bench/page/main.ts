@@ -9,7 +9,7 @@ import { Anime4KPipeline, CNNx2M, CNNx2UL, CNNx2VL } from 'anime4k-webgpu';
 import * as ort from 'onnxruntime-web/webgpu';
 import { requestDevice } from '../../src/runtime/gpu/device.js';
 import { readTexture } from '../../src/runtime/gpu/readback.js';
-import { STAGES } from '../../src/runtime/gpu/executor.js';
+import { STAGES, type GraphExecutor, type PackPasses } from '../../src/runtime/gpu/executor.js';
 import { loadModel } from '../../src/runtime/model/load.js';
 import { ModelRunner } from '../../src/runtime/model-runner.js';
 import fmaPeakWgsl from './shaders/fma-peak.wgsl?raw';
@@ -187,7 +187,10 @@ async function release(model: string): Promise<void> {
   await done();
 }
 
-async function ours(opts: { model: string; width: number; height: number; warmup: number; frames: number }): Promise<Timing & { macs: number }> {
+/** GPU ms and multiply-adds per kind of pass (conv3x3, conv2x2s2, deconv, se, ...) of one frame. */
+export type PassKinds = Record<string, { ms: number; macs: number; passes: number }>;
+
+async function ours(opts: { model: string; width: number; height: number; warmup: number; frames: number }): Promise<Timing & { macs: number; kinds?: PassKinds; conv3x3?: string }> {
   const runner = await runnerFor(opts.model);
   const ex = await runner.prepare(opts.width, opts.height);
   const input = textureFrom(await framePixels(opts.width, opts.height), opts.width, opts.height);
@@ -217,8 +220,35 @@ async function ours(opts: { model: string; width: number; height: number; warmup
     for (const b of [resolve, read]) b.destroy();
     querySet.destroy();
   }
+  const kinds = timestamps && !ex.tiled ? await profileKinds(ex, pack) : undefined;
   input.destroy();
-  return { ms, stages, macs: ex.graph.macs };
+  return { ms, stages, macs: ex.graph.macs, ...(kinds ? { kinds } : {}), conv3x3: runner.conv3x3Variant };
+}
+
+/** One more frame with every pass timed on its own (timestamp queries), summed per kind. */
+async function profileKinds(ex: GraphExecutor, pack: PackPasses): Promise<PassKinds> {
+  const n = 256;
+  const querySet = device.createQuerySet({ type: 'timestamp', count: n });
+  const resolve = device.createBuffer({ size: n * 8, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+  const read = device.createBuffer({ size: n * 8, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const enc = device.createCommandEncoder();
+  const passes = ex.encodeProfiled(enc, pack, querySet);
+  enc.resolveQuerySet(querySet, 0, passes.length * 2, resolve, 0);
+  enc.copyBufferToBuffer(resolve, 0, read, 0, passes.length * 16);
+  device.queue.submit([enc.finish()]);
+  await read.mapAsync(GPUMapMode.READ);
+  const t = new BigUint64Array(read.getMappedRange(), 0, passes.length * 2);
+  const kinds: PassKinds = {};
+  passes.forEach((p, i) => {
+    const k = (kinds[p.kind] ??= { ms: 0, macs: 0, passes: 0 });
+    k.ms += Number(t[2 * i + 1]! - t[2 * i]!) / 1e6;
+    k.macs += p.macs;
+    k.passes++;
+  });
+  read.unmap();
+  for (const b of [resolve, read]) b.destroy();
+  querySet.destroy();
+  return kinds;
 }
 
 /** Our unrounded output (HWC RGB, 0..255) for the frame at w x h: the reference of the peer check. */

@@ -56,6 +56,8 @@ interface ConvCase {
   inEmbed?: Embedding;
   /** The skip tensor as a view of a larger tensor (its c4 is the output's, as in the graph). */
   skipEmbed?: Embedding;
+  /** Another kernel file for the same op (conv3x3-wide for conv3x3). */
+  variant?: 'conv3x3-wide';
   seed: number;
 }
 
@@ -117,9 +119,9 @@ async function runConv(c: ConvCase) {
   if (c.skip) bindings[5] = G.storageBuffer(device, skipT.data, 'skip');
   if (c.inScale) bindings[6] = G.storageBuffer(device, R.padToVec4(inScale), 'in scale');
   if (c.skipScale) bindings[7] = G.storageBuffer(device, R.padToVec4(skipScale), 'skip scale');
-  const dispatch = convGroups(c.kind, outW, outH, outC4, stride);
+  const dispatch = convGroups(c.variant ?? c.kind, outW, outH, outC4, stride);
   await G.runShader(device, {
-    shader: c.kind,
+    shader: c.variant ?? c.kind,
     defines: {
       WG_X: WG, WG_Y: WG,
       LRELU: c.lrelu, SKIP: !!c.skip, IN_SCALE: !!c.inScale, SKIP_SCALE: !!c.skipScale,
@@ -129,7 +131,7 @@ async function runConv(c: ConvCase) {
     dispatch,
   });
   const raw = await G.readFloats(device, dst);
-  const name = `${c.kind} k${k}/s${stride}/p${pad} ${c.inC}->${c.outC}`;
+  const name = `${c.variant ?? c.kind} k${k}/s${stride}/p${pad} ${c.inC}->${c.outC}`;
   assertTail(raw, outFloats, name);
   const gpu = R.fromNHWC4(raw, c.outC, outH, outW);
   R.assertClose(gpu.data, ref.data, name);
@@ -175,6 +177,38 @@ describe('conv3x3', () => {
 
   test('IN_SCALE: 12->8, input scaled per channel as it is loaded', async () => {
     const r = await runConv({ kind: 'conv3x3', inC: 12, outC: 8, inW: 13, inH: 9, lrelu: true, inScale: true, seed: 6 });
+    assertSensitive(r.gpu, r.without({ inScale: false }), 'IN_SCALE');
+  });
+});
+
+// The wide-block variant (8x4 px x 16 channels per invocation): partial channel blocks (the
+// second pair of groups absent), row counts that are not multiples of 4, views, every fusion.
+describe('conv3x3-wide', () => {
+  const wide = 'conv3x3-wide' as const;
+  test('8->20 (5 groups: a full block of 4 and one alone), LRELU, 21x11 -> 19x9', async () => {
+    const r = await runConv({ kind: 'conv3x3', variant: wide, inC: 8, outC: 20, inW: 21, inH: 11, lrelu: true, seed: 11 });
+    assertSensitive(r.gpu, r.without({ lrelu: false }), 'LRELU');
+  });
+
+  test('12->24 (6 groups: the last block half full), 3 input groups, 70x38 -> 68x36 (2x2 workgroups)', async () => {
+    const r = await runConv({ kind: 'conv3x3', variant: wide, inC: 12, outC: 24, inW: 70, inH: 38, lrelu: true, seed: 12 });
+    assertSensitive(r.gpu, r.without({ lrelu: false }), 'LRELU');
+  });
+
+  test('3->4 (one group), no activation, 13x10 -> 11x8', async () => {
+    const r = await runConv({ kind: 'conv3x3', variant: wide, inC: 3, outC: 4, inW: 13, inH: 10, lrelu: false, seed: 13 });
+    assertSensitive(r.gpu, r.without({ lrelu: true }), 'the absence of LRELU');
+  });
+
+  test('SKIP + SKIP_SCALE + IN_SCALE on crop views, 8->16, 15x9 -> 13x7', async () => {
+    const r = await runConv({
+      kind: 'conv3x3', variant: wide, inC: 8, outC: 16, inW: 15, inH: 9, lrelu: true, skip: true, skipScale: true, inScale: true,
+      inEmbed: { w: 19, h: 12, x: 3, y: 2 },
+      skipEmbed: { w: 16, h: 11, x: 2, y: 3 },
+      seed: 14,
+    });
+    assertSensitive(r.gpu, r.without({ skip: false }), 'SKIP');
+    assertSensitive(r.gpu, r.without({ skipScale: false }), 'SKIP_SCALE');
     assertSensitive(r.gpu, r.without({ inScale: false }), 'IN_SCALE');
   });
 });

@@ -8,7 +8,7 @@ export const CONV_WG = 8;
 /** Output pixels per invocation along x and y, and vec4 channel groups, per kernel. */
 export const CONV_BLOCK: Record<ConvKind | 'conv3x3-wide', { px: number; py: number; oc4: number }> = {
   conv3x3: { px: 8, py: 2, oc4: 2 },
-  'conv3x3-wide': { px: 8, py: 2, oc4: 4 },
+  'conv3x3-wide': { px: 8, py: 4, oc4: 4 },
   conv2x2s2: { px: 4, py: 2, oc4: 2 },
   deconv: { px: 4, py: 1, oc4: 2 }, // px counts outputs of one phase (S apart)
 };

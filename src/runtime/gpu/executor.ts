@@ -15,6 +15,7 @@ import { PAD } from '../model/architecture.js';
 import type { ConvOp, Graph, Op, OutputOp, SeOp, View } from '../plan/graph.js';
 import { planMemory, type MemoryPlan } from '../plan/memory.js';
 import { planRegions, type Tile, type TilePlan } from '../plan/tiling.js';
+import type { Conv3x3Variant } from './autotune.js';
 import { CONV_WG, convGroups } from './dispatch.js';
 import type { PipelineCache } from './pipelines.js';
 
@@ -43,6 +44,8 @@ export interface ExecutorInit {
   pipelines: PipelineCache;
   /** Write into this texture instead of making one (the region twin shares its owner's). */
   output?: GPUTexture;
+  /** The 3x3 conv kernel (autotune.ts); the wide one serves layers of 16+ output channels. */
+  conv3x3?: Conv3x3Variant;
 }
 
 /** One step of a tile's network after the pack pass. */
@@ -570,7 +573,9 @@ export class GraphExecutor {
       LRELU: op.lrelu, SKIP: !!op.skip, IN_SCALE: !!op.inScale, SKIP_SCALE: !!op.skipScale,
       K: spec.kernel, S: spec.stride, PAD: spec.pad,
     };
-    const pipeline = await pipelines.get(op.kind, defines);
+    // The wide block only pays where the layer has its 16 output channels.
+    const kind = op.kind === 'conv3x3' && this.init.conv3x3 === 'conv3x3-wide' && op.output.c4 >= 4 ? 'conv3x3-wide' : op.kind;
+    const pipeline = await pipelines.get(kind, defines);
     const entries: GPUBindGroupEntry[] = [
       { binding: 0, resource: this.slot(this.convSlot.get(op)!) },
       { binding: 1, resource: this.tensorBinding(op.input) },
@@ -583,7 +588,7 @@ export class GraphExecutor {
     if (op.skipScale) entries.push({ binding: 7, resource: { buffer: this.scales[op.skipScale.id]! } });
     const bindGroup = device.createBindGroup({ label: spec.name, layout: pipeline.getBindGroupLayout(0), entries });
     const o = op.output;
-    return { pipeline, bindGroup, groups: convGroups(op.kind, o.w, o.h, o.c4, spec.stride) };
+    return { pipeline, bindGroup, groups: convGroups(kind, o.w, o.h, o.c4, spec.stride) };
   }
 
   /** Untiled: one fused SE pass. Tiled: a sum pass per tile and one FC pass. */

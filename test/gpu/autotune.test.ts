@@ -1,0 +1,108 @@
+// The conv3x3 kernel choice (src/runtime/gpu/autotune.ts): the autotune measures once per
+// adapter and keeps the choice (in localStorage where there is one, reading it back instead of
+// measuring); both kernels give the official output on golden cases, equal to each other.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { adapterKey, CONV3X3_VARIANTS, forgetConv3x3Choices, tuneConv3x3, type Conv3x3Variant } from '../../src/runtime/gpu/autotune.js';
+import { requestDevice } from '../../src/runtime/gpu/device.js';
+import { PipelineCache } from '../../src/runtime/gpu/pipelines.js';
+import { loadModel } from '../../src/runtime/model/load.js';
+import { ModelRunner } from '../../src/runtime/model-runner.js';
+import { goldenAvailable, goldenCases, goldenPath, modelId, readF32, readPng } from '../helpers/golden.js';
+import { modelsAvailable } from '../helpers/models.js';
+
+const KEY = 'cugan-webgpu:conv3x3:';
+
+describe('conv3x3 autotune', () => {
+  let device: GPUDevice;
+  const g = globalThis as { localStorage?: Storage };
+  before(async () => {
+    device = await requestDevice();
+  });
+  after(() => {
+    delete g.localStorage;
+    forgetConv3x3Choices();
+    device?.destroy();
+  });
+
+  const fakeStorage = (init: Record<string, string> = {}) => {
+    const m = new Map(Object.entries(init));
+    return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), map: m } as unknown as Storage & { map: Map<string, string> };
+  };
+
+  test('measures once per adapter, keeps the choice and stores it', async () => {
+    forgetConv3x3Choices();
+    const storage = fakeStorage();
+    g.localStorage = storage;
+    const pipelines = new PipelineCache(device);
+    const v = await tuneConv3x3(device, pipelines);
+    assert.ok(CONV3X3_VARIANTS.includes(v), `a known variant: ${v}`);
+    assert.equal(storage.map.get(KEY + adapterKey(device)), v, 'stored under the adapter');
+    assert.equal(await tuneConv3x3(device, pipelines), v, 'the same choice again, from memory');
+  });
+
+  test('a stored choice is used without measuring; a stored unknown value is ignored', async () => {
+    for (const stored of CONV3X3_VARIANTS) {
+      forgetConv3x3Choices();
+      g.localStorage = fakeStorage({ [KEY + adapterKey(device)]: stored });
+      assert.equal(await tuneConv3x3(device, new PipelineCache(device)), stored);
+    }
+    forgetConv3x3Choices();
+    g.localStorage = fakeStorage({ [KEY + adapterKey(device)]: 'conv9x9-turbo' });
+    assert.ok(CONV3X3_VARIANTS.includes(await tuneConv3x3(device, new PipelineCache(device))));
+  });
+});
+
+const cases = goldenAvailable ? goldenCases().filter((c) => c.width === 17 && c.alpha === 1 && ['se/up2x-conservative', 'se/up4x-no-denoise'].includes(modelId(c))) : [];
+describe('both conv3x3 kernels on golden cases', { skip: !goldenAvailable || !modelsAvailable() ? 'no golden data or models' : false }, () => {
+  let device: GPUDevice;
+  before(async () => {
+    device = await requestDevice();
+  });
+  after(() => device?.destroy());
+
+  async function raw(model: string, variant: Conv3x3Variant, rgba: Uint8Array, w: number, h: number): Promise<Float32Array> {
+    const runner = new ModelRunner(device, await loadModel(model, { dtype: 'f32' }), 1, {}, variant);
+    try {
+      const ex = await runner.prepare(w, h);
+      assert.equal(runner.conv3x3Variant, variant);
+      await ex.enableRaw();
+      const texture = device.createTexture({ size: [w, h], format: 'rgba8unorm', usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST });
+      device.queue.writeTexture({ texture }, rgba as Uint8Array<ArrayBuffer>, { bytesPerRow: w * 4 }, [w, h]);
+      const pack = await ex.packFor(texture);
+      const enc = device.createCommandEncoder();
+      const pass = enc.beginComputePass();
+      ex.encode(pass, pack, true);
+      pass.end();
+      const read = device.createBuffer({ size: ex.raw!.size, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+      enc.copyBufferToBuffer(ex.raw!, 0, read, 0, ex.raw!.size);
+      device.queue.submit([enc.finish()]);
+      await read.mapAsync(GPUMapMode.READ);
+      const out = new Float32Array(read.getMappedRange().slice(0));
+      read.destroy();
+      texture.destroy();
+      return out;
+    } finally {
+      runner.destroy();
+    }
+  }
+
+  const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
+
+  for (const c of cases) {
+    test(`${modelId(c)} ${c.width}x${c.height}`, async () => {
+      const input = readPng(goldenPath(c.input));
+      const ref = readF32(goldenPath(c.output_f32));
+      const outs = [];
+      for (const v of CONV3X3_VARIANTS) {
+        const out = await raw(modelId(c), v, input.data, c.width, c.height);
+        assert.equal(out.length, ref.length);
+        const d = maxDiff(out, ref);
+        assert.ok(d <= 0.05, `${v}: max |ours - official| = ${d}`);
+        outs.push(out);
+      }
+      const between = maxDiff(outs[0]!, outs[1]!);
+      assert.ok(between <= 1e-3, `the two kernels differ by ${between}`);
+    });
+  }
+});
