@@ -2,12 +2,12 @@
 // each), grouped by kind, with GFLOP/s: where a frame's time goes. Prints a table and a JSON
 // line. Runs in Node (Dawn); without a GPU:
 //   VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json XDG_RUNTIME_DIR=/tmp \
-//     node --import tsx bench/profile-passes.ts [model] [WxH] [runs] [conv3x3 kernel]
+//     node --import tsx bench/profile-passes.ts [model] [WxH] [runs] [compact|wide|auto]
 // (defaults se/up2x-no-denoise 64x64 2 auto; the fastest of the runs counts per pass).
 
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Conv3x3Variant } from '../src/runtime/gpu/autotune.js';
+import type { ConvBlock } from '../src/runtime/gpu/autotune.js';
 import { requestDevice } from '../src/runtime/gpu/device.js';
 import { loadModel } from '../src/runtime/model/load.js';
 import { ModelRunner } from '../src/runtime/model-runner.js';
@@ -18,7 +18,7 @@ if (embed.status !== 0) throw new Error(`scripts/embed-shaders.mjs failed: ${emb
 const model = process.argv[2] ?? 'se/up2x-no-denoise';
 const [w, h] = (process.argv[3] ?? '64x64').split('x').map(Number) as [number, number];
 const runs = Number(process.argv[4] ?? 2);
-const kernel = (process.argv[5] ?? 'auto') as Conv3x3Variant | 'auto';
+const kernel = (process.argv[5] ?? 'auto') as ConvBlock | 'auto';
 
 const device = await requestDevice();
 if (!device.features.has('timestamp-query')) throw new Error('this adapter has no timestamp-query');
@@ -53,7 +53,7 @@ for (let r = 0; r < runs; r++) {
 
 const gflops = (macs: number, ms: number) => (ms > 0 ? (2 * macs) / ms / 1e6 : 0);
 const kinds = new Map<string, { ms: number; macs: number; n: number }>();
-console.log(`${model} ${w}x${h}: ${passes.length} passes, best of ${runs}, conv3x3 kernel ${runner.conv3x3Variant}`);
+console.log(`${model} ${w}x${h}: ${passes.length} passes, best of ${runs}, conv block ${runner.convBlock}`);
 passes.forEach((p, i) => {
   const k = kinds.get(p.kind) ?? { ms: 0, macs: 0, n: 0 };
   kinds.set(p.kind, { ms: k.ms + best[i]!, macs: k.macs + p.macs, n: k.n + 1 });
@@ -64,6 +64,6 @@ console.log('by kind:');
 for (const [kind, k] of kinds) {
   console.log(`  ${kind.padEnd(10)} x${String(k.n).padEnd(3)} ${k.ms.toFixed(1).padStart(9)} ms (${((100 * k.ms) / total).toFixed(1)}%) ${k.macs ? `${gflops(k.macs, k.ms).toFixed(2)} GFLOP/s` : ''}`);
 }
-console.log(JSON.stringify({ model, width: w, height: h, conv3x3: runner.conv3x3Variant, totalMs: total, kinds: Object.fromEntries([...kinds].map(([kind, k]) => [kind, { ms: k.ms, gflops: gflops(k.macs, k.ms) }])) }));
+console.log(JSON.stringify({ model, width: w, height: h, convBlock: runner.convBlock, totalMs: total, kinds: Object.fromEntries([...kinds].map(([kind, k]) => [kind, { ms: k.ms, gflops: gflops(k.macs, k.ms) }])) }));
 runner.destroy();
 device.destroy();

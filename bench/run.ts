@@ -143,7 +143,7 @@ try {
       log(`ours ${model} ${w}x${h} (${warmup} + ${frames} frames)`);
       try {
         const t = await call(page, 'ours', { model, width: w, height: h, warmup, frames });
-        push({ ...record({ impl: 'ours', model, width: w, height: h, gmac: t.macs / 1e9, ...base }, t), ...(t.kinds ? { kinds: t.kinds } : {}), ...(t.conv3x3 ? { conv3x3: t.conv3x3 } : {}) });
+        push({ ...record({ impl: 'ours', model, width: w, height: h, gmac: t.macs / 1e9, ...base }, t), ...(t.kinds ? { kinds: t.kinds } : {}), ...(t.convBlock ? { convBlock: t.convBlock } : {}) });
       } finally {
         await call(page, 'release', model);
       }

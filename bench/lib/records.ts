@@ -28,8 +28,8 @@ export interface SpeedRecord {
   stages?: Record<string, number>;
   /** Ours: GPU ms, multiply-adds and pass count per kind of pass, from one frame timed pass by pass. */
   kinds?: Record<string, { ms: number; macs: number; passes: number }>;
-  /** Ours: the conv3x3 kernel the autotune picked. */
-  conv3x3?: string;
+  /** Ours: the conv kernels' register block the autotune picked (compact, wide). */
+  convBlock?: string;
   /** onnxruntime-web: its first output against ours on the same pixels. */
   check?: { max_abs_diff_255: number; uint8_off: number; uint8_total: number };
   /** onnxruntime-web wasm: threads used. */

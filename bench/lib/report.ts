@@ -33,13 +33,13 @@ export function markdownReport(run: BenchRun): string {
   if (profiled.length) {
     out.push('## Our passes by kind (one frame, every pass timed on its own)', '');
     out.push(`GFLOP/s = 2 x multiply-adds / GPU time; % of the FMA peak measured above (${f(run.peak.gflops)} GFLOP/s).`, '');
-    out.push('| model | input | conv3x3 kernel | kind | passes | GPU ms | share | GFLOP/s | % of peak |');
+    out.push('| model | input | conv block | kind | passes | GPU ms | share | GFLOP/s | % of peak |');
     out.push('|---|---|---|---|---|---|---|---|---|');
     for (const r of profiled) {
       const total = Object.values(r.kinds!).reduce((a, k) => a + k.ms, 0);
       for (const [kind, k] of Object.entries(r.kinds!)) {
         const g = k.macs && k.ms ? (2 * k.macs) / k.ms / 1e6 : 0;
-        out.push(`| ${r.model} | ${size(r)} | ${r.conv3x3 ?? ''} | ${kind} | ${k.passes} | ${ms(k.ms)} | ${f((100 * k.ms) / total)}% | ${g ? f(g, 2) : ''} | ${g ? f((100 * g) / run.peak.gflops) : ''} |`);
+        out.push(`| ${r.model} | ${size(r)} | ${r.convBlock ?? ''} | ${kind} | ${k.passes} | ${ms(k.ms)} | ${f((100 * k.ms) / total)}% | ${g ? f(g, 2) : ''} | ${g ? f((100 * g) / run.peak.gflops) : ''} |`);
       }
     }
     out.push('');

@@ -190,7 +190,7 @@ async function release(model: string): Promise<void> {
 /** GPU ms and multiply-adds per kind of pass (conv3x3, conv2x2s2, deconv, se, ...) of one frame. */
 export type PassKinds = Record<string, { ms: number; macs: number; passes: number }>;
 
-async function ours(opts: { model: string; width: number; height: number; warmup: number; frames: number }): Promise<Timing & { macs: number; kinds?: PassKinds; conv3x3?: string }> {
+async function ours(opts: { model: string; width: number; height: number; warmup: number; frames: number }): Promise<Timing & { macs: number; kinds?: PassKinds; convBlock?: string }> {
   const runner = await runnerFor(opts.model);
   const ex = await runner.prepare(opts.width, opts.height);
   const input = textureFrom(await framePixels(opts.width, opts.height), opts.width, opts.height);
@@ -222,7 +222,7 @@ async function ours(opts: { model: string; width: number; height: number; warmup
   }
   const kinds = timestamps && !ex.tiled ? await profileKinds(ex, pack) : undefined;
   input.destroy();
-  return { ms, stages, macs: ex.graph.macs, ...(kinds ? { kinds } : {}), conv3x3: runner.conv3x3Variant };
+  return { ms, stages, macs: ex.graph.macs, ...(kinds ? { kinds } : {}), convBlock: runner.convBlock };
 }
 
 /** One more frame with every pass timed on its own (timestamp queries), summed per kind. */

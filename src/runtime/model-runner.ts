@@ -3,7 +3,7 @@
 // still-image Upscaler and the per-frame VideoUpscaler.
 
 import { CuganError } from './errors.js';
-import { tuneConv3x3, type Conv3x3Variant } from './gpu/autotune.js';
+import { tuneConvBlock, type ConvBlock } from './gpu/autotune.js';
 import { GraphExecutor } from './gpu/executor.js';
 import { PipelineCache } from './gpu/pipelines.js';
 import type { PackedModel } from './model/packed-format.js';
@@ -49,12 +49,12 @@ export class ModelRunner {
   private pending?: { width: number; height: number; promise: Promise<GraphExecutor> };
 
   private readonly tileLimits: TileLimitOptions;
-  /** 'auto': the variant the autotune picks for this adapter. */
-  private readonly conv3x3: Conv3x3Variant | 'auto';
-  private conv3x3Chosen?: Conv3x3Variant;
+  /** 'auto': the register block the autotune picks for this adapter. */
+  private readonly convBlockOption: ConvBlock | 'auto';
+  private convBlockChosen?: ConvBlock;
 
-  constructor(device: GPUDevice, packed: PackedModel, alpha = 1, tileLimits: TileLimitOptions = {}, conv3x3: Conv3x3Variant | 'auto' = 'auto') {
-    this.conv3x3 = conv3x3;
+  constructor(device: GPUDevice, packed: PackedModel, alpha = 1, tileLimits: TileLimitOptions = {}, convBlock: ConvBlock | 'auto' = 'auto') {
+    this.convBlockOption = convBlock;
     this.device = device;
     this.tileLimits = checkTileLimits(tileLimits);
     this.packed = packed;
@@ -138,8 +138,8 @@ export class ModelRunner {
     if (ex && ex.graph.width === width && ex.graph.height === height) return ex;
     if (this.pending && this.pending.width === width && this.pending.height === height) return this.pending.promise;
     const plan = this.check(width, height);
-    const promise = this.kernel().then((conv3x3) => GraphExecutor.create({
-      device: this.device, plan, model: this.packed, weights: this.weights, alpha: this.alphaUniform, pipelines: this.pipelines, conv3x3,
+    const promise = this.kernel().then((convBlock) => GraphExecutor.create({
+      device: this.device, plan, model: this.packed, weights: this.weights, alpha: this.alphaUniform, pipelines: this.pipelines, convBlock,
     })).then((next) => {
       // Swap only now, so the old size keeps working (and its output stays on screen) meanwhile.
       if (this.pending?.promise === promise) this.pending = undefined;
@@ -152,15 +152,15 @@ export class ModelRunner {
     return promise;
   }
 
-  /** The 3x3 conv kernel executors use (after the first prepare() with 'auto'). */
-  get conv3x3Variant(): Conv3x3Variant | undefined {
-    return this.conv3x3 === 'auto' ? this.conv3x3Chosen : this.conv3x3;
+  /** The conv kernels' register block executors use (known after the first prepare() with 'auto'). */
+  get convBlock(): ConvBlock | undefined {
+    return this.convBlockOption === 'auto' ? this.convBlockChosen : this.convBlockOption;
   }
 
-  private async kernel(): Promise<Conv3x3Variant> {
-    if (this.conv3x3 !== 'auto') return this.conv3x3;
-    this.conv3x3Chosen ??= await tuneConv3x3(this.device, this.pipelines);
-    return this.conv3x3Chosen;
+  private async kernel(): Promise<ConvBlock> {
+    if (this.convBlockOption !== 'auto') return this.convBlockOption;
+    this.convBlockChosen ??= await tuneConvBlock(this.device, this.pipelines);
+    return this.convBlockChosen;
   }
 
   destroy(): void {

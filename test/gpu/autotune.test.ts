@@ -1,9 +1,9 @@
-// The conv3x3 kernel choice (src/runtime/gpu/autotune.ts): the autotune measures once per
-// adapter and keeps the choice (in localStorage where there is one, reading it back instead of
-// measuring); both kernels give the official output on golden cases, equal to each other.
+// The conv kernels' register block (src/runtime/gpu/autotune.ts): the autotune measures once
+// per adapter and keeps the choice (in localStorage where there is one, reading it back instead
+// of measuring); both blocks give the official output on golden cases, equal to each other.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { adapterKey, CONV3X3_VARIANTS, forgetConv3x3Choices, tuneConv3x3, type Conv3x3Variant } from '../../src/runtime/gpu/autotune.js';
+import { adapterKey, CONV_BLOCKS, forgetConvBlockChoices, tuneConvBlock, type ConvBlock } from '../../src/runtime/gpu/autotune.js';
 import { requestDevice } from '../../src/runtime/gpu/device.js';
 import { PipelineCache } from '../../src/runtime/gpu/pipelines.js';
 import { loadModel } from '../../src/runtime/model/load.js';
@@ -11,9 +11,9 @@ import { ModelRunner } from '../../src/runtime/model-runner.js';
 import { goldenAvailable, goldenCases, goldenPath, modelId, readF32, readPng } from '../helpers/golden.js';
 import { modelsAvailable } from '../helpers/models.js';
 
-const KEY = 'cugan-webgpu:conv3x3:';
+const KEY = 'cugan-webgpu:conv-block:';
 
-describe('conv3x3 autotune', () => {
+describe('conv block autotune', () => {
   let device: GPUDevice;
   const g = globalThis as { localStorage?: Storage };
   before(async () => {
@@ -21,7 +21,7 @@ describe('conv3x3 autotune', () => {
   });
   after(() => {
     delete g.localStorage;
-    forgetConv3x3Choices();
+    forgetConvBlockChoices();
     device?.destroy();
   });
 
@@ -31,41 +31,41 @@ describe('conv3x3 autotune', () => {
   };
 
   test('measures once per adapter, keeps the choice and stores it', async () => {
-    forgetConv3x3Choices();
+    forgetConvBlockChoices();
     const storage = fakeStorage();
     g.localStorage = storage;
     const pipelines = new PipelineCache(device);
-    const v = await tuneConv3x3(device, pipelines);
-    assert.ok(CONV3X3_VARIANTS.includes(v), `a known variant: ${v}`);
+    const v = await tuneConvBlock(device, pipelines);
+    assert.ok(CONV_BLOCKS.includes(v), `a known variant: ${v}`);
     assert.equal(storage.map.get(KEY + adapterKey(device)), v, 'stored under the adapter');
-    assert.equal(await tuneConv3x3(device, pipelines), v, 'the same choice again, from memory');
+    assert.equal(await tuneConvBlock(device, pipelines), v, 'the same choice again, from memory');
   });
 
   test('a stored choice is used without measuring; a stored unknown value is ignored', async () => {
-    for (const stored of CONV3X3_VARIANTS) {
-      forgetConv3x3Choices();
+    for (const stored of CONV_BLOCKS) {
+      forgetConvBlockChoices();
       g.localStorage = fakeStorage({ [KEY + adapterKey(device)]: stored });
-      assert.equal(await tuneConv3x3(device, new PipelineCache(device)), stored);
+      assert.equal(await tuneConvBlock(device, new PipelineCache(device)), stored);
     }
-    forgetConv3x3Choices();
-    g.localStorage = fakeStorage({ [KEY + adapterKey(device)]: 'conv9x9-turbo' });
-    assert.ok(CONV3X3_VARIANTS.includes(await tuneConv3x3(device, new PipelineCache(device))));
+    forgetConvBlockChoices();
+    g.localStorage = fakeStorage({ [KEY + adapterKey(device)]: 'turbo' });
+    assert.ok(CONV_BLOCKS.includes(await tuneConvBlock(device, new PipelineCache(device))));
   });
 });
 
 const cases = goldenAvailable ? goldenCases().filter((c) => c.width === 17 && c.alpha === 1 && ['se/up2x-conservative', 'se/up4x-no-denoise'].includes(modelId(c))) : [];
-describe('both conv3x3 kernels on golden cases', { skip: !goldenAvailable || !modelsAvailable() ? 'no golden data or models' : false }, () => {
+describe('both conv blocks on golden cases', { skip: !goldenAvailable || !modelsAvailable() ? 'no golden data or models' : false }, () => {
   let device: GPUDevice;
   before(async () => {
     device = await requestDevice();
   });
   after(() => device?.destroy());
 
-  async function raw(model: string, variant: Conv3x3Variant, rgba: Uint8Array, w: number, h: number): Promise<Float32Array> {
+  async function raw(model: string, variant: ConvBlock, rgba: Uint8Array, w: number, h: number): Promise<Float32Array> {
     const runner = new ModelRunner(device, await loadModel(model, { dtype: 'f32' }), 1, {}, variant);
     try {
       const ex = await runner.prepare(w, h);
-      assert.equal(runner.conv3x3Variant, variant);
+      assert.equal(runner.convBlock, variant);
       await ex.enableRaw();
       const texture = device.createTexture({ size: [w, h], format: 'rgba8unorm', usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST });
       device.queue.writeTexture({ texture }, rgba as Uint8Array<ArrayBuffer>, { bytesPerRow: w * 4 }, [w, h]);
@@ -94,7 +94,7 @@ describe('both conv3x3 kernels on golden cases', { skip: !goldenAvailable || !mo
       const input = readPng(goldenPath(c.input));
       const ref = readF32(goldenPath(c.output_f32));
       const outs = [];
-      for (const v of CONV3X3_VARIANTS) {
+      for (const v of CONV_BLOCKS) {
         const out = await raw(modelId(c), v, input.data, c.width, c.height);
         assert.equal(out.length, ref.length);
         const d = maxDiff(out, ref);

@@ -56,8 +56,8 @@ interface ConvCase {
   inEmbed?: Embedding;
   /** The skip tensor as a view of a larger tensor (its c4 is the output's, as in the graph). */
   skipEmbed?: Embedding;
-  /** Another kernel file for the same op (conv3x3-wide for conv3x3). */
-  variant?: 'conv3x3-wide';
+  /** Another kernel file for the same op (its wide-block variant). */
+  variant?: 'conv3x3-wide' | 'conv2x2s2-wide';
   seed: number;
 }
 
@@ -209,6 +209,23 @@ describe('conv3x3-wide', () => {
     });
     assertSensitive(r.gpu, r.without({ skip: false }), 'SKIP');
     assertSensitive(r.gpu, r.without({ skipScale: false }), 'SKIP_SCALE');
+    assertSensitive(r.gpu, r.without({ inScale: false }), 'IN_SCALE');
+  });
+});
+
+describe('conv2x2s2-wide', () => {
+  const wide = 'conv2x2s2-wide' as const;
+  test('8->20 (5 groups: a full block of 4 and one alone), LRELU, 38x10 -> 19x5', async () => {
+    const r = await runConv({ kind: 'conv2x2s2', variant: wide, inC: 8, outC: 20, inW: 38, inH: 10, lrelu: true, seed: 21 });
+    assertSensitive(r.gpu, r.without({ lrelu: false }), 'LRELU');
+  });
+
+  test('12->16 with IN_SCALE, input a view of a larger tensor, 2x2 workgroups: 140x38 -> 70x19', async () => {
+    const r = await runConv({
+      kind: 'conv2x2s2', variant: wide, inC: 12, outC: 16, inW: 140, inH: 38, lrelu: true, inScale: true,
+      inEmbed: { w: 143, h: 41, x: 2, y: 1 },
+      seed: 22,
+    });
     assertSensitive(r.gpu, r.without({ inScale: false }), 'IN_SCALE');
   });
 });

@@ -1,18 +1,20 @@
-// Picks the conv3x3 kernel for an adapter by timing each variant on the network's commonest
-// layer (64 -> 64 channels, LReLU) the first time a device of that adapter needs one. Which
-// register block is fastest depends on the hardware: the wide block wins on SwiftShader, where
-// loads are emulated gathers and accumulators live on the stack; on a GPU it may spill. The
-// choice is kept per adapter: in memory, and in localStorage where there is one.
+// Picks the conv kernels' register block for an adapter: 'compact' (conv3x3.wgsl: 8x2 px x 8
+// channels per invocation; conv2x2s2.wgsl 4x2 x 8) or 'wide' (the *-wide.wgsl files: 8x4 x 16
+// and 8x2 x 16). Each is timed on the network's commonest layer (a 64 -> 64 3x3 conv) the first
+// time a device of that adapter needs one. Which wins depends on the hardware: the wide block
+// on SwiftShader, where loads are emulated gathers and accumulators live on the stack; on a GPU
+// it may spill registers. The choice is kept per adapter: in memory, and in localStorage where
+// there is one.
 
 import type { Defines } from '../../shaders/compose.js';
 import { CONV_WG, convGroups } from './dispatch.js';
 import type { PipelineCache } from './pipelines.js';
 
-export type Conv3x3Variant = 'conv3x3' | 'conv3x3-wide';
-export const CONV3X3_VARIANTS: readonly Conv3x3Variant[] = ['conv3x3', 'conv3x3-wide'];
+export type ConvBlock = 'compact' | 'wide';
+export const CONV_BLOCKS: readonly ConvBlock[] = ['compact', 'wide'];
 
-const STORAGE_PREFIX = 'cugan-webgpu:conv3x3:';
-const chosen = new Map<string, Promise<Conv3x3Variant>>();
+const STORAGE_PREFIX = 'cugan-webgpu:conv-block:';
+const chosen = new Map<string, Promise<ConvBlock>>();
 
 /** The defines of a plain conv3x3 pass (the executor's most common pipeline). */
 export const PLAIN_CONV_DEFINES: Defines = {
@@ -25,15 +27,15 @@ export function adapterKey(device: GPUDevice): string {
   return i ? [i.vendor, i.architecture, i.device, i.description].join('|') : 'unknown';
 }
 
-/** The conv3x3 variant for this device's adapter: remembered, or measured once. */
-export function tuneConv3x3(device: GPUDevice, pipelines: PipelineCache): Promise<Conv3x3Variant> {
+/** The register block for this device's adapter: remembered, or measured once. */
+export function tuneConvBlock(device: GPUDevice, pipelines: PipelineCache): Promise<ConvBlock> {
   const key = adapterKey(device);
   let p = chosen.get(key);
   if (!p) {
     p = (async () => {
       const stored = readStored(key);
       if (stored) return stored;
-      const best = await measure(device, pipelines).catch(() => 'conv3x3' as const);
+      const best = await measure(device, pipelines).catch(() => 'compact' as const);
       writeStored(key, best);
       return best;
     })();
@@ -43,20 +45,20 @@ export function tuneConv3x3(device: GPUDevice, pipelines: PipelineCache): Promis
 }
 
 /** Forgets the choices made in this process (tests). */
-export function forgetConv3x3Choices(): void {
+export function forgetConvBlockChoices(): void {
   chosen.clear();
 }
 
-function readStored(key: string): Conv3x3Variant | undefined {
+function readStored(key: string): ConvBlock | undefined {
   try {
     const v = globalThis.localStorage?.getItem(STORAGE_PREFIX + key);
-    return CONV3X3_VARIANTS.find((x) => x === v);
+    return CONV_BLOCKS.find((x) => x === v);
   } catch {
     return undefined; // storage blocked (sandboxed iframe, privacy mode)
   }
 }
 
-function writeStored(key: string, v: Conv3x3Variant): void {
+function writeStored(key: string, v: ConvBlock): void {
   try {
     globalThis.localStorage?.setItem(STORAGE_PREFIX + key, v);
   } catch {
@@ -65,7 +67,7 @@ function writeStored(key: string, v: Conv3x3Variant): void {
 }
 
 /** Seconds per dispatch of each variant on a 64 -> 64 layer with a 64x64 output; the fastest wins. */
-async function measure(device: GPUDevice, pipelines: PipelineCache): Promise<Conv3x3Variant> {
+async function measure(device: GPUDevice, pipelines: PipelineCache): Promise<ConvBlock> {
   const C4 = 16;
   const OUT = 64;
   const IN = OUT + 2;
@@ -77,13 +79,14 @@ async function measure(device: GPUDevice, pipelines: PipelineCache): Promise<Con
   device.queue.writeBuffer(uniform, 0, new Uint32Array([0, IN, C4, IN, IN, 0, OUT, C4, OUT, OUT, 0, 0, 0, 0, 0, 0]));
   try {
     const runs = await Promise.all(
-      CONV3X3_VARIANTS.map(async (v) => {
-        const pipeline = await pipelines.get(v, PLAIN_CONV_DEFINES);
+      CONV_BLOCKS.map(async (v) => {
+        const kernel = v === 'wide' ? 'conv3x3-wide' : 'conv3x3';
+        const pipeline = await pipelines.get(kernel, PLAIN_CONV_DEFINES);
         const bindGroup = device.createBindGroup({
           layout: pipeline.getBindGroupLayout(0),
           entries: [{ binding: 0, resource: { buffer: uniform } }, ...buffers.map((buffer, i) => ({ binding: i + 1, resource: { buffer } }))],
         });
-        const groups = convGroups(v, OUT, OUT, C4);
+        const groups = convGroups(kernel, OUT, OUT, C4);
         return async (n: number) => {
           const enc = device.createCommandEncoder();
           const pass = enc.beginComputePass();
@@ -106,7 +109,7 @@ async function measure(device: GPUDevice, pipelines: PipelineCache): Promise<Con
     for (let round = 0; round < 2; round++) {
       for (let i = 0; i < runs.length; i++) best[i] = Math.min(best[i]!, await runs[i]!(n));
     }
-    return CONV3X3_VARIANTS[best.indexOf(Math.min(...best))]!;
+    return CONV_BLOCKS[best.indexOf(Math.min(...best))]!;
   } finally {
     for (const b of [...buffers, uniform]) b.destroy();
   }

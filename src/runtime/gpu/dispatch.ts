@@ -6,16 +6,18 @@ import type { ConvKind } from '../plan/graph.js';
 /** Workgroup size (x, y) of the conv kernels (the WG_X / WG_Y defines). */
 export const CONV_WG = 8;
 /** Output pixels per invocation along x and y, and vec4 channel groups, per kernel. */
-export const CONV_BLOCK: Record<ConvKind | 'conv3x3-wide', { px: number; py: number; oc4: number }> = {
+export type ConvKernel = ConvKind | 'conv3x3-wide' | 'conv2x2s2-wide';
+export const CONV_BLOCK: Record<ConvKernel, { px: number; py: number; oc4: number }> = {
   conv3x3: { px: 8, py: 2, oc4: 2 },
   'conv3x3-wide': { px: 8, py: 4, oc4: 4 },
+  'conv2x2s2-wide': { px: 8, py: 2, oc4: 4 },
   conv2x2s2: { px: 4, py: 2, oc4: 2 },
   deconv: { px: 4, py: 1, oc4: 2 }, // px counts outputs of one phase (S apart)
 };
 
 const div = (a: number, b: number) => Math.ceil(a / b);
 
-export function convGroups(kind: ConvKind | 'conv3x3-wide', outW: number, outH: number, outC4: number, stride = 1): [number, number, number] {
+export function convGroups(kind: ConvKernel, outW: number, outH: number, outC4: number, stride = 1): [number, number, number] {
   const b = CONV_BLOCK[kind];
   if (kind === 'deconv') {
     return [div(div(div(outW, stride), b.px), CONV_WG), div(div(outH, b.py), CONV_WG), div(outC4, b.oc4) * stride];

@@ -15,7 +15,7 @@ import { PAD } from '../model/architecture.js';
 import type { ConvOp, Graph, Op, OutputOp, SeOp, View } from '../plan/graph.js';
 import { planMemory, type MemoryPlan } from '../plan/memory.js';
 import { planRegions, type Tile, type TilePlan } from '../plan/tiling.js';
-import type { Conv3x3Variant } from './autotune.js';
+import type { ConvBlock } from './autotune.js';
 import { CONV_WG, convGroups } from './dispatch.js';
 import type { PipelineCache } from './pipelines.js';
 
@@ -44,8 +44,8 @@ export interface ExecutorInit {
   pipelines: PipelineCache;
   /** Write into this texture instead of making one (the region twin shares its owner's). */
   output?: GPUTexture;
-  /** The 3x3 conv kernel (autotune.ts); the wide one serves layers of 16+ output channels. */
-  conv3x3?: Conv3x3Variant;
+  /** The conv kernels' register block (autotune.ts); wide ones serve layers of 16+ output channels. */
+  convBlock?: ConvBlock;
 }
 
 /** One step of a tile's network after the pack pass. */
@@ -574,7 +574,7 @@ export class GraphExecutor {
       K: spec.kernel, S: spec.stride, PAD: spec.pad,
     };
     // The wide block only pays where the layer has its 16 output channels.
-    const kind = op.kind === 'conv3x3' && this.init.conv3x3 === 'conv3x3-wide' && op.output.c4 >= 4 ? 'conv3x3-wide' : op.kind;
+    const kind = op.kind !== 'deconv' && this.init.convBlock === 'wide' && op.output.c4 >= 4 ? (`${op.kind}-wide` as const) : op.kind;
     const pipeline = await pipelines.get(kind, defines);
     const entries: GPUBindGroupEntry[] = [
       { binding: 0, resource: this.slot(this.convSlot.get(op)!) },
