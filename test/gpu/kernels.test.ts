@@ -57,7 +57,7 @@ interface ConvCase {
   /** The skip tensor as a view of a larger tensor (its c4 is the output's, as in the graph). */
   skipEmbed?: Embedding;
   /** Another kernel file for the same op (its wide-block variant). */
-  variant?: 'conv3x3-wide' | 'conv2x2s2-wide';
+  variant?: 'conv3x3-wide' | 'conv2x2s2-wide' | 'deconv2x2s2-wide';
   seed: number;
 }
 
@@ -243,6 +243,28 @@ describe('conv2x2s2', () => {
       seed: 8,
     });
     assertSensitive(r.gpu, r.without({ inScale: false }), 'IN_SCALE');
+  });
+});
+
+describe('deconv2x2s2-wide (the U-Net upsampling)', () => {
+  const wide = 'deconv2x2s2-wide' as const;
+  test('8->20 with IN_SCALE, SKIP (a view), LRELU: 11x5 -> 22x10', async () => {
+    const r = await runConv({
+      kind: 'deconv', variant: wide, inC: 8, outC: 20, inW: 11, inH: 5, k: 2, stride: 2, pad: 0, lrelu: true, inScale: true, skip: true,
+      skipEmbed: { w: 25, h: 13, x: 2, y: 1 },
+      seed: 31,
+    });
+    assertSensitive(r.gpu, r.without({ skip: false }), 'SKIP');
+    assertSensitive(r.gpu, r.without({ inScale: false }), 'IN_SCALE');
+  });
+
+  test('12->16 with SKIP and SKIP_SCALE, input a view, 2x2 workgroups: 70x9 -> 140x18', async () => {
+    const r = await runConv({
+      kind: 'deconv', variant: wide, inC: 12, outC: 16, inW: 70, inH: 9, k: 2, stride: 2, pad: 0, lrelu: false, skip: true, skipScale: true,
+      inEmbed: { w: 73, h: 12, x: 1, y: 2 },
+      seed: 32,
+    });
+    assertSensitive(r.gpu, r.without({ skipScale: false }), 'SKIP_SCALE');
   });
 });
 

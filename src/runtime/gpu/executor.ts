@@ -16,7 +16,7 @@ import type { ConvOp, Graph, Op, OutputOp, SeOp, View } from '../plan/graph.js';
 import { planMemory, type MemoryPlan } from '../plan/memory.js';
 import { planRegions, type Tile, type TilePlan } from '../plan/tiling.js';
 import type { ConvBlock } from './autotune.js';
-import { CONV_WG, convGroups } from './dispatch.js';
+import { CONV_WG, convGroups, type ConvKernel } from './dispatch.js';
 import type { PipelineCache } from './pipelines.js';
 
 const UNIFORM_SLOT = 256;
@@ -573,8 +573,7 @@ export class GraphExecutor {
       LRELU: op.lrelu, SKIP: !!op.skip, IN_SCALE: !!op.inScale, SKIP_SCALE: !!op.skipScale,
       K: spec.kernel, S: spec.stride, PAD: spec.pad,
     };
-    // The wide block only pays where the layer has its 16 output channels.
-    const kind = op.kind !== 'deconv' && this.init.convBlock === 'wide' && op.output.c4 >= 4 ? (`${op.kind}-wide` as const) : op.kind;
+    const kind = this.kernelOf(op);
     const pipeline = await pipelines.get(kind, defines);
     const entries: GPUBindGroupEntry[] = [
       { binding: 0, resource: this.slot(this.convSlot.get(op)!) },
@@ -589,6 +588,15 @@ export class GraphExecutor {
     const bindGroup = device.createBindGroup({ label: spec.name, layout: pipeline.getBindGroupLayout(0), entries });
     const o = op.output;
     return { pipeline, bindGroup, groups: convGroups(kind, o.w, o.h, o.c4, spec.stride) };
+  }
+
+  /** The kernel file of a conv op: with the wide block, its wide variant where there is one. */
+  private kernelOf(op: ConvOp): ConvKernel {
+    // The wide block only pays where the layer has its 16 output channels.
+    if (this.init.convBlock !== 'wide' || op.output.c4 < 4) return op.kind;
+    if (op.kind !== 'deconv') return `${op.kind}-wide`;
+    const s = op.spec;
+    return s.kernel === 2 && s.stride === 2 && s.pad === 0 ? 'deconv2x2s2-wide' : 'deconv';
   }
 
   /** Untiled: one fused SE pass. Tiled: a sum pass per tile and one FC pass. */
