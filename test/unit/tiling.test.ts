@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ALIGN, MODELS } from '../../src/runtime/model/architecture.js';
 import type { SeOp } from '../../src/runtime/plan/graph.js';
-import { graphBytes, planTiles, type TilePlan } from '../../src/runtime/plan/tiling.js';
+import { graphBytes, planRegions, planTiles, type TilePlan } from '../../src/runtime/plan/tiling.js';
 
 const variants = [...new Map(MODELS.map((m) => [`${m.scale}${m.se}`, m])).values()];
 const NO_LIMIT = { maxBufferBytes: Infinity, maxTotalBytes: Infinity };
@@ -75,4 +75,17 @@ test('1080p and 4K sources tile under a 256 MiB buffer limit and a 1 GiB budget'
 
 test('limits no tile fits give no plan', () => {
   assert.equal(planTiles(variants[0]!, 64, 64, { maxBufferBytes: 1000, maxTotalBytes: Infinity }), undefined);
+});
+
+test('region tiles (planRegions): aligned cores of the asked size, every output pixel once, none for a frame that fits one', () => {
+  const nose = MODELS.find((m) => !m.se && m.scale === 2)!;
+  for (const [w, h, core] of [[120, 8, 72], [854, 480, 214], [1280, 720, 100], [97, 55, 40]] as const) {
+    const p = planRegions(nose, w, h, core);
+    assert.ok(p, `${w}x${h} core ${core}: tiles`);
+    checkPlan(p, `regions ${w}x${h} core ${core}`);
+    const c = Math.ceil(core / ALIGN[2]) * ALIGN[2];
+    assert.equal(p.tile.width, Math.min(c, w + (w % ALIGN[2])), `${w}x${h}: tile core width`);
+    assert.ok(p.tiles.length >= 2);
+  }
+  assert.equal(planRegions(nose, 60, 40, 72), undefined, 'a frame within one core: no region tiles');
 });
