@@ -3,13 +3,15 @@
 // Anime holds each drawing for 2-3 frames; when nothing changed, reuse-gate.wgsl turns every
 // later pass of the frame into an empty indirect dispatch and the last output is shown again.
 // Exact: the network is a pure function of this tensor (and of alpha, which forces a re-run).
+// The elements are compared as stored (f32 or f16 bits), so no unpacking is needed.
+#include "snippets/tensor.wgsl"
 
 struct DiffParams { count: u32, _p0: u32, _p1: u32, _p2: u32 }
 struct ReuseState { changed: atomic<u32>, frames: u32, computed: u32, _p: u32 }
 
 @group(0) @binding(0) var<uniform> P: DiffParams;
-@group(0) @binding(1) var<storage, read> current: array<vec4f>;
-@group(0) @binding(2) var<storage, read_write> previous: array<vec4f>;
+@group(0) @binding(1) var<storage, read> current: array<Tensor4>;
+@group(0) @binding(2) var<storage, read_write> previous: array<Tensor4>;
 @group(0) @binding(3) var<storage, read_write> state: ReuseState;
 
 @compute @workgroup_size(64, 1, 1)
