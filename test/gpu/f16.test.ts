@@ -16,7 +16,7 @@ import { modelsAvailable } from '../helpers/models.js';
 
 const MIN_PSNR_DB = 50;
 /** Every family (SE 2x/3x/4x with and without denoise, pro 2x/3x, no-SE) on the small golden sizes. */
-const SUBSET = ['se/up2x-no-denoise', 'se/up2x-denoise3x', 'se/up3x-conservative', 'se/up4x-no-denoise', 'pro/up2x-conservative', 'pro/up3x-denoise3x', 'nose/up2x-no-denoise'];
+const SUBSET = ['se/up2x-no-denoise', 'se/up2x-denoise3x', 'se/up3x-conservative', 'se/up4x-no-denoise', 'pro/up2x-no-denoise', 'pro/up3x-denoise3x', 'nose/up2x-no-denoise'];
 const INPUTS = ['inputs/lianggong_17x13.png', 'inputs/llssed_32x32.png'];
 const ALL = !!process.env.CUGAN_F16_ALL;
 const skip = !goldenAvailable ? 'no ../shared/golden' : !modelsAvailable() ? 'no converted models (npm run weights)' : false;
