@@ -3,7 +3,8 @@
 // denoise, 3x, 4x, pro, no-SE). PSNR is of the unrounded output (readRaw(), 0..255 space) against
 // the official float output: 10 log10(255^2 / MSE) over every value of the case. Each model's
 // first case is also run at f32 and must differ, so the test proves half storage is in use.
-// And 'auto' resolves to f32 on an adapter without shader-f16 (f16 where it has it).
+// And 'auto' resolves to f32 on an adapter without shader-f16 (f16 where it has it), and frame
+// reuse compares the half-float input tensors (frame-diff.wgsl with F16).
 // CUGAN_F16_ALL=1 runs every golden case (all models, alphas and sizes; several minutes on
 // SwiftShader) instead of the default subset.
 import { after, before, describe, test } from 'node:test';
@@ -13,6 +14,9 @@ import { createUpscaler, type Upscaler } from '../../src/runtime/upscaler.js';
 import { requestDevice } from '../../src/runtime/gpu/device.js';
 import { goldenAvailable, goldenCases, goldenPath, modelId, readF32, readPng, type GoldenCase } from '../helpers/golden.js';
 import { modelsAvailable } from '../helpers/models.js';
+import { loadModel } from '../../src/runtime/model/load.js';
+import { ModelRunner } from '../../src/runtime/model-runner.js';
+import { readTexture } from '../../src/runtime/gpu/readback.js';
 
 const MIN_PSNR_DB = 50;
 /** Every family (SE 2x/3x/4x with and without denoise, pro 2x/3x, no-SE) on the small golden sizes. */
@@ -53,6 +57,43 @@ describe("precision 'f16' against the official output", { skip }, () => {
     up.destroy();
   });
 
+  test('frame reuse on f16 tensors: a repeated frame is skipped, a one-bit change runs', async () => {
+    const [w, h] = [12, 10];
+    const runner = new ModelRunner(device, await loadModel('nose/up2x-no-denoise', { dtype: 'f32' }), 1, {}, 'f16');
+    const texture = device.createTexture({ size: [w, h], format: 'rgba8unorm', usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST });
+    try {
+      const ex = await runner.prepare(w, h);
+      await ex.enableReuse();
+      const pack = await ex.packFor(texture);
+      const frame = async (pixels: Uint8Array<ArrayBuffer>) => {
+        device.queue.writeTexture({ texture }, pixels, { bytesPerRow: w * 4 }, [w, h]);
+        const enc = device.createCommandEncoder();
+        const pass = enc.beginComputePass();
+        ex.encode(pass, pack);
+        pass.end();
+        device.queue.submit([enc.finish()]);
+        return new Uint8Array((await readTexture(device, ex.output)).data);
+      };
+      const a = Uint8Array.from({ length: w * h * 4 }, (_, i) => (i % 4 === 3 ? 255 : (i * 37) % 256));
+      const b = a.slice();
+      b[(5 * w + 7) * 4]! ^= 1;
+      const outA = await frame(a);
+      assert.deepEqual(await frame(a), outA);
+      assert.notDeepEqual(await frame(b), outA, 'a one-bit change was not run');
+      const read = device.createBuffer({ size: 16, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+      const enc = device.createCommandEncoder();
+      enc.copyBufferToBuffer(ex.reuseState!, 0, read, 0, 16);
+      device.queue.submit([enc.finish()]);
+      await read.mapAsync(GPUMapMode.READ);
+      const [, frames, computed] = new Uint32Array(read.getMappedRange().slice(0));
+      read.destroy();
+      assert.deepEqual([frames, computed], [3, 2], 'frames seen, frames computed');
+    } finally {
+      texture.destroy();
+      runner.destroy();
+    }
+  });
+
   const cases: GoldenCase[] = !goldenAvailable
     ? []
     : ALL
@@ -80,6 +121,8 @@ describe("precision 'f16' against the official output", { skip }, () => {
             await full.upscale(input, { raw: true });
             const exact = await full.readRaw();
             assert.ok(exact.some((v, i) => v !== raw[i]), `${id} ${c.input}: f16 output equals the f32 output (no half storage?)`);
+            // The same graph with half-size feature-map buffers (weights and textures are equal).
+            assert.ok(half.gpuBytes < full.gpuBytes, `${id}: f16 holds ${half.gpuBytes} bytes, f32 ${full.gpuBytes}`);
           }
         }
       } finally {
