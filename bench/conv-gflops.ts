@@ -2,13 +2,15 @@
 // input), bound and dispatched exactly as the executor does. One warm-up dispatch, then N timed
 // dispatches (default 3) in one submit, timed until queue.onSubmittedWorkDone resolves.
 // GFLOP/s = 2 * MACs / time, MACs = 256 * 256 * 64 * 64 * 9 per dispatch. Prints one JSON line.
-//   node --import tsx bench/conv-gflops.ts [N]
+// With f16 the input and output tensors are stored as half floats (src/shaders/snippets/tensor.wgsl).
+//   node --import tsx bench/conv-gflops.ts [N] [f32|f16]
 // Without a GPU: VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json XDG_RUNTIME_DIR=/tmp
 
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { requestDevice } from '../src/runtime/gpu/device.js';
 import { CONV_WG, convGroups } from '../src/runtime/gpu/dispatch.js';
+import { groupBytes, tensorDefines, type TensorPrecision } from '../src/runtime/gpu/tensor-format.js';
 
 // Compose from the .wgsl files on disk (refreshes the gitignored embedded copy if stale).
 const embed = spawnSync(process.execPath, [fileURLToPath(new URL('../scripts/embed-shaders.mjs', import.meta.url))], { encoding: 'utf8' });
@@ -16,8 +18,10 @@ if (embed.status !== 0) throw new Error(`scripts/embed-shaders.mjs failed: ${emb
 const { composeShader } = await import('../src/shaders/compose.js');
 
 const N = Number(process.argv[2] ?? 3);
-/** conv3x3 (8x2 px x 8 channels per invocation) or conv3x3-wide (8x2 px x 16). */
-const KERNEL = (process.argv[3] ?? 'conv3x3') as 'conv3x3' | 'conv3x3-wide';
+const PRECISION = (process.argv[3] ?? 'f32') as TensorPrecision;
+if (PRECISION !== 'f32' && PRECISION !== 'f16') throw new Error(`precision must be f32 or f16, got ${PRECISION}`);
+/** conv3x3 (8x2 px x 8 channels per invocation) or conv3x3-wide (8x4 px x 16). */
+const KERNEL = (process.argv[4] ?? 'conv3x3') as 'conv3x3' | 'conv3x3-wide';
 const C = 64;
 const OUT = 256;
 const IN = OUT + 2;
@@ -28,24 +32,31 @@ const MACS = OUT * OUT * C * C * 9;
 const device = await requestDevice();
 device.pushErrorScope('validation');
 
-function storage(data: Float32Array, label: string): GPUBuffer {
+function storage(data: Float32Array | Uint16Array, label: string): GPUBuffer {
   const buf = device.createBuffer({ label, size: data.byteLength, usage: GPUBufferUsage.STORAGE, mappedAtCreation: true });
-  new Float32Array(buf.getMappedRange()).set(data);
+  new Uint8Array(buf.getMappedRange()).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   buf.unmap();
   return buf;
 }
+// IEEE half bits of a normal-range value (|x| < 65504); tiny values flush to zero (a bench input).
+function half(x: number): number {
+  const b = new Uint32Array(new Float32Array([x]).buffer)[0]!;
+  const e = ((b >>> 23) & 0xff) - 127 + 15;
+  return e <= 0 ? (b >>> 16) & 0x8000 : ((b >>> 16) & 0x8000) | (e << 10) | ((b >>> 13) & 0x3ff);
+}
+const tensor = (data: Float32Array) => (PRECISION === 'f16' ? Uint16Array.from(data, half) : data);
 // Deterministic small values (no denormals, no overflow).
 const fill = (n: number, scale: number) => Float32Array.from({ length: n }, (_, i) => (((i * 2654435761) >>> 0) / 2 ** 32 - 0.5) * scale);
 
 const params = new Uint32Array([0, IN, C4, IN, IN, 0, OUT, C4, OUT, OUT, 0, 0, 0, 0, 0, 0]);
 const uniform = device.createBuffer({ label: 'params', size: params.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
 device.queue.writeBuffer(uniform, 0, params);
-const input = storage(fill(IN * IN * C, 2), 'input');
+const input = storage(tensor(fill(IN * IN * C, 2)), 'input');
 const weights = storage(fill(C * C * 9, 0.1), 'weights');
 const bias = storage(fill(C, 0.1), 'bias');
-const output = device.createBuffer({ label: 'output', size: OUT * OUT * C * 4, usage: GPUBufferUsage.STORAGE });
+const output = device.createBuffer({ label: 'output', size: OUT * OUT * C4 * groupBytes(PRECISION), usage: GPUBufferUsage.STORAGE });
 
-const code = composeShader(KERNEL, { WG_X: WG, WG_Y: WG, LRELU: true, SKIP: false, IN_SCALE: false, SKIP_SCALE: false });
+const code = composeShader(KERNEL, { ...tensorDefines(PRECISION, device), WG_X: WG, WG_Y: WG, LRELU: true, SKIP: false, IN_SCALE: false, SKIP_SCALE: false });
 const module = device.createShaderModule({ label: 'conv3x3', code });
 const pipeline = await device.createComputePipelineAsync({ label: 'conv3x3', layout: 'auto', compute: { module, entryPoint: 'main' } });
 const bindGroup = device.createBindGroup({
@@ -80,6 +91,7 @@ if (error) throw new Error(`GPU validation error: ${error.message}`);
 const info = device.adapterInfo;
 console.log(JSON.stringify({
   bench: KERNEL,
+  precision: PRECISION,
   inC: C, outC: C, outW: OUT, outH: OUT, dispatches: N,
   warmupSeconds: +warmup.toFixed(3),
   seconds: +seconds.toFixed(3),

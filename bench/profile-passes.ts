@@ -22,7 +22,7 @@ const kernel = (process.argv[5] ?? 'auto') as ConvBlock | 'auto';
 
 const device = await requestDevice();
 if (!device.features.has('timestamp-query')) throw new Error('this adapter has no timestamp-query');
-const runner = new ModelRunner(device, await loadModel(model, { dtype: 'f32' }), 1, {}, kernel);
+const runner = new ModelRunner(device, await loadModel(model, { dtype: 'f32' }), 1, {}, 'f32', kernel);
 const ex = await runner.prepare(w, h);
 if (ex.tiled) throw new Error(`${w}x${h} runs as tiles here; profile a smaller size`);
 const texture = device.createTexture({ size: [w, h], format: 'rgba8unorm', usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST });

@@ -40,7 +40,7 @@ A('    let r0 = P.in_off + ((y0 + ky) * P.in_row + x0) * cin;');
 for (let o = 0; o < OCG; o++) A(`    let w${o} = (o${o} * 3u + ky) * 3u * cin;`);
 A('    for (var ic = 0u; ic < cin; ic++) {');
 A('      let sc = in_scale_of(ic);');
-for (let r = 0; r < PY; r++) for (let i = 0; i < PX + 2; i++) A(`      let i_${r}_${i} = src[r0 + (${r}u * P.in_row + ${i}u) * cin + ic] * sc;`);
+for (let r = 0; r < PY; r++) for (let i = 0; i < PX + 2; i++) A(`      let i_${r}_${i} = load_src(r0 + (${r}u * P.in_row + ${i}u) * cin + ic) * sc;`);
 for (let kx = 0; kx < 3; kx++) {
   A(`      { // kx = ${kx}`);
   for (let o = 0; o < OCG; o++) A(`        let k${o} = wts[w${o} + ${kx}u * cin + ic];`);
@@ -89,7 +89,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   for (let o = 0; o < OCG; o++) A(`    let w${o} = (o${o} * 2u + ky) * 2u * cin;`);
   A('    for (var ic = 0u; ic < cin; ic++) {');
   A('      let sc = in_scale_of(ic);');
-  for (let r = 0; r < PY; r++) for (let i = 0; i < 2 * PX; i++) A(`      let i_${r}_${i} = src[r0 + (${2 * r}u * P.in_row + ${i}u) * cin + ic] * sc;`);
+  for (let r = 0; r < PY; r++) for (let i = 0; i < 2 * PX; i++) A(`      let i_${r}_${i} = load_src(r0 + (${2 * r}u * P.in_row + ${i}u) * cin + ic) * sc;`);
   for (let kx = 0; kx < 2; kx++) {
     A(`      { // kx = ${kx}`);
     for (let o = 0; o < OCG; o++) A(`        let k${o} = wts[w${o} + ${kx}u * cin + ic];`);
@@ -167,7 +167,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   A('  for (var ic = 0u; ic < cin; ic++) {');
   A('    let sc = in_scale_of(ic);');
   for (let b = 0; b < PXB; b++) {
-    A(`    let x_${b} = mat4x4f(${[0, 1, 2, 3].map((p) => `src[r0 + ${4 * b + p}u * cin + ic] * sc`).join(',\n                        ')});`);
+    A(`    let x_${b} = mat4x4f(${[0, 1, 2, 3].map((p) => `load_src(r0 + ${4 * b + p}u * cin + ic) * sc`).join(',\n                        ')});`);
   }
   for (let t = 0; t < 4; t++) {
     A(`    { // tap ky = ${t >> 1}, kx = ${t & 1}`);

@@ -335,6 +335,8 @@ async function runUpscale(cmd: UpscaleCommand, io: CliIO, opts: MainOptions): Pr
       modelBaseUrl: cmd.models === undefined ? undefined : resolve(cmd.models),
       ...(cmd.tileMiB !== undefined ? { tileLimits: { maxTotalBytes: cmd.tileMiB * 2 ** 20 } } : {}),
     });
+    // Only f16 is worth a line: f32 is the exact default everywhere without shader-f16.
+    if (upscaler.precision === 'f16') io.stderr.write('cugan: precision f16 (half-float feature maps)\n');
     await upscaler.prepare(image.width, image.height);
     if (upscaler.tiles > 1) io.stderr.write(`cugan: the image is larger than one pass may be: running it as ${upscaler.tiles} tiles\n`);
     const progress = new Progress(io.stderr);

@@ -13,7 +13,6 @@ export type CuganErrorCode =
   | 'BAD_IMAGE' // a file or buffer that is not a decodable image
   | 'BAD_OPTION' // an option of the wrong type or out of range
   | 'NO_WEBGPU' // no navigator.gpu / webgpu module, or no adapter
-  | 'NO_F16' // precision 'f16' asked for where the adapter lacks shader-f16
   | 'TAINTED_SOURCE' // a cross-origin frame without CORS
   | 'DEVICE_LOST' // the GPU device was lost
   | 'MEDIA_ERROR' // the video element itself failed (decode or network error); upscaling resumes when it plays

@@ -6,6 +6,7 @@ import { CuganError } from './errors.js';
 import { tuneConvBlock, type ConvBlock } from './gpu/autotune.js';
 import { GraphExecutor } from './gpu/executor.js';
 import { PipelineCache } from './gpu/pipelines.js';
+import type { TensorPrecision } from './gpu/tensor-format.js';
 import type { PackedModel } from './model/packed-format.js';
 import { buildGraph } from './plan/graph.js';
 import { planTiles, type TileLimits, type TilePlan } from './plan/tiling.js';
@@ -49,13 +50,19 @@ export class ModelRunner {
   private pending?: { width: number; height: number; promise: Promise<GraphExecutor> };
 
   private readonly tileLimits: TileLimitOptions;
+  /** How the feature maps are stored (resolved: never 'auto'). */
+  readonly precision: TensorPrecision;
   /** 'auto': the register block the autotune picks for this adapter. */
   private readonly convBlockOption: ConvBlock | 'auto';
   private convBlockChosen?: ConvBlock;
 
-  constructor(device: GPUDevice, packed: PackedModel, alpha = 1, tileLimits: TileLimitOptions = {}, convBlock: ConvBlock | 'auto' = 'auto') {
+  constructor(
+    device: GPUDevice, packed: PackedModel, alpha = 1, tileLimits: TileLimitOptions = {}, precision: TensorPrecision = 'f32',
+    convBlock: ConvBlock | 'auto' = 'auto',
+  ) {
     this.convBlockOption = convBlock;
     this.device = device;
+    this.precision = precision;
     this.tileLimits = checkTileLimits(tileLimits);
     this.packed = packed;
     this.alphaValue = checkAlpha(alpha);
@@ -119,7 +126,9 @@ export class ModelRunner {
       );
     }
     const limits = this.limits;
-    const plan = planTiles(this.packed.model, width, height, limits);
+    // Tiles are planned in f32 bytes; f16 tensors take exactly half, so they may plan twice as much.
+    const k = this.precision === 'f16' ? 2 : 1;
+    const plan = planTiles(this.packed.model, width, height, { maxBufferBytes: limits.maxBufferBytes * k, maxTotalBytes: limits.maxTotalBytes * k });
     if (!plan) {
       const tiny = buildGraph(this.packed.model, 2, 2);
       throw new CuganError(
@@ -139,7 +148,8 @@ export class ModelRunner {
     if (this.pending && this.pending.width === width && this.pending.height === height) return this.pending.promise;
     const plan = this.check(width, height);
     const promise = this.kernel().then((convBlock) => GraphExecutor.create({
-      device: this.device, plan, model: this.packed, weights: this.weights, alpha: this.alphaUniform, pipelines: this.pipelines, convBlock,
+      device: this.device, plan, model: this.packed, weights: this.weights, alpha: this.alphaUniform, pipelines: this.pipelines,
+      precision: this.precision, convBlock,
     })).then((next) => {
       // Swap only now, so the old size keeps working (and its output stays on screen) meanwhile.
       if (this.pending?.promise === promise) this.pending = undefined;

@@ -10,8 +10,9 @@ import type { PackedModel } from './model/packed-format.js';
 import { readTexture, type ImageDataLike } from './gpu/readback.js';
 import { isTainted } from './video/origin.js';
 import { checkAlpha, checkTileLimits, ModelRunner, type TileLimitOptions } from './model-runner.js';
+import { checkPrecision, resolvePrecision, type Precision, type TensorPrecision } from './gpu/tensor-format.js';
 
-export type Precision = 'f32' | 'f16' | 'auto';
+export type { Precision } from './gpu/tensor-format.js';
 
 export interface UpscalerOptions {
   /** A model id (`se/up2x-conservative`), or packed model bytes / a parsed packed model. */
@@ -20,7 +21,11 @@ export interface UpscalerOptions {
   device?: GPUDevice;
   /** Enhancement strength, the official `alpha` (1 = default; official range 0.75-1.3). */
   alpha?: number;
-  /** 'auto' picks f16 only where the adapter has shader-f16 and f16 kernels exist. */
+  /**
+   * How feature maps are stored: 'f32' (exact to the official output), 'f16' (half floats, half
+   * the memory, any adapter; math stays f32), 'auto' (default): f16 where the adapter has
+   * shader-f16, f32 elsewhere.
+   */
   precision?: Precision;
   /** Where packed models are loaded from: a URL (browser) or folder (Node). */
   modelBaseUrl?: string;
@@ -55,7 +60,8 @@ export interface UpscaleOptions {
 export interface Upscaler {
   readonly device: GPUDevice;
   readonly model: ModelInfo;
-  readonly precision: 'f32' | 'f16';
+  /** The precision in use ('auto' resolved). */
+  readonly precision: TensorPrecision;
   /** Changing it takes effect on the next upscale(); nothing is rebuilt. */
   alpha: number;
   /** Builds the GPU objects for a width x height input ahead of time (upscale() does it when needed). */
@@ -93,10 +99,7 @@ const isImageData = (s: UpscaleSource): s is ImageDataLike =>
 
 export async function createUpscaler(options: UpscalerOptions): Promise<Upscaler> {
   if (!options || typeof options !== 'object') throw new CuganError('BAD_OPTION', 'createUpscaler() needs an options object with a model');
-  const precisionOpt = options.precision ?? 'auto';
-  if (!['f32', 'f16', 'auto'].includes(precisionOpt)) {
-    throw new CuganError('BAD_OPTION', `precision must be 'f32', 'f16' or 'auto', got ${String(precisionOpt)}`);
-  }
+  const precisionOpt = checkPrecision(options.precision ?? 'auto');
   const alpha = checkAlpha(options.alpha ?? 1);
   const tileLimits = checkTileLimits(options.tileLimits);
   // The model first: a wrong id or a corrupt file fails before any GPU work.
@@ -113,16 +116,8 @@ export async function createUpscaler(options: UpscalerOptions): Promise<Upscaler
     onProgress: options.onProgress,
   });
   const device = options.device ?? (await requestDevice());
-  if (precisionOpt === 'f16') {
-    throw new CuganError(
-      'NO_F16',
-      device.features.has('shader-f16')
-        ? "precision 'f16' is not implemented yet; use 'f32' or 'auto'"
-        : "precision 'f16' needs the adapter feature shader-f16, which this adapter lacks; use 'f32' or 'auto'",
-    );
-  }
-  const precision = 'f32' as const;
-  const runner = new ModelRunner(device, packed, alpha, tileLimits);
+  const precision = resolvePrecision(precisionOpt, device);
+  const runner = new ModelRunner(device, packed, alpha, tileLimits, precision);
   let destroyed = false;
 
   const upscaler: Upscaler = {

@@ -24,17 +24,17 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
       let sc = in_scale_of(ic);
       var k0 = wts[w0 + ic];
       var k1 = wts[w1 + ic];
-      var xa = mat4x4f(src[r0 + ic] * sc, src[r0 + 2u * cin + ic] * sc,
-                       src[r0 + 4u * cin + ic] * sc, src[r0 + 6u * cin + ic] * sc);
-      var xb = mat4x4f(src[r1 + ic] * sc, src[r1 + 2u * cin + ic] * sc,
-                       src[r1 + 4u * cin + ic] * sc, src[r1 + 6u * cin + ic] * sc);
+      var xa = mat4x4f(load_src(r0 + ic) * sc, load_src(r0 + 2u * cin + ic) * sc,
+                       load_src(r0 + 4u * cin + ic) * sc, load_src(r0 + 6u * cin + ic) * sc);
+      var xb = mat4x4f(load_src(r1 + ic) * sc, load_src(r1 + 2u * cin + ic) * sc,
+                       load_src(r1 + 4u * cin + ic) * sc, load_src(r1 + 6u * cin + ic) * sc);
       acc00 += k0 * xa; acc01 += k1 * xa; acc10 += k0 * xb; acc11 += k1 * xb;
       k0 = wts[w0 + cin + ic];
       k1 = wts[w1 + cin + ic];
-      xa = mat4x4f(src[r0 + cin + ic] * sc, src[r0 + 3u * cin + ic] * sc,
-                   src[r0 + 5u * cin + ic] * sc, src[r0 + 7u * cin + ic] * sc);
-      xb = mat4x4f(src[r1 + cin + ic] * sc, src[r1 + 3u * cin + ic] * sc,
-                   src[r1 + 5u * cin + ic] * sc, src[r1 + 7u * cin + ic] * sc);
+      xa = mat4x4f(load_src(r0 + cin + ic) * sc, load_src(r0 + 3u * cin + ic) * sc,
+                   load_src(r0 + 5u * cin + ic) * sc, load_src(r0 + 7u * cin + ic) * sc);
+      xb = mat4x4f(load_src(r1 + cin + ic) * sc, load_src(r1 + 3u * cin + ic) * sc,
+                   load_src(r1 + 5u * cin + ic) * sc, load_src(r1 + 7u * cin + ic) * sc);
       acc00 += k0 * xa; acc01 += k1 * xa; acc10 += k0 * xb; acc11 += k1 * xb;
     }
   }

@@ -13,7 +13,7 @@ const PAD = {{PAD}}u;
 fn load_px(iy: u32, ix: i32, ic: u32, sc: vec4f) -> vec4f {
   let inside = ix >= 0 && ix < i32(P.in_w);
   let x = u32(clamp(ix, 0, i32(P.in_w) - 1));
-  let v = src[P.in_off + (iy * P.in_row + x) * P.in_c4 + ic];
+  let v = load_src(P.in_off + (iy * P.in_row + x) * P.in_c4 + ic);
   return select(vec4f(0.0), v * sc, inside);
 }
 

@@ -63,14 +63,14 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   var acc_3_1_3 = mat4x4f();
   for (var ic = 0u; ic < cin; ic++) {
     let sc = in_scale_of(ic);
-    let x_0 = mat4x4f(src[r0 + 0u * cin + ic] * sc,
-                        src[r0 + 1u * cin + ic] * sc,
-                        src[r0 + 2u * cin + ic] * sc,
-                        src[r0 + 3u * cin + ic] * sc);
-    let x_1 = mat4x4f(src[r0 + 4u * cin + ic] * sc,
-                        src[r0 + 5u * cin + ic] * sc,
-                        src[r0 + 6u * cin + ic] * sc,
-                        src[r0 + 7u * cin + ic] * sc);
+    let x_0 = mat4x4f(load_src(r0 + 0u * cin + ic) * sc,
+                        load_src(r0 + 1u * cin + ic) * sc,
+                        load_src(r0 + 2u * cin + ic) * sc,
+                        load_src(r0 + 3u * cin + ic) * sc);
+    let x_1 = mat4x4f(load_src(r0 + 4u * cin + ic) * sc,
+                        load_src(r0 + 5u * cin + ic) * sc,
+                        load_src(r0 + 6u * cin + ic) * sc,
+                        load_src(r0 + 7u * cin + ic) * sc);
     { // tap ky = 0, kx = 0
       let k0 = wts[w0 + 0u * cin + ic];
       let k1 = wts[w1 + 0u * cin + ic];

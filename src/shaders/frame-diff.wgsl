@@ -7,6 +7,8 @@
 // Region reuse (models without SE): the frame is also covered by tiles, each with the input
 // window its output depends on. A changed value marks every tile whose window holds it, so
 // the gate can rerun just those tiles.
+// The elements are compared as stored (f32 or f16 bits), so no unpacking is needed.
+#include "snippets/tensor.wgsl"
 #include "snippets/reuse-state.wgsl"
 
 struct DiffParams {
@@ -15,8 +17,8 @@ struct DiffParams {
 }
 
 @group(0) @binding(0) var<uniform> P: DiffParams;
-@group(0) @binding(1) var<storage, read> current: array<vec4f>;
-@group(0) @binding(2) var<storage, read_write> previous: array<vec4f>;
+@group(0) @binding(1) var<storage, read> current: array<Tensor4>;
+@group(0) @binding(2) var<storage, read_write> previous: array<Tensor4>;
 @group(0) @binding(3) var<storage, read_write> state: ReuseState;
 // Top-left of each tile's input window, in packed-input pixels.
 @group(0) @binding(4) var<storage, read> origins: array<vec2u>;

@@ -7,6 +7,7 @@
 // Values are then mapped back to 0..255, rounded half to even and clamped.
 // A tile writes only the pixels it owns: out_w x out_h from (src_x, src_y) of its own output
 // to (dst_x, dst_y) of the frame's output (all zero for a whole frame).
+#include "snippets/tensor.wgsl"
 #include "snippets/pixel-io.wgsl"
 
 struct OutParams {
@@ -16,10 +17,10 @@ struct OutParams {
 }
 
 @group(0) @binding(0) var<uniform> P: OutParams;
-@group(0) @binding(1) var<storage, read> y: array<vec4f>;
+@group(0) @binding(1) var<storage, read> y: array<Tensor4>;
 @group(0) @binding(2) var dst: texture_storage_2d<rgba8unorm, write>;
 #if SHUFFLE4
-@group(0) @binding(3) var<storage, read> x_in: array<vec4f>; // the packed input, 1 channel group
+@group(0) @binding(3) var<storage, read> x_in: array<Tensor4>; // the packed input, 1 channel group
 #endif
 #if RAW
 @group(0) @binding(4) var<storage, read_write> raw: array<f32>;
@@ -35,10 +36,10 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
 #if SHUFFLE4
   let base = P.off + ((oy / 2u) * P.row + ox / 2u) * P.c4;
   let r = (oy % 2u) * 2u + ox % 2u;
-  let x = x_in[P.x_off + (oy / 4u) * P.x_row + ox / 4u].rgb;
-  let v = vec3f(y[base][r], y[base + 1u][r], y[base + 2u][r]) + x;
+  let x = unpack4(x_in[P.x_off + (oy / 4u) * P.x_row + ox / 4u]).rgb;
+  let v = vec3f(unpack4(y[base])[r], unpack4(y[base + 1u])[r], unpack4(y[base + 2u])[r]) + x;
 #else
-  let v = y[P.off + (oy * P.row + ox) * P.c4].rgb;
+  let v = unpack4(y[P.off + (oy * P.row + ox) * P.c4]).rgb;
 #endif
   let out = from_model(v);
 #if RAW

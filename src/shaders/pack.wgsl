@@ -4,6 +4,7 @@
 // A tile's window starts inside the frame: pad_left/pad_top are then PAD minus the tile's
 // origin, negative as i32 (stored as its two's complement bits), so the mirroring stays that of
 // the whole frame.
+#include "snippets/tensor.wgsl"
 #include "snippets/pixel-io.wgsl"
 
 struct PackParams { src_w: u32, src_h: u32, pad_left: u32, pad_top: u32, out_w: u32, out_h: u32, _p0: u32, _p1: u32 }
@@ -14,7 +15,7 @@ struct PackParams { src_w: u32, src_h: u32, pad_left: u32, pad_top: u32, out_w: 
 #else
 @group(0) @binding(1) var source: texture_2d<f32>;
 #endif
-@group(0) @binding(2) var<storage, read_write> dst: array<vec4f>;
+@group(0) @binding(2) var<storage, read_write> dst: array<Tensor4>;
 
 // Source pixel as its 8-bit value (textures hold it as p/255, in any float format).
 fn texel(x: u32, y: u32) -> vec3f {
@@ -50,5 +51,5 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   if (gid.x >= P.out_w || gid.y >= P.out_h) { return; }
   let sx = reflect_index(i32(gid.x) - i32(P.pad_left), i32(P.src_w));
   let sy = reflect_index(i32(gid.y) - i32(P.pad_top), i32(P.src_h));
-  dst[gid.y * P.out_w + gid.x] = vec4f(to_model(source_rgb(sx, sy)), 0.0);
+  dst[gid.y * P.out_w + gid.x] = pack4(vec4f(to_model(source_rgb(sx, sy)), 0.0));
 }

@@ -6,7 +6,7 @@
 struct SeSumParams { off: u32, row: u32, w: u32, h: u32, c4: u32, accumulate: u32, _p0: u32, _p1: u32 }
 
 @group(0) @binding(0) var<uniform> P: SeSumParams;
-@group(0) @binding(1) var<storage, read> src: array<vec4f>;
+@group(0) @binding(1) var<storage, read> src: array<Tensor4>;
 @group(0) @binding(2) var<storage, read_write> sums: array<vec4f>; // [C/4]
 
 @compute @workgroup_size(256, 1, 1)

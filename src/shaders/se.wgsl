@@ -10,7 +10,7 @@
 struct SeParams { off: u32, row: u32, w: u32, h: u32, c4: u32, _p0: u32, _p1: u32, _p2: u32 }
 
 @group(0) @binding(0) var<uniform> P: SeParams;
-@group(0) @binding(1) var<storage, read> src: array<vec4f>;
+@group(0) @binding(1) var<storage, read> src: array<Tensor4>;
 
 @compute @workgroup_size(256, 1, 1)
 fn main(@builtin(local_invocation_index) t: u32) {

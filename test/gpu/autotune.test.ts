@@ -62,7 +62,7 @@ describe('both conv blocks on golden cases', { skip: !goldenAvailable || !models
   after(() => device?.destroy());
 
   async function raw(model: string, variant: ConvBlock, rgba: Uint8Array, w: number, h: number): Promise<Float32Array> {
-    const runner = new ModelRunner(device, await loadModel(model, { dtype: 'f32' }), 1, {}, variant);
+    const runner = new ModelRunner(device, await loadModel(model, { dtype: 'f32' }), 1, {}, 'f32', variant);
     try {
       const ex = await runner.prepare(w, h);
       assert.equal(runner.convBlock, variant);

@@ -151,6 +151,27 @@ test(`the golden image: lianggong_17x13 with se/up2x-conservative, every byte wi
 });
 }
 
+test('--precision f16: the golden image at least 50 dB PSNR (8-bit RGB) from the official PNG', { timeout: TIMEOUT }, async (t) => {
+  const input = join(GOLDEN, 'inputs', 'lianggong_17x13.png');
+  const expected = join(GOLDEN, 'outputs', 'lianggong_17x13__models-se__up2x-conservative.png');
+  if (skip) return t.skip(skip);
+  if (!existsSync(input) || !existsSync(expected)) return t.skip(`no golden files under ${GOLDEN}`);
+  const dir = tmp();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const out = join(dir, 'out.png');
+  const r = await cugan(['upscale', '-m', 'se/up2x-conservative', '--precision', 'f16', input, out]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /precision f16/);
+  const got = readPng(out);
+  const want = readPng(expected);
+  assert.deepEqual([got.width, got.height], [want.width, want.height]);
+  let se = 0;
+  for (let i = 0; i < want.data.length; i++) if (i % 4 !== 3) se += (got.data[i] - want.data[i]) ** 2;
+  const psnr = 10 * Math.log10((255 * 255) / (se / ((want.data.length / 4) * 3)));
+  t.diagnostic(`f16 PNG PSNR ${psnr.toFixed(2)} dB`);
+  assert.ok(psnr >= 50, `PSNR ${psnr.toFixed(2)} dB`);
+});
+
 test('writing over the input is refused and the input is unchanged', { timeout: TIMEOUT }, async (t) => {
   const dir = tmp();
   t.after(() => rmSync(dir, { recursive: true, force: true }));

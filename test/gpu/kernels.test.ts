@@ -13,6 +13,8 @@ import * as R from '../helpers/reference.js';
 import type { Tensor, Embedding } from '../helpers/reference.js';
 
 const WG = CONV_WG;
+/** Tensors stored as f32 vec4 (the exact path; f16 storage is covered by test/gpu/f16.test.ts). */
+const F32_STORAGE = { F16: false, F16_NATIVE: false };
 const SENTINEL = -777.25;
 const div = (a: number, b: number) => Math.ceil(a / b);
 const f32 = Math.fround;
@@ -123,6 +125,7 @@ async function runConv(c: ConvCase) {
   await G.runShader(device, {
     shader: c.variant ?? c.kind,
     defines: {
+      ...F32_STORAGE,
       WG_X: WG, WG_Y: WG,
       LRELU: c.lrelu, SKIP: !!c.skip, IN_SCALE: !!c.inScale, SKIP_SCALE: !!c.skipScale,
       K: k, S: stride, PAD: pad,
@@ -335,7 +338,7 @@ async function runSe(C: number, w: number, h: number, seed: number, alpha?: numb
     6: scale,
   };
   if (alpha !== undefined) bindings[7] = G.uniformBuffer(device, [alpha, 0, 0, 0], true, 'alpha');
-  await G.runShader(device, { shader: 'se', defines: { ALPHA: alpha !== undefined }, bindings, dispatch: [1, 1, 1] });
+  await G.runShader(device, { shader: 'se', defines: { ...F32_STORAGE, ALPHA: alpha !== undefined }, bindings, dispatch: [1, 1, 1] });
   const out = await G.readFloats(device, scale);
   assertTail(out, C, `se ${C}`);
   const gpu = out.subarray(0, C);
@@ -398,7 +401,7 @@ async function runPack(pro: boolean, box = false) {
   const dst = G.filledBuffer(device, outW * outH * 4 + 64, SENTINEL);
   await G.runShader(device, {
     shader: 'pack',
-    defines: { PRO: pro, EXTERNAL: false, BOX2: box },
+    defines: { ...F32_STORAGE, PRO: pro, EXTERNAL: false, BOX2: box },
     bindings: {
       0: G.uniformBuffer(device, [w, h, padL, padT, outW, outH, 0, 0]),
       1: G.sourceTexture(device, box ? 2 * w : w, box ? 2 * h : h, source),
@@ -501,7 +504,7 @@ async function runOutput(
     if (rawMode) bindings[4] = raw;
     await G.runShader(device, {
       shader: 'output',
-      defines: { PRO: opts.pro, SHUFFLE4: opts.shuffle4, RAW: rawMode },
+      defines: { ...F32_STORAGE, PRO: opts.pro, SHUFFLE4: opts.shuffle4, RAW: rawMode },
       bindings,
       dispatch: [div(outW, 8), div(outH, 8), 1],
     });

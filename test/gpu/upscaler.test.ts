@@ -72,15 +72,13 @@ describe('createUpscaler / upscale', { skip }, () => {
     assert.ok(up.bytes > 1_000_000 && up.macs > 0);
   });
 
-  test('typed errors: empty frame, too large, bad data, bad alpha, f16 without shader-f16', async () => {
+  test('typed errors: empty frame, too large, bad data, bad alpha, bad precision', async () => {
     await rejectsWith(up.upscale(testImage(0, 0)), 'FRAME_EMPTY', /0x0/);
     await rejectsWith(up.upscale({ width: 40000, height: 30000, data: new Uint8ClampedArray(4) }), 'FRAME_TOO_LARGE', /40000x30000/);
     await rejectsWith(up.upscale({ width: 10, height: 10, data: new Uint8ClampedArray(40) }), 'BAD_IMAGE', /10x10/);
     await rejectsWith(up.upscale({} as never), 'BAD_IMAGE', /needs an image/);
     assert.throws(() => { up.alpha = Number.NaN; }, (e: unknown) => e instanceof CuganError && e.code === 'BAD_OPTION');
-    if (!device.features.has('shader-f16')) {
-      await rejectsWith(createUpscaler({ model: 'se/up2x-conservative', device, precision: 'f16' }), 'NO_F16', /shader-f16/);
-    }
+    await rejectsWith(createUpscaler({ model: 'se/up2x-conservative', device, precision: 'f8' as never }), 'BAD_OPTION', /precision/);
   });
 
   test('unknown model, bad bytes, and use after destroy', async () => {

@@ -18,7 +18,7 @@ const chosen = new Map<string, Promise<ConvBlock>>();
 
 /** The defines of a plain conv3x3 pass (the executor's most common pipeline). */
 export const PLAIN_CONV_DEFINES: Defines = {
-  WG_X: CONV_WG, WG_Y: CONV_WG, LRELU: true, SKIP: false, IN_SCALE: false, SKIP_SCALE: false, K: 3, S: 1, PAD: 0,
+  WG_X: CONV_WG, WG_Y: CONV_WG, LRELU: true, SKIP: false, IN_SCALE: false, SKIP_SCALE: false, K: 3, S: 1, PAD: 0, F16: false, F16_NATIVE: false,
 };
 
 /** What identifies an adapter across page loads. */

@@ -9,7 +9,11 @@
 // part of the map's sums; then the scales from the whole map's means), then a last phase runs
 // every tile through to the output with all scales known. Earlier layers are recomputed in
 // each phase rather than kept, so memory stays that of one tile.
+//
+// Tensors are stored as f32 or f16 (tensor-format.ts): every shader that touches one is composed
+// with the same storage defines, and the pooled buffers shrink by half for f16.
 
+import type { Defines } from '../../shaders/compose.js';
 import type { PackedModel } from '../model/packed-format.js';
 import { PAD } from '../model/architecture.js';
 import type { ConvOp, Graph, Op, OutputOp, SeOp, View } from '../plan/graph.js';
@@ -18,6 +22,7 @@ import { planRegions, type Tile, type TilePlan } from '../plan/tiling.js';
 import type { ConvBlock } from './autotune.js';
 import { CONV_WG, convGroups, type ConvKernel } from './dispatch.js';
 import type { PipelineCache } from './pipelines.js';
+import { groupBytes, tensorDefines, type TensorPrecision } from './tensor-format.js';
 
 const UNIFORM_SLOT = 256;
 /** Words of the reuse state before the per-tile flags (snippets/reuse-state.wgsl). */
@@ -46,6 +51,8 @@ export interface ExecutorInit {
   output?: GPUTexture;
   /** The conv kernels' register block (autotune.ts); wide ones serve layers of 16+ output channels. */
   convBlock?: ConvBlock;
+  /** How the feature maps are stored. */
+  precision: TensorPrecision;
 }
 
 /** One step of a tile's network after the pack pass. */
@@ -64,6 +71,7 @@ export class GraphExecutor {
   readonly tileGraph: Graph;
   readonly tiles: readonly Tile[];
   readonly memory: MemoryPlan;
+  readonly precision: TensorPrecision;
   /** Where sources that are not GPU textures are copied to. */
   readonly input: GPUTexture;
   readonly output: GPUTexture;
@@ -88,6 +96,8 @@ export class GraphExecutor {
   /** Frame reuse (enableReuse()): the diff and gate passes and their buffers. */
   private reuse?: FrameReuse;
   private readonly fixedBytes: number;
+  /** The storage defines (F16, F16_NATIVE) every tensor shader is composed with. */
+  private readonly storage: Defines;
 
   private constructor(init: ExecutorInit) {
     this.init = init;
@@ -98,9 +108,13 @@ export class GraphExecutor {
     this.tiles = plan.tiles;
     const g = this.tileGraph;
     this.memory = planMemory(g);
+    this.precision = init.precision;
+    this.storage = tensorDefines(init.precision, device);
     const storage = GPUBufferUsage.STORAGE;
+    // planMemory counts f32 groups (16 bytes); f16 stores each in 8 (sizes stay multiples of 8).
+    const shrink = groupBytes(init.precision) / 16;
     this.buffers = this.memory.bufferSizes.map((size, i) =>
-      device.createBuffer({ label: `tensors ${i}`, size: Math.max(size, 16), usage: storage }),
+      device.createBuffer({ label: `tensors ${i}`, size: Math.max(size * shrink, 16), usage: storage }),
     );
     const vecBytes = (channels: number) => Math.max(16, Math.ceil(channels / 4) * 16);
     this.scales = g.scales.map((s) =>
@@ -182,7 +196,7 @@ export class GraphExecutor {
    * adaptive mode's half-input tier). Applies to packExternal() only.
    */
   async setSourceScale(scale: 1 | 2): Promise<void> {
-    if (scale === 2) this.packExternalBox2 ??= await this.init.pipelines.get('pack', { PRO: this.graph.variant.pro, EXTERNAL: true, BOX2: true });
+    if (scale === 2) this.packExternalBox2 ??= await this.init.pipelines.get('pack', { ...this.storage, PRO: this.graph.variant.pro, EXTERNAL: true, BOX2: true });
     this.sourceScaleValue = scale;
     await this.reuse?.twin?.setSourceScale(scale);
   }
@@ -219,7 +233,7 @@ export class GraphExecutor {
     const fullBuf = make('reuse full sizes', full.byteLength, storage | GPUBufferUsage.COPY_DST);
     const args = make('reuse dispatch args', full.byteLength, storage | GPUBufferUsage.INDIRECT);
     const state = make('reuse state', (REUSE_HEADER_WORDS + Math.max(1, tiles)) * 4, storage | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC);
-    const previous = make('previous input', count * 16, storage);
+    const previous = make('previous input', count * groupBytes(this.precision), storage);
     const origins = make('region origins', tiles * 8, storage | GPUBufferUsage.COPY_DST);
     const diffParams = make('frame diff params', 32, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     const gateParams = make('reuse gate params', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
@@ -231,7 +245,7 @@ export class GraphExecutor {
     const tw = twin?.ex.tileGraph;
     device.queue.writeBuffer(diffParams, 0, new Uint32Array([count, x.c4, x.w, tiles, tw?.paddedWidth ?? 0, tw?.paddedHeight ?? 0, 0, 0]));
     device.queue.writeBuffer(gateParams, 0, new Uint32Array([gated.length, tileGroups[0]?.length ?? 0, tiles, twin?.maxTiles ?? 0]));
-    const [diffPipeline, gatePipeline] = await Promise.all([pipelines.get('frame-diff', {}), pipelines.get('reuse-gate', {})]);
+    const [diffPipeline, gatePipeline] = await Promise.all([pipelines.get('frame-diff', this.storage), pipelines.get('reuse-gate', {})]);
     const groups = div(count, 64);
     const gx = Math.min(groups, device.limits.maxComputeWorkgroupsPerDimension);
     const diff: Pass = {
@@ -555,8 +569,8 @@ export class GraphExecutor {
           ),
       ),
       this.outputPipeline(false),
-      this.init.pipelines.get('pack', { PRO: pro, EXTERNAL: false, BOX2: false }),
-      this.init.pipelines.get('pack', { PRO: pro, EXTERNAL: true, BOX2: false }),
+      this.init.pipelines.get('pack', { ...this.storage, PRO: pro, EXTERNAL: false, BOX2: false }),
+      this.init.pipelines.get('pack', { ...this.storage, PRO: pro, EXTERNAL: true, BOX2: false }),
     ]);
     this.steps = steps;
     this.output8 = this.tiles.map((_, k) => this.outputPass(output, k, false));
@@ -569,6 +583,7 @@ export class GraphExecutor {
     const layer = model.layers[op.layer]!;
     const spec = op.spec;
     const defines = {
+      ...this.storage,
       WG_X: CONV_WG, WG_Y: CONV_WG,
       LRELU: op.lrelu, SKIP: !!op.skip, IN_SCALE: !!op.inScale, SKIP_SCALE: !!op.skipScale,
       K: spec.kernel, S: spec.stride, PAD: spec.pad,
@@ -618,13 +633,13 @@ export class GraphExecutor {
     const source = this.tensorBinding(wholeView(op.input));
     const slot = this.slot(this.seSlot.get(op)!);
     if (!this.tiled) {
-      const pipeline = await pipelines.get('se', { ALPHA: op.alpha });
+      const pipeline = await pipelines.get('se', { ...this.storage, ALPHA: op.alpha });
       const entries = [{ binding: 0, resource: slot }, { binding: 1, resource: source }, ...excite()];
       const bindGroup = device.createBindGroup({ label: op.output.name, layout: pipeline.getBindGroupLayout(0), entries });
       return { kind: 'se', fused: { pipeline, bindGroup, groups: [1, 1, 1] }, sums: [] };
     }
     const sums = { buffer: this.sums[this.tileGraph.ops.filter((o) => o.kind === 'se').indexOf(op)]! };
-    const sumPipeline = await pipelines.get('se-sum', {});
+    const sumPipeline = await pipelines.get('se-sum', this.storage);
     const sumPasses = this.sumSlot.get(op)!.map((index) => ({
       pipeline: sumPipeline,
       bindGroup: device.createBindGroup({
@@ -660,7 +675,7 @@ export class GraphExecutor {
 
   private outputPipeline(raw: boolean): Promise<GPUComputePipeline> {
     const op = this.outputOp;
-    return this.init.pipelines.get('output', { PRO: this.graph.variant.pro, SHUFFLE4: op.shuffle4, RAW: raw });
+    return this.init.pipelines.get('output', { ...this.storage, PRO: this.graph.variant.pro, SHUFFLE4: op.shuffle4, RAW: raw });
   }
 
   private outputPass(pipeline: GPUComputePipeline, tile: number, raw: boolean): Pass {

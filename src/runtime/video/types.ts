@@ -2,6 +2,7 @@
 // integration.
 
 import type { CuganError } from '../errors.js';
+import type { Precision, TensorPrecision } from '../gpu/tensor-format.js';
 import type { LoadProgress } from '../model/load.js';
 
 /** A model download's progress (`upscale:progress`). */
@@ -27,6 +28,12 @@ export interface VideoUpscaleOptions {
   modelBaseUrl?: string;
   /** A model download that receives nothing for this long fails with WEIGHTS_TIMEOUT (ms, default 30000). */
   modelTimeoutMs?: number;
+  /**
+   * How feature maps are stored: 'auto' (default) f16 where the adapter has shader-f16, else
+   * f32; 'f16' half floats on any adapter (>= 62.5 dB PSNR from the exact output on the golden
+   * set); 'f32' exact.
+   */
+  precision?: Precision;
   /** Use this device (default: one is requested, and re-requested after a device loss). */
   device?: GPUDevice;
   /**
@@ -80,6 +87,8 @@ export interface UpscaleStats {
   outputHeight: number;
   /** The model in use, e.g. `se/up2x-conservative`. */
   model: string;
+  /** How its feature maps are stored ('auto' resolved). */
+  precision: TensorPrecision;
   /** With `adaptive`: the setting in use (model, and whether at half input size). */
   tier?: string;
   /** GPU memory the upscaler holds now, bytes: every buffer and texture it created (weights, feature maps, textures, present and timing buffers). */

@@ -12,6 +12,7 @@ import type { Scale } from '../model/architecture.js';
 import { loadModel } from '../model/load.js';
 import type { PackedModel } from '../model/packed-format.js';
 import { checkAlpha, ModelRunner } from '../model-runner.js';
+import { checkPrecision, resolvePrecision } from '../gpu/tensor-format.js';
 import { FrameScheduler } from './frame-scheduler.js';
 import { isTainted } from './origin.js';
 import { autoScale, checkScale, chooseModel } from './model-choice.js';
@@ -224,6 +225,7 @@ export class VideoUpscaler extends EventTarget {
   private static checkOptions(o: VideoUpscaleOptions): VideoUpscaleOptions {
     if (o.scale !== undefined) checkScale(o.scale);
     if (o.alpha !== undefined) checkAlpha(o.alpha);
+    if (o.precision !== undefined) checkPrecision(o.precision);
     for (const key of ['pro', 'timing', 'enabled', 'reuseFrames', 'adaptive'] as const) {
       if (o[key] !== undefined && typeof o[key] !== 'boolean') throw new CuganError('BAD_OPTION', `${key} must be a boolean, got ${String(o[key])}`);
     }
@@ -310,7 +312,9 @@ export class VideoUpscaler extends EventTarget {
     this.requestedModel = requested;
     const policy = this.policyFor(requested);
     const id = policy.tier?.model ?? requested;
-    if (this.runner?.packed.model.id === id) {
+    const precision = resolvePrecision(this.opts.precision ?? 'auto', device);
+    const same = (r?: ModelRunner): boolean => r?.packed.model.id === id && r.precision === precision;
+    if (this.runner && same(this.runner)) {
       await this.applySourceScale(this.runner);
       return;
     }
@@ -326,8 +330,8 @@ export class VideoUpscaler extends EventTarget {
       packed.catch(() => this.models.delete(id));
     }
     const model = await packed;
-    if (this.runner?.packed.model.id === id || this.destroyed) return;
-    const runner = new ModelRunner(device, model, this.opts.alpha ?? 1);
+    if (same(this.runner) || this.destroyed) return;
+    const runner = new ModelRunner(device, model, this.opts.alpha ?? 1, {}, precision);
     const w = this.video.videoWidth;
     const h = this.video.videoHeight;
     if (w > 0 && h > 0) await this.prepareRunner(runner, w, h);
@@ -610,6 +614,7 @@ export class VideoUpscaler extends EventTarget {
       outputWidth: g?.outWidth ?? 0,
       outputHeight: g?.outHeight ?? 0,
       model: this.runner?.packed.model.id ?? '',
+      precision: this.runner?.precision ?? 'f32',
       ...(this.opts.adaptive ? { tier: tierName(this.policy?.tier) } : {}),
       adapter: this.adapterName,
       gpuBytes: this.gpuBytes,

@@ -1,6 +1,7 @@
 // Shared by the conv and deconv kernels: the tensor views they read and write, and the
 // fused epilogue (bias, leaky ReLU, skip add with optional SE scale).
 // Tensors are NHWC4: element (y, x, c4) of a view is at off + (y * row + x) * c4s + c4.
+#include "snippets/tensor.wgsl"
 
 struct ConvParams {
   in_off: u32, in_row: u32, in_c4: u32, in_w: u32,
@@ -10,12 +11,12 @@ struct ConvParams {
 }
 
 @group(0) @binding(0) var<uniform> P: ConvParams;
-@group(0) @binding(1) var<storage, read> src: array<vec4f>;
+@group(0) @binding(1) var<storage, read> src: array<Tensor4>;
 @group(0) @binding(2) var<storage, read> wts: array<mat4x4f>;
 @group(0) @binding(3) var<storage, read> bias: array<vec4f>;
-@group(0) @binding(4) var<storage, read_write> dst: array<vec4f>;
+@group(0) @binding(4) var<storage, read_write> dst: array<Tensor4>;
 #if SKIP
-@group(0) @binding(5) var<storage, read> skip: array<vec4f>;
+@group(0) @binding(5) var<storage, read> skip: array<Tensor4>;
 #endif
 #if IN_SCALE
 @group(0) @binding(6) var<storage, read> in_scale: array<vec4f>;
@@ -23,6 +24,11 @@ struct ConvParams {
 #if SKIP_SCALE
 @group(0) @binding(7) var<storage, read> skip_scale: array<vec4f>;
 #endif
+
+// Element i of the input tensor, as f32.
+fn load_src(i: u32) -> vec4f {
+  return unpack4(src[i]);
+}
 
 // The per-input-channel factor fused into the loads (SE scale, alpha); 1 when absent.
 fn in_scale_of(ic: u32) -> vec4f {
@@ -40,13 +46,13 @@ fn store_out(x: u32, y: u32, oc: u32, acc: vec4f) {
   r = max(r, r * 0.1);
 #endif
 #if SKIP
-  var s = skip[P.skip_off + (y * P.skip_row + x) * P.out_c4 + oc];
+  var s = unpack4(skip[P.skip_off + (y * P.skip_row + x) * P.out_c4 + oc]);
 #if SKIP_SCALE
   s = s * skip_scale[oc];
 #endif
   r = r + s;
 #endif
-  dst[P.out_off + (y * P.out_row + x) * P.out_c4 + oc] = r;
+  dst[P.out_off + (y * P.out_row + x) * P.out_c4 + oc] = pack4(r);
 }
 
 // Stores a row of up to 4 pixels (matrix columns) for channel groups oc and oc + 1.

@@ -1,6 +1,8 @@
 // The per-channel sum of a rect of an NHWC4 feature map (c4 = 16 or 32 groups), by one
 // workgroup of 256: each lane strides over the pixels, then the lanes are added.
-// Shared by se.wgsl (whole map) and se-sum.wgsl (one tile's part of the map).
+// Shared by se.wgsl (whole map) and se-sum.wgsl (one tile's part of the map). Sums are f32
+// whatever the tensors' storage.
+#include "snippets/tensor.wgsl"
 
 const THREADS = 256u;
 var<workgroup> partial: array<vec4f, THREADS>;
@@ -16,7 +18,7 @@ fn channel_sums(t: u32, src_off: u32, row: u32, w: u32, h: u32, c4: u32) -> vec4
     for (var i = lane; i < n; i += lanes) {
       let y = i / w;
       let x = i - y * w;
-      sum += src[src_off + (y * row + x) * c4 + g];
+      sum += unpack4(src[src_off + (y * row + x) * c4 + g]);
     }
   }
   partial[t] = sum;

@@ -1,0 +1,134 @@
+// precision 'f16' (feature maps stored as IEEE half floats, math in f32) against the official
+// PyTorch output: at least 50 dB PSNR on golden cases of every family (SE 2x with and without
+// denoise, 3x, 4x, pro, no-SE). PSNR is of the unrounded output (readRaw(), 0..255 space) against
+// the official float output: 10 log10(255^2 / MSE) over every value of the case. Each model's
+// first case is also run at f32 and must differ, so the test proves half storage is in use.
+// And 'auto' resolves to f32 on an adapter without shader-f16 (f16 where it has it), and frame
+// reuse compares the half-float input tensors (frame-diff.wgsl with F16).
+// CUGAN_F16_ALL=1 runs every golden case (all models, alphas and sizes; several minutes on
+// SwiftShader) instead of the default subset.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createUpscaler, type Upscaler } from '../../src/runtime/upscaler.js';
+import { requestDevice } from '../../src/runtime/gpu/device.js';
+import { goldenAvailable, goldenCases, goldenPath, modelId, readF32, readPng, type GoldenCase } from '../helpers/golden.js';
+import { modelsAvailable } from '../helpers/models.js';
+import { loadModel } from '../../src/runtime/model/load.js';
+import { ModelRunner } from '../../src/runtime/model-runner.js';
+import { readTexture } from '../../src/runtime/gpu/readback.js';
+
+const MIN_PSNR_DB = 50;
+/** Every family (SE 2x/3x/4x with and without denoise, pro 2x/3x, no-SE) on the small golden sizes. */
+const SUBSET = ['se/up2x-no-denoise', 'se/up2x-denoise3x', 'se/up3x-conservative', 'se/up4x-no-denoise', 'pro/up2x-no-denoise', 'pro/up3x-denoise3x', 'nose/up2x-no-denoise'];
+const INPUTS = ['inputs/lianggong_17x13.png', 'inputs/llssed_32x32.png'];
+const ALL = !!process.env.CUGAN_F16_ALL;
+const skip = !goldenAvailable ? 'no ../shared/golden' : !modelsAvailable() ? 'no converted models (npm run weights)' : false;
+
+function psnr(ours: Float32Array, ref: Float32Array): number {
+  let se = 0;
+  for (let i = 0; i < ref.length; i++) se += (ours[i]! - ref[i]!) ** 2;
+  return 10 * Math.log10((255 * 255) / (se / ref.length));
+}
+
+describe("precision 'f16' against the official output", { skip }, () => {
+  let device: GPUDevice;
+  const results: { model: string; input: string; alpha: number; psnr: number }[] = [];
+  before(async () => {
+    device = await requestDevice();
+    device.addEventListener('uncapturederror', (e) => {
+      throw new Error(`GPU validation error: ${(e as GPUUncapturedErrorEvent).error.message}`);
+    });
+  });
+  after(() => {
+    if (results.length) {
+      mkdirSync('test/.tmp', { recursive: true });
+      writeFileSync('test/.tmp/f16-psnr.json', JSON.stringify(results, null, 1));
+      console.log('f16 PSNR (dB, unrounded output vs official float output):');
+      for (const r of results) console.log(`  ${r.model.padEnd(24)} ${r.input.padEnd(28)} ${String(r.alpha).padEnd(4)} ${r.psnr.toFixed(2)}`);
+      console.log(`  min ${Math.min(...results.map((r) => r.psnr)).toFixed(2)}`);
+    }
+    device?.destroy();
+  });
+
+  test("'auto' is f32 without shader-f16, f16 with it", async () => {
+    const up = await createUpscaler({ model: 'nose/up2x-no-denoise', device, precision: 'auto' });
+    assert.equal(up.precision, device.features.has('shader-f16') ? 'f16' : 'f32');
+    up.destroy();
+  });
+
+  test('frame reuse on f16 tensors: a repeated frame is skipped, a one-bit change runs', async () => {
+    const [w, h] = [12, 10];
+    const runner = new ModelRunner(device, await loadModel('nose/up2x-no-denoise', { dtype: 'f32' }), 1, {}, 'f16');
+    const texture = device.createTexture({ size: [w, h], format: 'rgba8unorm', usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST });
+    try {
+      const ex = await runner.prepare(w, h);
+      await ex.enableReuse();
+      const pack = await ex.packFor(texture);
+      const frame = async (pixels: Uint8Array<ArrayBuffer>) => {
+        device.queue.writeTexture({ texture }, pixels, { bytesPerRow: w * 4 }, [w, h]);
+        const enc = device.createCommandEncoder();
+        const pass = enc.beginComputePass();
+        ex.encode(pass, pack);
+        pass.end();
+        device.queue.submit([enc.finish()]);
+        return new Uint8Array((await readTexture(device, ex.output)).data);
+      };
+      const a = Uint8Array.from({ length: w * h * 4 }, (_, i) => (i % 4 === 3 ? 255 : (i * 37) % 256));
+      const b = a.slice();
+      b[(5 * w + 7) * 4]! ^= 1;
+      const outA = await frame(a);
+      assert.deepEqual(await frame(a), outA);
+      assert.notDeepEqual(await frame(b), outA, 'a one-bit change was not run');
+      const read = device.createBuffer({ size: 16, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+      const enc = device.createCommandEncoder();
+      enc.copyBufferToBuffer(ex.reuseState!, 0, read, 0, 16);
+      device.queue.submit([enc.finish()]);
+      await read.mapAsync(GPUMapMode.READ);
+      const [, frames, computed] = new Uint32Array(read.getMappedRange().slice(0));
+      read.destroy();
+      assert.deepEqual([frames, computed], [3, 2], 'frames seen, frames computed');
+    } finally {
+      texture.destroy();
+      runner.destroy();
+    }
+  });
+
+  const cases: GoldenCase[] = !goldenAvailable
+    ? []
+    : ALL
+      ? goldenCases()
+      : goldenCases().filter((c) => SUBSET.includes(modelId(c)) && INPUTS.includes(c.input) && c.alpha === 1);
+  for (const id of ALL ? [...new Set(cases.map(modelId))] : SUBSET) {
+    test(id, async () => {
+      const mine = cases.filter((c) => modelId(c) === id);
+      if (!ALL) assert.equal(mine.length, INPUTS.length, `${id}: golden cases missing`);
+      const half: Upscaler = await createUpscaler({ model: id, device, precision: 'f16' });
+      const full: Upscaler = await createUpscaler({ model: id, device, precision: 'f32' });
+      try {
+        assert.equal(half.precision, 'f16');
+        for (const [k, c] of mine.entries()) {
+          half.alpha = full.alpha = c.alpha;
+          const input = readPng(goldenPath(c.input));
+          await half.upscale(input, { raw: true });
+          const raw = await half.readRaw();
+          const ref = readF32(goldenPath(c.output_f32));
+          assert.equal(raw.length, ref.length, `${c.input}: output size`);
+          const db = psnr(raw, ref);
+          results.push({ model: id, input: c.input, alpha: c.alpha, psnr: db });
+          assert.ok(db >= MIN_PSNR_DB, `${id} ${c.input}: f16 PSNR ${db.toFixed(2)} dB < ${MIN_PSNR_DB}`);
+          if (k === 0) {
+            await full.upscale(input, { raw: true });
+            const exact = await full.readRaw();
+            assert.ok(exact.some((v, i) => v !== raw[i]), `${id} ${c.input}: f16 output equals the f32 output (no half storage?)`);
+            // The same graph with half-size feature-map buffers (weights and textures are equal).
+            assert.ok(half.gpuBytes < full.gpuBytes, `${id}: f16 holds ${half.gpuBytes} bytes, f32 ${full.gpuBytes}`);
+          }
+        }
+      } finally {
+        half.destroy();
+        full.destroy();
+      }
+    });
+  }
+});
