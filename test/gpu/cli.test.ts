@@ -138,7 +138,8 @@ test(`the golden image: lianggong_17x13 with se/up2x-conservative, every byte wi
   const dir = tmp();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const out = join(dir, 'out.png');
-  const r = await cugan(['upscale', '-m', 'se/up2x-conservative', ...(tiled ? ['--tile-mb', '2.4'] : []), input, out]);
+  // f32 explicitly: 'auto' is f16 on adapters with shader-f16, which is not within ±1.
+  const r = await cugan(['upscale', '-m', 'se/up2x-conservative', '--precision', 'f32', ...(tiled ? ['--tile-mb', '2.4'] : []), input, out]);
   assert.equal(r.status, 0, r.stderr);
   if (tiled) assert.match(r.stderr, /running it as [2-9] tiles/);
   else assert.doesNotMatch(r.stderr, /tiles/);
