@@ -11,6 +11,7 @@ import type { ConvBlock } from '../src/runtime/gpu/autotune.js';
 import { requestDevice } from '../src/runtime/gpu/device.js';
 import { loadModel } from '../src/runtime/model/load.js';
 import { ModelRunner } from '../src/runtime/model-runner.js';
+import { timePasses } from './lib/timestamps.js';
 
 const embed = spawnSync(process.execPath, [fileURLToPath(new URL('../scripts/embed-shaders.mjs', import.meta.url))], { encoding: 'utf8' });
 if (embed.status !== 0) throw new Error(`scripts/embed-shaders.mjs failed: ${embed.stderr || embed.error}`);
@@ -33,22 +34,9 @@ const pack = await ex.packFor(texture);
 let best: number[] = [];
 let passes: { name: string; kind: string; macs: number }[] = [];
 for (let r = 0; r < runs; r++) {
-  const count = 2 * 64;
-  const querySet = device.createQuerySet({ type: 'timestamp', count });
-  const resolve = device.createBuffer({ size: count * 8, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-  const read = device.createBuffer({ size: count * 8, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  const enc = device.createCommandEncoder();
-  passes = ex.encodeProfiled(enc, pack, querySet);
-  enc.resolveQuerySet(querySet, 0, passes.length * 2, resolve, 0);
-  enc.copyBufferToBuffer(resolve, 0, read, 0, passes.length * 16);
-  device.queue.submit([enc.finish()]);
-  await read.mapAsync(GPUMapMode.READ);
-  const t = new BigUint64Array(read.getMappedRange(), 0, passes.length * 2);
-  const ms = passes.map((_, i) => Number(t[2 * i + 1]! - t[2 * i]!) / 1e6);
+  const { timed, ms } = await timePasses(device, 128, (enc, querySet) => ex.encodeProfiled(enc, pack, querySet));
+  passes = timed;
   best = r === 0 ? ms : best.map((b, i) => Math.min(b, ms[i]!));
-  read.destroy();
-  resolve.destroy();
-  querySet.destroy();
 }
 
 const gflops = (macs: number, ms: number) => (ms > 0 ? (2 * macs) / ms / 1e6 : 0);

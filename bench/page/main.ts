@@ -10,6 +10,7 @@ import * as ort from 'onnxruntime-web/webgpu';
 import { requestDevice } from '../../src/runtime/gpu/device.js';
 import { readTexture } from '../../src/runtime/gpu/readback.js';
 import { STAGES, type GraphExecutor, type PackPasses } from '../../src/runtime/gpu/executor.js';
+import { timePasses } from '../lib/timestamps.js';
 import { loadModel } from '../../src/runtime/model/load.js';
 import { ModelRunner } from '../../src/runtime/model-runner.js';
 import fmaPeakWgsl from './shaders/fma-peak.wgsl?raw';
@@ -204,21 +205,11 @@ async function ours(opts: { model: string; width: number; height: number; warmup
   // Stage times in separate frames, so the timed frames are the plain per-frame path.
   let stages: Record<string, number> | undefined;
   if (timestamps) {
-    const n = STAGES.length * 2;
-    const querySet = device.createQuerySet({ type: 'timestamp', count: n });
-    const resolve = device.createBuffer({ size: n * 8, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-    const read = device.createBuffer({ size: n * 8, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    const enc = device.createCommandEncoder();
-    ex.encodeTimed(enc, pack, querySet);
-    enc.resolveQuerySet(querySet, 0, n, resolve, 0);
-    enc.copyBufferToBuffer(resolve, 0, read, 0, n * 8);
-    device.queue.submit([enc.finish()]);
-    await read.mapAsync(GPUMapMode.READ);
-    const t = new BigUint64Array(read.getMappedRange());
-    stages = Object.fromEntries(STAGES.map((s, i) => [s, Number(t[2 * i + 1]! - t[2 * i]!) / 1e6]));
-    read.unmap();
-    for (const b of [resolve, read]) b.destroy();
-    querySet.destroy();
+    const { ms: stageMs } = await timePasses(device, STAGES.length, (enc, querySet) => {
+      ex.encodeTimed(enc, pack, querySet);
+      return STAGES;
+    });
+    stages = Object.fromEntries(STAGES.map((s, i) => [s, stageMs[i]!]));
   }
   const kinds = timestamps && !ex.tiled ? await profileKinds(ex, pack) : undefined;
   input.destroy();
@@ -227,27 +218,14 @@ async function ours(opts: { model: string; width: number; height: number; warmup
 
 /** One more frame with every pass timed on its own (timestamp queries), summed per kind. */
 async function profileKinds(ex: GraphExecutor, pack: PackPasses): Promise<PassKinds> {
-  const n = 256;
-  const querySet = device.createQuerySet({ type: 'timestamp', count: n });
-  const resolve = device.createBuffer({ size: n * 8, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-  const read = device.createBuffer({ size: n * 8, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  const enc = device.createCommandEncoder();
-  const passes = ex.encodeProfiled(enc, pack, querySet);
-  enc.resolveQuerySet(querySet, 0, passes.length * 2, resolve, 0);
-  enc.copyBufferToBuffer(resolve, 0, read, 0, passes.length * 16);
-  device.queue.submit([enc.finish()]);
-  await read.mapAsync(GPUMapMode.READ);
-  const t = new BigUint64Array(read.getMappedRange(), 0, passes.length * 2);
+  const { timed: passes, ms } = await timePasses(device, 128, (enc, querySet) => ex.encodeProfiled(enc, pack, querySet));
   const kinds: PassKinds = {};
   passes.forEach((p, i) => {
     const k = (kinds[p.kind] ??= { ms: 0, macs: 0, passes: 0 });
-    k.ms += Number(t[2 * i + 1]! - t[2 * i]!) / 1e6;
+    k.ms += ms[i]!;
     k.macs += p.macs;
     k.passes++;
   });
-  read.unmap();
-  for (const b of [resolve, read]) b.destroy();
-  querySet.destroy();
   return kinds;
 }
 
@@ -292,7 +270,7 @@ async function oursImage(model: string, img: Rgba): Promise<Rgba> {
 /**
  * Region reuse on a localized change: the real frame at w x h, held, except one patch (1/16 of
  * the width, 1/10 of the height, at 30% across and down) that shows the frame shifted by one
- * pixel per drawing, on twos (a moving mouth while the rest holds). Each frame is uploaded, run
+ * pixel per drawing, on twos (standing in for a moving mouth while the rest holds). Each frame is uploaded, run
  * and waited for; first with reuse off (every frame whole), then on. Wall ms per frame.
  */
 async function regionReuse(opts: { model: string; width: number; height: number; frames: number }): Promise<{

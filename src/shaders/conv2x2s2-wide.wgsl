@@ -11,6 +11,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   if (x0 >= P.out_w || y0 >= P.out_h) { return; }
   let oc0 = gid.z * 4u;
   let cin = P.in_c4;
+  // Groups past the channel count read valid weights (clamped) and their results are dropped.
   let o0 = min(oc0 + 0u, P.out_c4 - 1u);
   let o1 = min(oc0 + 1u, P.out_c4 - 1u);
   let o2 = min(oc0 + 2u, P.out_c4 - 1u);

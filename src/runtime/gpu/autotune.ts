@@ -17,7 +17,7 @@ const STORAGE_PREFIX = 'cugan-webgpu:conv-block:';
 const chosen = new Map<string, Promise<ConvBlock>>();
 
 /** The defines of a plain conv3x3 pass (the executor's most common pipeline). */
-export const PLAIN_CONV_DEFINES: Defines = {
+const PLAIN_CONV_DEFINES: Defines = {
   WG_X: CONV_WG, WG_Y: CONV_WG, LRELU: true, SKIP: false, IN_SCALE: false, SKIP_SCALE: false, K: 3, S: 1, PAD: 0, F16: false, F16_NATIVE: false,
 };
 

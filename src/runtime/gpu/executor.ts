@@ -63,6 +63,8 @@ type Step =
 const div = (a: number, b: number) => Math.ceil(a / b);
 const viewOffset = (v: View) => (v.y * v.tensor.w + v.x) * v.tensor.c4;
 const wholeView = (t: View['tensor']): View => ({ tensor: t, x: 0, y: 0, w: t.w, h: t.h });
+/** A step's one pass in an untiled frame (or a frame without SE): the conv, or the fused SE pass. */
+const untiledPass = (st: Step): Pass => (st.kind === 'conv' ? st.pass : st.fused!);
 
 export class GraphExecutor {
   /** The whole frame's graph (input and output sizes, multiply-adds of one frame). */
@@ -224,7 +226,7 @@ export class GraphExecutor {
     const x = this.tileGraph.tensors[0]!;
     const count = x.w * x.h * x.c4;
     const twin = await this.regionTwin();
-    const gated = [...this.steps.map((st) => (st.kind === 'conv' ? st.pass : st.fused!)), this.output8[0]!];
+    const gated = [...this.steps.map(untiledPass), this.output8[0]!];
     const tileGroups = twin ? twin.ex.tiles.map((_, k) => twin.ex.tileGroups(k)) : [];
     const full = new Uint32Array([...gated.map((p) => p.groups), ...tileGroups.flat()].flat());
     const tiles = twin?.ex.tiles.length ?? 0;
@@ -304,15 +306,13 @@ export class GraphExecutor {
 
   /** Workgroup counts of tile k's passes in order: pack, convs, output (no SE in the model). */
   private tileGroups(k: number): [number, number, number][] {
-    const x = this.tileGraph.tensors[0]!;
-    const convs = this.steps.map((st) => (st.kind === 'conv' ? st.pass.groups : st.fused!.groups));
-    return [[div(x.w, 8), div(x.h, 8), 1], ...convs, this.output8[k]!.groups];
+    return [this.packGroups, ...this.steps.map((st) => untiledPass(st).groups), this.output8[k]!.groups];
   }
 
   /** Records tile k's passes (pack, convs, output) as indirect dispatches from `args` at `index`. */
   private encodeTile(pass: GPUComputePassEncoder, pack: Pass, k: number, args: GPUBuffer, index: number): number {
     run(pass, pack, args, index++);
-    for (const st of this.steps) run(pass, st.kind === 'conv' ? st.pass : st.fused!, args, index++);
+    for (const st of this.steps) run(pass, untiledPass(st), args, index++);
     run(pass, this.output8[k]!, args, index++);
     return index;
   }
@@ -361,7 +361,7 @@ export class GraphExecutor {
     run(pass, r.diff);
     run(pass, r.gate);
     let i = 0;
-    for (const st of this.steps) run(pass, st.kind === 'conv' ? st.pass : st.fused!, r.args, i++);
+    for (const st of this.steps) run(pass, untiledPass(st), r.args, i++);
     run(pass, outputs[0]!, r.args, i++);
     this.encodeRegions(pass, pack, r, i);
   }
@@ -392,7 +392,7 @@ export class GraphExecutor {
       let unet2 = false; // from the first UNet2 conv on, SE passes included
       this.steps.forEach((s, i) => {
         unet2 ||= s.kind === 'conv' && s.unet2;
-        stages[unet2 ? 2 : 1]!.push([s.kind === 'conv' ? s.pass : s.fused!, i]);
+        stages[unet2 ? 2 : 1]!.push([untiledPass(s), i]);
       });
     }
     stages.forEach((list, i) => {
@@ -422,8 +422,7 @@ export class GraphExecutor {
         list.push([st.fused!, { name: (op as SeOp).output.name, kind: 'se', macs: 0 }]);
       } else {
         const c = op as ConvOp;
-        const taps = c.spec.kind === 'deconv' ? (c.spec.kernel / c.spec.stride) ** 2 : c.spec.kernel ** 2;
-        list.push([st.pass, { name: c.spec.name, kind: c.kind, macs: c.output.w * c.output.h * c.spec.outC * c.spec.inC * taps }]);
+        list.push([st.pass, { name: c.spec.name, kind: c.kind, macs: c.macs }]);
       }
     });
     list.push([this.output8[0]!, { name: 'output', kind: 'output', macs: 0 }]);
@@ -469,7 +468,7 @@ export class GraphExecutor {
   private *sequence(pack: PackPasses, outputs: Pass[]): Generator<Pass> {
     if (!this.tiled) {
       yield pack[0]!;
-      for (const s of this.steps) yield s.kind === 'conv' ? s.pass : s.fused!;
+      for (const s of this.steps) yield untiledPass(s);
       yield outputs[0]!;
       return;
     }
@@ -670,7 +669,13 @@ export class GraphExecutor {
         { binding: 2, resource: this.tensorBinding(wholeView(out)) },
       ],
     });
-    return { pipeline, bindGroup, groups: [div(out.w, 8), div(out.h, 8), 1] };
+    return { pipeline, bindGroup, groups: this.packGroups };
+  }
+
+  /** Workgroups of a pack pass (8x8 pixels each). */
+  private get packGroups(): [number, number, number] {
+    const out = this.tileGraph.tensors[0]!;
+    return [div(out.w, 8), div(out.h, 8), 1];
   }
 
   private outputPipeline(raw: boolean): Promise<GPUComputePipeline> {

@@ -43,6 +43,8 @@ export interface ConvOp {
   inScale?: ScaleVec;
   skip?: View;
   skipScale?: ScaleVec;
+  /** Multiply-adds of this pass. */
+  macs: number;
 }
 
 export interface SeOp {
@@ -141,8 +143,9 @@ export function buildGraph(variant: ModelVariant, width: number, height: number)
       throw new Error(`internal: ${name} skip ${o.skip.w}x${o.skip.h} != ${w}x${h}`);
     }
     const taps = spec.kind === 'deconv' ? (spec.kernel / spec.stride) ** 2 : spec.kernel ** 2;
-    macs += w * h * spec.outC * spec.inC * taps;
-    ops.push({ kind, layer: i, spec, input, output, lrelu: o.lrelu ?? true, inScale: o.inScale, skip: o.skip, skipScale: o.skipScale });
+    const opMacs = w * h * spec.outC * spec.inC * taps;
+    macs += opMacs;
+    ops.push({ kind, layer: i, spec, input, output, lrelu: o.lrelu ?? true, inScale: o.inScale, skip: o.skip, skipScale: o.skipScale, macs: opMacs });
     return output;
   };
   const se = (block: string, input: Tensor, alpha = false): ScaleVec | undefined => {
