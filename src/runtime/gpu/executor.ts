@@ -161,7 +161,7 @@ export class GraphExecutor {
 
   /** Bytes of GPU memory this executor holds (buffers and textures it created). */
   get bytes(): number {
-    return this.fixedBytes + (this.rawBuffer?.size ?? 0) + (this.reuse?.bytes ?? 0) + (this.reuse?.twin?.bytes ?? 0);
+    return this.fixedBytes + (this.rawBuffer?.size ?? 0) + (this.cropParams?.size ?? 0) + (this.reuse?.bytes ?? 0) + (this.reuse?.twin?.bytes ?? 0);
   }
 
   /** The pack passes reading `texture` (default: the internal source copy); made once per texture. */
@@ -170,8 +170,6 @@ export class GraphExecutor {
     if (!p) {
       const view = texture.createView();
       p = this.tiles.map((_, k) => this.packPass(this.packPipeline, view, k));
-      const twin = this.reuse?.twin;
-      if (twin) p.push(...(await twin.packFor(texture)));
       this.packs.set(texture, p);
     }
     return p;
@@ -184,13 +182,11 @@ export class GraphExecutor {
   /**
    * The pack passes for a video frame imported this task. A GPUExternalTexture lives for one
    * task, so its bind groups (one per tile) are the GPU objects made per frame (WebGPU requires it).
+   * Region reuse's tiles crop their input from the kept copy instead, so they add none.
    */
   packExternal(frame: GPUExternalTexture): PackPasses {
     const pipeline = this.sourceScaleValue === 2 ? this.packExternalBox2! : this.packExternalPipeline;
-    const p = this.tiles.map((_, k) => this.packPass(pipeline, frame, k));
-    const twin = this.reuse?.twin;
-    if (twin) p.push(...twin.packExternal(frame));
-    return p;
+    return this.tiles.map((_, k) => this.packPass(pipeline, frame, k));
   }
 
   /**
@@ -200,7 +196,6 @@ export class GraphExecutor {
   async setSourceScale(scale: 1 | 2): Promise<void> {
     if (scale === 2) this.packExternalBox2 ??= await this.init.pipelines.get('pack', { ...this.storage, PRO: this.graph.variant.pro, EXTERNAL: true, BOX2: true });
     this.sourceScaleValue = scale;
-    await this.reuse?.twin?.setSourceScale(scale);
   }
 
   /** 1, or 2 when video frames are box-averaged to half size first. */
@@ -236,6 +231,7 @@ export class GraphExecutor {
     const args = make('reuse dispatch args', full.byteLength, storage | GPUBufferUsage.INDIRECT);
     const state = make('reuse state', (REUSE_HEADER_WORDS + Math.max(1, tiles)) * 4, storage | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC);
     const previous = make('previous input', count * groupBytes(this.precision), storage);
+    if (twin) await twin.ex.cropFrom(previous, x.w);
     const origins = make('region origins', tiles * 8, storage | GPUBufferUsage.COPY_DST);
     const diffParams = make('frame diff params', 32, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     const gateParams = make('reuse gate params', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
@@ -281,9 +277,39 @@ export class GraphExecutor {
     };
     const buffers = [fullBuf, args, state, previous, origins, diffParams, gateParams];
     this.reuse = { on: true, diff, gate, args, state, buffers, bytes: buffers.reduce((a, b) => a + b.size, 0), twin: twin?.ex };
-    // Pack passes made before now lack the twin's.
-    this.packs = new WeakMap();
   }
+
+  /**
+   * Region twin only: each tile's first pass copies its input window out of `source`, the whole
+   * frame's packed input (`row` pixels wide), instead of packing the source texture. Tile k's
+   * window starts at its origin there: both packs mirror at the same frame edges. Made once.
+   */
+  private async cropFrom(source: GPUBuffer, row: number): Promise<void> {
+    const pipeline = await this.init.pipelines.get('crop', this.storage);
+    const x = this.tileGraph.tensors[0]!;
+    const params = this.device.createBuffer({ label: 'crop params', size: this.tiles.length * UNIFORM_SLOT, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    const words = new Uint32Array(params.size / 4);
+    this.tiles.forEach((t, k) => words.set([row, t.x, t.y, x.w, x.h], (k * UNIFORM_SLOT) / 4));
+    this.device.queue.writeBuffer(params, 0, words);
+    this.cropParams = params;
+    this.crops = this.tiles.map((_, k) => ({
+      pipeline,
+      bindGroup: this.device.createBindGroup({
+        label: 'crop',
+        layout: pipeline.getBindGroupLayout(0),
+        entries: [
+          { binding: 0, resource: { buffer: params, offset: k * UNIFORM_SLOT, size: UNIFORM_SLOT } },
+          { binding: 1, resource: { buffer: source } },
+          { binding: 2, resource: this.tensorBinding(wholeView(x)) },
+        ],
+      }),
+      groups: this.packGroups,
+    }));
+  }
+
+  /** Region twin only (cropFrom()): each tile's input crop pass. */
+  private crops: Pass[] = [];
+  private cropParams?: GPUBuffer;
 
   /**
    * The tiled twin for region reuse, with the most changed tiles worth rerunning instead of
@@ -304,14 +330,14 @@ export class GraphExecutor {
     return { ex, maxTiles };
   }
 
-  /** Workgroup counts of tile k's passes in order: pack, convs, output (no SE in the model). */
+  /** Workgroup counts of tile k's passes in order: crop, convs, output (no SE in the model). */
   private tileGroups(k: number): [number, number, number][] {
     return [this.packGroups, ...this.steps.map((st) => untiledPass(st).groups), this.output8[k]!.groups];
   }
 
-  /** Records tile k's passes (pack, convs, output) as indirect dispatches from `args` at `index`. */
-  private encodeTile(pass: GPUComputePassEncoder, pack: Pass, k: number, args: GPUBuffer, index: number): number {
-    run(pass, pack, args, index++);
+  /** Records tile k's passes (crop, convs, output) as indirect dispatches from `args` at `index`. */
+  private encodeTile(pass: GPUComputePassEncoder, k: number, args: GPUBuffer, index: number): number {
+    run(pass, this.crops[k]!, args, index++);
     for (const st of this.steps) run(pass, untiledPass(st), args, index++);
     run(pass, this.output8[k]!, args, index++);
     return index;
@@ -363,15 +389,15 @@ export class GraphExecutor {
     let i = 0;
     for (const st of this.steps) run(pass, untiledPass(st), r.args, i++);
     run(pass, outputs[0]!, r.args, i++);
-    this.encodeRegions(pass, pack, r, i);
+    this.encodeRegions(pass, r, i);
   }
 
   /** With region reuse: every tile of the twin, each run only when the gate chose it. */
-  private encodeRegions(pass: GPUComputePassEncoder, pack: PackPasses, r: FrameReuse, index: number): void {
+  private encodeRegions(pass: GPUComputePassEncoder, r: FrameReuse, index: number): void {
     const twin = r.twin;
     if (!twin) return;
     twin.tiles.forEach((_, k) => {
-      index = twin.encodeTile(pass, pack[this.tiles.length + k]!, k, r.args, index);
+      index = twin.encodeTile(pass, k, r.args, index);
     });
   }
 
@@ -402,7 +428,7 @@ export class GraphExecutor {
       });
       for (const [p, at] of list) run(pass, p, r && at >= 0 ? r.args : undefined, at);
       // Region reuse's tiles are timed with UNet2 (they run instead of the whole network).
-      if (r && i === 2) this.encodeRegions(pass, pack, r, this.steps.length + 1);
+      if (r && i === 2) this.encodeRegions(pass, r, this.steps.length + 1);
       pass.end();
     });
   }
@@ -458,6 +484,7 @@ export class GraphExecutor {
 
   destroy(): void {
     for (const b of [...this.buffers, ...this.scales, ...this.sums, this.uniforms, ...(this.reuse?.buffers ?? [])]) b.destroy();
+    this.cropParams?.destroy();
     this.reuse?.twin?.destroy();
     this.rawBuffer?.destroy();
     this.input.destroy();
