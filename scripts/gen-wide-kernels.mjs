@@ -31,12 +31,13 @@ function convWide({ name, K, S, PXB, PY, OCG, about }) {
 ${about}
 #include "snippets/conv-io.wgsl"
 
-@compute @workgroup_size({{WG_X}}, {{WG_Y}}, 1)
-fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let x0 = gid.x * ${PX}u;
-  let y0 = gid.y * ${PY}u;
-  if (x0 >= P.out_w || y0 >= P.out_h) { return; }
-  let oc0 = gid.z * ${OCG}u;
+@compute @workgroup_size(64, 1, 1)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let blk = flat_block(gid, groups, (P.out_w + ${PX - 1}u) / ${PX}u, (P.out_h + ${PY - 1}u) / ${PY}u);
+  let x0 = blk.x * ${PX}u;
+  let y0 = blk.y * ${PY}u;
+  let oc0 = blk.z * ${OCG}u;
+  if (oc0 >= P.out_c4) { return; }
   let cin = P.in_c4;
   // Groups past the channel count read valid weights (clamped) and their results are dropped.`);
   for (let o = 0; o < OCG; o++) A(`  let o${o} = min(oc0 + ${o}u, P.out_c4 - 1u);`);
@@ -127,12 +128,13 @@ fn store_tap(ix: u32, oy: u32, kx: u32, oc: u32, a: mat4x4f, b: mat4x4f) {
   }
 }
 
-@compute @workgroup_size({{WG_X}}, {{WG_Y}}, 1)
-fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let ix0 = gid.x * ${PX}u;
-  let iy = gid.y;
-  if (2u * ix0 >= P.out_w || 2u * iy >= P.out_h) { return; }
-  let oc0 = gid.z * ${OCG}u;
+@compute @workgroup_size(64, 1, 1)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let blk = flat_block(gid, groups, (P.out_w + ${2 * PX - 1}u) / ${2 * PX}u, (P.out_h + 1u) / 2u);
+  let ix0 = blk.x * ${PX}u;
+  let iy = blk.y;
+  let oc0 = blk.z * ${OCG}u;
+  if (oc0 >= P.out_c4) { return; }
   let cin = P.in_c4;
   let r0 = P.in_off + (iy * P.in_row + ix0) * cin;`);
   for (let o = 0; o < OCG; o++) A(`  let w${o} = min(oc0 + ${o}u, P.out_c4 - 1u) * 4u * cin; // taps (ky, kx) at + (2 ky + kx) cin`);

@@ -4,12 +4,13 @@
 // accumulators), chosen with conv3x3-wide.wgsl by the kernel autotune.
 #include "snippets/conv-io.wgsl"
 
-@compute @workgroup_size({{WG_X}}, {{WG_Y}}, 1)
-fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let x0 = gid.x * 8u;
-  let y0 = gid.y * 2u;
-  if (x0 >= P.out_w || y0 >= P.out_h) { return; }
-  let oc0 = gid.z * 4u;
+@compute @workgroup_size(64, 1, 1)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let blk = flat_block(gid, groups, (P.out_w + 7u) / 8u, (P.out_h + 1u) / 2u);
+  let x0 = blk.x * 8u;
+  let y0 = blk.y * 2u;
+  let oc0 = blk.z * 4u;
+  if (oc0 >= P.out_c4) { return; }
   let cin = P.in_c4;
   // Groups past the channel count read valid weights (clamped) and their results are dropped.
   let o0 = min(oc0 + 0u, P.out_c4 - 1u);

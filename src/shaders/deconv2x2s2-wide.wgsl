@@ -17,12 +17,13 @@ fn store_tap(ix: u32, oy: u32, kx: u32, oc: u32, a: mat4x4f, b: mat4x4f) {
   }
 }
 
-@compute @workgroup_size({{WG_X}}, {{WG_Y}}, 1)
-fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let ix0 = gid.x * 8u;
-  let iy = gid.y;
-  if (2u * ix0 >= P.out_w || 2u * iy >= P.out_h) { return; }
-  let oc0 = gid.z * 4u;
+@compute @workgroup_size(64, 1, 1)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let blk = flat_block(gid, groups, (P.out_w + 15u) / 16u, (P.out_h + 1u) / 2u);
+  let ix0 = blk.x * 8u;
+  let iy = blk.y;
+  let oc0 = blk.z * 4u;
+  if (oc0 >= P.out_c4) { return; }
   let cin = P.in_c4;
   let r0 = P.in_off + (iy * P.in_row + ix0) * cin;
   let w0 = min(oc0 + 0u, P.out_c4 - 1u) * 4u * cin; // taps (ky, kx) at + (2 ky + kx) cin

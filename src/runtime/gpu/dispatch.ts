@@ -18,8 +18,18 @@ export const CONV_BLOCK: Record<ConvKernel, { px: number; py: number; oc4: numbe
 
 const div = (a: number, b: number) => Math.ceil(a / b);
 
+/** Invocations per workgroup of the wide kernels, which run their blocks as one flat list. */
+export const FLAT_WG = 64;
+/** Workgroups per dispatch dimension that every adapter allows (WebGPU's default limit). */
+const MAX_GROUPS = 65535;
+
 export function convGroups(kind: ConvKernel, outW: number, outH: number, outC4: number, stride = 1): [number, number, number] {
   const b = CONV_BLOCK[kind];
+  if (kind.endsWith('-wide')) {
+    // Flat (snippets/conv-io.wgsl flat_block): columns x rows x channel groups, in rows of workgroups.
+    const n = div(div(outW, b.px) * div(outH, b.py) * div(outC4, b.oc4), FLAT_WG);
+    return n <= MAX_GROUPS ? [n, 1, 1] : [MAX_GROUPS, div(n, MAX_GROUPS), 1];
+  }
   if (kind === 'deconv') {
     return [div(div(div(outW, stride), b.px), CONV_WG), div(div(outH, b.py), CONV_WG), div(outC4, b.oc4) * stride];
   }

@@ -25,6 +25,16 @@ struct ConvParams {
 @group(0) @binding(7) var<storage, read> skip_scale: array<vec4f>;
 #endif
 
+// The wide kernels number their blocks as one flat list, 64 invocations per workgroup, columns
+// fastest, then rows, then channel groups (dispatch.ts sizes it): on the small UNet2 maps (11-15
+// px wide) an 8x8 grid of blocks would leave most SIMD lanes idle. Returns (column, row, group);
+// invocations past the last block get a group past the channel count.
+fn flat_block(gid: vec3u, groups: vec3u, cols: u32, rows: u32) -> vec3u {
+  let i = gid.y * groups.x * 64u + gid.x;
+  let t = i / cols;
+  return vec3u(i % cols, t % rows, t / rows);
+}
+
 // Element i of the input tensor, as f32.
 fn load_src(i: u32) -> vec4f {
   return unpack4(src[i]);
