@@ -91,7 +91,7 @@ convWide({
 });
 
 convWide({
-  name: 'conv2x2s2-wide.wgsl', K: 2, S: 2, PXB: 2, PY: 2, OCG: 4,
+  name: 'conv2x2s2-wide.wgsl', K: 2, S: 2, PXB: 2, PY: 2, OCG: 8,
   about: `// 2x2 convolution, stride 2 (the U-Net's downsampling), on NHWC4 tensors: the wide-block variant
 // of conv2x2s2.wgsl, 8x2 output pixels x 16 output channels per invocation (16 mat4x4
 // accumulators), chosen with conv3x3-wide.wgsl by the kernel autotune.`,

@@ -9,7 +9,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   let blk = flat_block(gid, groups, (P.out_w + 7u) / 8u, (P.out_h + 1u) / 2u);
   let x0 = blk.x * 8u;
   let y0 = blk.y * 2u;
-  let oc0 = blk.z * 4u;
+  let oc0 = blk.z * 8u;
   if (oc0 >= P.out_c4) { return; }
   let cin = P.in_c4;
   // Groups past the channel count read valid weights (clamped) and their results are dropped.
@@ -17,28 +17,52 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   let o1 = min(oc0 + 1u, P.out_c4 - 1u);
   let o2 = min(oc0 + 2u, P.out_c4 - 1u);
   let o3 = min(oc0 + 3u, P.out_c4 - 1u);
+  let o4 = min(oc0 + 4u, P.out_c4 - 1u);
+  let o5 = min(oc0 + 5u, P.out_c4 - 1u);
+  let o6 = min(oc0 + 6u, P.out_c4 - 1u);
+  let o7 = min(oc0 + 7u, P.out_c4 - 1u);
   var acc_0_0_0 = mat4x4f();
   var acc_0_0_1 = mat4x4f();
   var acc_0_0_2 = mat4x4f();
   var acc_0_0_3 = mat4x4f();
+  var acc_0_0_4 = mat4x4f();
+  var acc_0_0_5 = mat4x4f();
+  var acc_0_0_6 = mat4x4f();
+  var acc_0_0_7 = mat4x4f();
   var acc_0_1_0 = mat4x4f();
   var acc_0_1_1 = mat4x4f();
   var acc_0_1_2 = mat4x4f();
   var acc_0_1_3 = mat4x4f();
+  var acc_0_1_4 = mat4x4f();
+  var acc_0_1_5 = mat4x4f();
+  var acc_0_1_6 = mat4x4f();
+  var acc_0_1_7 = mat4x4f();
   var acc_1_0_0 = mat4x4f();
   var acc_1_0_1 = mat4x4f();
   var acc_1_0_2 = mat4x4f();
   var acc_1_0_3 = mat4x4f();
+  var acc_1_0_4 = mat4x4f();
+  var acc_1_0_5 = mat4x4f();
+  var acc_1_0_6 = mat4x4f();
+  var acc_1_0_7 = mat4x4f();
   var acc_1_1_0 = mat4x4f();
   var acc_1_1_1 = mat4x4f();
   var acc_1_1_2 = mat4x4f();
   var acc_1_1_3 = mat4x4f();
+  var acc_1_1_4 = mat4x4f();
+  var acc_1_1_5 = mat4x4f();
+  var acc_1_1_6 = mat4x4f();
+  var acc_1_1_7 = mat4x4f();
   for (var ky = 0u; ky < 2u; ky++) {
     let r0 = P.in_off + ((2u * y0 + ky) * P.in_row + 2u * x0) * cin;
     let w0 = (o0 * 2u + ky) * 2u * cin;
     let w1 = (o1 * 2u + ky) * 2u * cin;
     let w2 = (o2 * 2u + ky) * 2u * cin;
     let w3 = (o3 * 2u + ky) * 2u * cin;
+    let w4 = (o4 * 2u + ky) * 2u * cin;
+    let w5 = (o5 * 2u + ky) * 2u * cin;
+    let w6 = (o6 * 2u + ky) * 2u * cin;
+    let w7 = (o7 * 2u + ky) * 2u * cin;
     for (var ic = 0u; ic < cin; ic++) {
       let sc = in_scale_of(ic);
       let i_0_0 = load_src(r0 + (0u * P.in_row + 0u) * cin + ic) * sc;
@@ -78,39 +102,55 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
         let k1 = wts[w1 + 0u * cin + ic];
         let k2 = wts[w2 + 0u * cin + ic];
         let k3 = wts[w3 + 0u * cin + ic];
+        let k4 = wts[w4 + 0u * cin + ic];
+        let k5 = wts[w5 + 0u * cin + ic];
+        let k6 = wts[w6 + 0u * cin + ic];
+        let k7 = wts[w7 + 0u * cin + ic];
         let x_0_0 = mat4x4f(i_0_0, i_0_2, i_0_4, i_0_6);
-        acc_0_0_0 += k0 * x_0_0; acc_0_0_1 += k1 * x_0_0; acc_0_0_2 += k2 * x_0_0; acc_0_0_3 += k3 * x_0_0;
+        acc_0_0_0 += k0 * x_0_0; acc_0_0_1 += k1 * x_0_0; acc_0_0_2 += k2 * x_0_0; acc_0_0_3 += k3 * x_0_0; acc_0_0_4 += k4 * x_0_0; acc_0_0_5 += k5 * x_0_0; acc_0_0_6 += k6 * x_0_0; acc_0_0_7 += k7 * x_0_0;
         let x_0_1 = mat4x4f(i_0_8, i_0_10, i_0_12, i_0_14);
-        acc_0_1_0 += k0 * x_0_1; acc_0_1_1 += k1 * x_0_1; acc_0_1_2 += k2 * x_0_1; acc_0_1_3 += k3 * x_0_1;
+        acc_0_1_0 += k0 * x_0_1; acc_0_1_1 += k1 * x_0_1; acc_0_1_2 += k2 * x_0_1; acc_0_1_3 += k3 * x_0_1; acc_0_1_4 += k4 * x_0_1; acc_0_1_5 += k5 * x_0_1; acc_0_1_6 += k6 * x_0_1; acc_0_1_7 += k7 * x_0_1;
         let x_1_0 = mat4x4f(i_1_0, i_1_2, i_1_4, i_1_6);
-        acc_1_0_0 += k0 * x_1_0; acc_1_0_1 += k1 * x_1_0; acc_1_0_2 += k2 * x_1_0; acc_1_0_3 += k3 * x_1_0;
+        acc_1_0_0 += k0 * x_1_0; acc_1_0_1 += k1 * x_1_0; acc_1_0_2 += k2 * x_1_0; acc_1_0_3 += k3 * x_1_0; acc_1_0_4 += k4 * x_1_0; acc_1_0_5 += k5 * x_1_0; acc_1_0_6 += k6 * x_1_0; acc_1_0_7 += k7 * x_1_0;
         let x_1_1 = mat4x4f(i_1_8, i_1_10, i_1_12, i_1_14);
-        acc_1_1_0 += k0 * x_1_1; acc_1_1_1 += k1 * x_1_1; acc_1_1_2 += k2 * x_1_1; acc_1_1_3 += k3 * x_1_1;
+        acc_1_1_0 += k0 * x_1_1; acc_1_1_1 += k1 * x_1_1; acc_1_1_2 += k2 * x_1_1; acc_1_1_3 += k3 * x_1_1; acc_1_1_4 += k4 * x_1_1; acc_1_1_5 += k5 * x_1_1; acc_1_1_6 += k6 * x_1_1; acc_1_1_7 += k7 * x_1_1;
       }
       { // kx = 1
         let k0 = wts[w0 + 1u * cin + ic];
         let k1 = wts[w1 + 1u * cin + ic];
         let k2 = wts[w2 + 1u * cin + ic];
         let k3 = wts[w3 + 1u * cin + ic];
+        let k4 = wts[w4 + 1u * cin + ic];
+        let k5 = wts[w5 + 1u * cin + ic];
+        let k6 = wts[w6 + 1u * cin + ic];
+        let k7 = wts[w7 + 1u * cin + ic];
         let x_0_0 = mat4x4f(i_0_1, i_0_3, i_0_5, i_0_7);
-        acc_0_0_0 += k0 * x_0_0; acc_0_0_1 += k1 * x_0_0; acc_0_0_2 += k2 * x_0_0; acc_0_0_3 += k3 * x_0_0;
+        acc_0_0_0 += k0 * x_0_0; acc_0_0_1 += k1 * x_0_0; acc_0_0_2 += k2 * x_0_0; acc_0_0_3 += k3 * x_0_0; acc_0_0_4 += k4 * x_0_0; acc_0_0_5 += k5 * x_0_0; acc_0_0_6 += k6 * x_0_0; acc_0_0_7 += k7 * x_0_0;
         let x_0_1 = mat4x4f(i_0_9, i_0_11, i_0_13, i_0_15);
-        acc_0_1_0 += k0 * x_0_1; acc_0_1_1 += k1 * x_0_1; acc_0_1_2 += k2 * x_0_1; acc_0_1_3 += k3 * x_0_1;
+        acc_0_1_0 += k0 * x_0_1; acc_0_1_1 += k1 * x_0_1; acc_0_1_2 += k2 * x_0_1; acc_0_1_3 += k3 * x_0_1; acc_0_1_4 += k4 * x_0_1; acc_0_1_5 += k5 * x_0_1; acc_0_1_6 += k6 * x_0_1; acc_0_1_7 += k7 * x_0_1;
         let x_1_0 = mat4x4f(i_1_1, i_1_3, i_1_5, i_1_7);
-        acc_1_0_0 += k0 * x_1_0; acc_1_0_1 += k1 * x_1_0; acc_1_0_2 += k2 * x_1_0; acc_1_0_3 += k3 * x_1_0;
+        acc_1_0_0 += k0 * x_1_0; acc_1_0_1 += k1 * x_1_0; acc_1_0_2 += k2 * x_1_0; acc_1_0_3 += k3 * x_1_0; acc_1_0_4 += k4 * x_1_0; acc_1_0_5 += k5 * x_1_0; acc_1_0_6 += k6 * x_1_0; acc_1_0_7 += k7 * x_1_0;
         let x_1_1 = mat4x4f(i_1_9, i_1_11, i_1_13, i_1_15);
-        acc_1_1_0 += k0 * x_1_1; acc_1_1_1 += k1 * x_1_1; acc_1_1_2 += k2 * x_1_1; acc_1_1_3 += k3 * x_1_1;
+        acc_1_1_0 += k0 * x_1_1; acc_1_1_1 += k1 * x_1_1; acc_1_1_2 += k2 * x_1_1; acc_1_1_3 += k3 * x_1_1; acc_1_1_4 += k4 * x_1_1; acc_1_1_5 += k5 * x_1_1; acc_1_1_6 += k6 * x_1_1; acc_1_1_7 += k7 * x_1_1;
       }
     }
   }
   { store_block(x0 + 0u, y0 + 0u, oc0 + 0u, acc_0_0_0, acc_0_0_1); }
   if (oc0 + 2u < P.out_c4) { store_block(x0 + 0u, y0 + 0u, oc0 + 2u, acc_0_0_2, acc_0_0_3); }
+  if (oc0 + 4u < P.out_c4) { store_block(x0 + 0u, y0 + 0u, oc0 + 4u, acc_0_0_4, acc_0_0_5); }
+  if (oc0 + 6u < P.out_c4) { store_block(x0 + 0u, y0 + 0u, oc0 + 6u, acc_0_0_6, acc_0_0_7); }
   { store_block(x0 + 4u, y0 + 0u, oc0 + 0u, acc_0_1_0, acc_0_1_1); }
   if (oc0 + 2u < P.out_c4) { store_block(x0 + 4u, y0 + 0u, oc0 + 2u, acc_0_1_2, acc_0_1_3); }
+  if (oc0 + 4u < P.out_c4) { store_block(x0 + 4u, y0 + 0u, oc0 + 4u, acc_0_1_4, acc_0_1_5); }
+  if (oc0 + 6u < P.out_c4) { store_block(x0 + 4u, y0 + 0u, oc0 + 6u, acc_0_1_6, acc_0_1_7); }
   if (y0 + 1u < P.out_h) {
     { store_block(x0 + 0u, y0 + 1u, oc0 + 0u, acc_1_0_0, acc_1_0_1); }
     if (oc0 + 2u < P.out_c4) { store_block(x0 + 0u, y0 + 1u, oc0 + 2u, acc_1_0_2, acc_1_0_3); }
+    if (oc0 + 4u < P.out_c4) { store_block(x0 + 0u, y0 + 1u, oc0 + 4u, acc_1_0_4, acc_1_0_5); }
+    if (oc0 + 6u < P.out_c4) { store_block(x0 + 0u, y0 + 1u, oc0 + 6u, acc_1_0_6, acc_1_0_7); }
     { store_block(x0 + 4u, y0 + 1u, oc0 + 0u, acc_1_1_0, acc_1_1_1); }
     if (oc0 + 2u < P.out_c4) { store_block(x0 + 4u, y0 + 1u, oc0 + 2u, acc_1_1_2, acc_1_1_3); }
+    if (oc0 + 4u < P.out_c4) { store_block(x0 + 4u, y0 + 1u, oc0 + 4u, acc_1_1_4, acc_1_1_5); }
+    if (oc0 + 6u < P.out_c4) { store_block(x0 + 4u, y0 + 1u, oc0 + 6u, acc_1_1_6, acc_1_1_7); }
   }
 }
