@@ -97,68 +97,72 @@ convWide({
 // accumulators), chosen with conv3x3-wide.wgsl by the kernel autotune.`,
 });
 
-deconv2x2s2();
+deconv2x2s2({ PXB: 2, PY: 2, OCG: 2 });
 
 /**
  * The U-Net's 2x2 stride-2 transposed conv (no padding): every output pixel gets exactly one
  * tap, out(2x + kx, 2y + ky) = W(ky, kx) . in(x, y), so it is a per-pixel matrix product. Each
- * invocation takes 8 input pixels of one row x 16 output channels: 16x2 output pixels.
+ * invocation takes PY rows of 4*PXB input pixels x 4*OCG output channels. On SwiftShader the
+ * weight loads bound it (each weight block serves only the invocation's pixels), so the block
+ * leans to pixels: 8x2 inputs x 8 channels loads 8 weight blocks per 16 pixels.
  */
-function deconv2x2s2() {
-  const PXB = 2;
-  const OCG = 4;
+function deconv2x2s2({ PXB, PY, OCG }) {
   const PX = 4 * PXB;
   const { A, write } = kernel();
   A(`${GENERATED}
 // The U-Net's 2x2 stride-2 transposed convolution (no padding) on NHWC4 tensors: the wide-block
 // variant of deconv.wgsl for that shape. Each output pixel gets exactly one tap,
-// out(2x + kx, 2y + ky) = W(ky, kx) . in(x, y), so each invocation multiplies ${PX} input pixels of
-// one row by the ${4 * OCG}-channel weight blocks of all 4 taps: ${2 * PX}x2 output pixels x ${4 * OCG} channels
-// (${4 * PXB * OCG} mat4x4 accumulators). Chosen with the other *-wide kernels by the kernel autotune.
+// out(2x + kx, 2y + ky) = W(ky, kx) . in(x, y), so each invocation multiplies ${PX}x${PY} input pixels
+// by the ${4 * OCG}-channel weight blocks of all 4 taps: ${2 * PX}x${2 * PY} output pixels x ${4 * OCG} channels
+// (${4 * PY * PXB * OCG} mat4x4 accumulators). Chosen with the other *-wide kernels by the kernel autotune.
 #include "snippets/conv-io.wgsl"
 
-// Output pixels ox = 2 (ix + p) + kx of row oy, p = 0..3 (the matrix columns), groups oc, oc + 1.
-fn store_tap(ix: u32, oy: u32, kx: u32, oc: u32, a: mat4x4f, b: mat4x4f) {
+// Output pixels ox = 2 (ix + p) + kx of row oy, p = 0..3 (the matrix columns), group oc.
+fn store_tap(ix: u32, oy: u32, kx: u32, oc: u32, a: mat4x4f) {
   for (var p = 0u; p < 4u; p++) {
     let ox = 2u * (ix + p) + kx;
-    if (ox < P.out_w) {
-      store_out(ox, oy, oc, a[p]);
-      if (oc + 1u < P.out_c4) { store_out(ox, oy, oc + 1u, b[p]); }
-    }
+    if (ox < P.out_w) { store_out(ox, oy, oc, a[p]); }
   }
 }
 
 @compute @workgroup_size(64, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let blk = flat_block(gid, groups, (P.out_w + ${2 * PX - 1}u) / ${2 * PX}u, (P.out_h + 1u) / 2u);
+  let blk = flat_block(gid, groups, (P.out_w + ${2 * PX - 1}u) / ${2 * PX}u, (P.out_h + ${2 * PY - 1}u) / ${2 * PY}u);
   let ix0 = blk.x * ${PX}u;
-  let iy = blk.y;
+  let iy0 = blk.y * ${PY}u;
   let oc0 = blk.z * ${OCG}u;
   if (oc0 >= P.out_c4) { return; }
   let cin = P.in_c4;
-  let r0 = P.in_off + (iy * P.in_row + ix0) * cin;`);
+  // Rows past the input are clamped (their outputs are not stored).
+  let last = (P.out_h - 1u) / 2u;`);
+  for (let r = 0; r < PY; r++) A(`  let r${r} = P.in_off + (min(iy0 + ${r}u, last) * P.in_row + ix0) * cin;`);
   for (let o = 0; o < OCG; o++) A(`  let w${o} = min(oc0 + ${o}u, P.out_c4 - 1u) * 4u * cin; // taps (ky, kx) at + (2 ky + kx) cin`);
-  for (let t = 0; t < 4; t++) for (let b = 0; b < PXB; b++) for (let o = 0; o < OCG; o++) A(`  var acc_${t}_${b}_${o} = mat4x4f();`);
+  for (let t = 0; t < 4; t++) for (let r = 0; r < PY; r++) for (let b = 0; b < PXB; b++) for (let o = 0; o < OCG; o++) A(`  var acc_${t}_${r}_${b}_${o} = mat4x4f();`);
   A('  for (var ic = 0u; ic < cin; ic++) {');
   A('    let sc = in_scale_of(ic);');
-  for (let b = 0; b < PXB; b++) {
-    A(`    let x_${b} = mat4x4f(${[0, 1, 2, 3].map((p) => `load_src(r0 + ${4 * b + p}u * cin + ic) * sc`).join(',\n                        ')});`);
+  for (let r = 0; r < PY; r++) {
+    for (let b = 0; b < PXB; b++) {
+      A(`    let x_${r}_${b} = mat4x4f(${[0, 1, 2, 3].map((p) => `load_src(r${r} + ${4 * b + p}u * cin + ic) * sc`).join(',\n                        ')});`);
+    }
   }
   for (let t = 0; t < 4; t++) {
     A(`    { // tap ky = ${t >> 1}, kx = ${t & 1}`);
     for (let o = 0; o < OCG; o++) A(`      let k${o} = wts[w${o} + ${t}u * cin + ic];`);
-    for (let b = 0; b < PXB; b++) A(`      ${products(`acc_${t}_${b}`, `x_${b}`, OCG)}`);
+    for (let r = 0; r < PY; r++) for (let b = 0; b < PXB; b++) A(`      ${products(`acc_${t}_${r}_${b}`, `x_${r}_${b}`, OCG)}`);
     A('    }');
   }
   A('  }');
-  for (let t = 0; t < 4; t++) {
-    const ky = t >> 1;
-    const kx = t & 1;
-    for (let b = 0; b < PXB; b++) {
-      for (let o = 0; o < OCG; o += 2) {
-        const conds = [...(ky ? ['2u * iy + 1u < P.out_h'] : []), ...(o > 0 ? [`oc0 + ${o}u < P.out_c4`] : [])];
-        const guard = conds.length ? `if (${conds.join(' && ')}) ` : '';
-        A(`  ${guard}{ store_tap(ix0 + ${4 * b}u, 2u * iy + ${ky}u, ${kx}u, oc0 + ${o}u, acc_${t}_${b}_${o}, acc_${t}_${b}_${o + 1}); }`);
+  for (let r = 0; r < PY; r++) {
+    for (let t = 0; t < 4; t++) {
+      const ky = t >> 1;
+      const kx = t & 1;
+      const oy = `2u * (iy0 + ${r}u) + ${ky}u`;
+      for (let b = 0; b < PXB; b++) {
+        for (let o = 0; o < OCG; o++) {
+          const conds = [...(r > 0 || ky ? [`${oy} < P.out_h`] : []), ...(o > 0 ? [`oc0 + ${o}u < P.out_c4`] : [])];
+          const guard = conds.length ? `if (${conds.join(' && ')}) ` : '';
+          A(`  ${guard}{ store_tap(ix0 + ${4 * b}u, ${oy}, ${kx}u, oc0 + ${o}u, acc_${t}_${r}_${b}_${o}); }`);
+        }
       }
     }
   }

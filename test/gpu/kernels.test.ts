@@ -193,7 +193,7 @@ describe('conv3x3-wide', () => {
     assertSensitive(r.gpu, r.without({ lrelu: false }), 'LRELU');
   });
 
-  test('12->24 (6 groups: the last block half full), 3 input groups, 70x38 -> 68x36 (2x2 workgroups)', async () => {
+  test('12->24 (6 groups: the last block half full), 3 input groups, 70x38 -> 68x36 (3 workgroups)', async () => {
     const r = await runConv({ kind: 'conv3x3', variant: wide, inC: 12, outC: 24, inW: 70, inH: 38, lrelu: true, seed: 12 });
     assertSensitive(r.gpu, r.without({ lrelu: false }), 'LRELU');
   });
@@ -223,7 +223,7 @@ describe('conv2x2s2-wide', () => {
     assertSensitive(r.gpu, r.without({ lrelu: false }), 'LRELU');
   });
 
-  test('12->16 with IN_SCALE, input a view of a larger tensor, 2x2 workgroups: 140x38 -> 70x19', async () => {
+  test('12->16 with IN_SCALE, input a view of a larger tensor, 2 workgroups: 140x38 -> 70x19', async () => {
     const r = await runConv({
       kind: 'conv2x2s2', variant: wide, inC: 12, outC: 16, inW: 140, inH: 38, lrelu: true, inScale: true,
       inEmbed: { w: 143, h: 41, x: 2, y: 1 },
@@ -261,7 +261,7 @@ describe('deconv2x2s2-wide (the U-Net upsampling)', () => {
     assertSensitive(r.gpu, r.without({ inScale: false }), 'IN_SCALE');
   });
 
-  test('12->16 with SKIP and SKIP_SCALE, input a view, 2x2 workgroups: 70x9 -> 140x18', async () => {
+  test('12->16 with SKIP and SKIP_SCALE, input a view, 2 workgroups: 70x9 -> 140x18', async () => {
     const r = await runConv({
       kind: 'deconv', variant: wide, inC: 12, outC: 16, inW: 70, inH: 9, k: 2, stride: 2, pad: 0, lrelu: false, skip: true, skipScale: true,
       inEmbed: { w: 73, h: 12, x: 1, y: 2 },

@@ -11,7 +11,7 @@ export const CONV_BLOCK: Record<ConvKernel, { px: number; py: number; oc4: numbe
   conv3x3: { px: 8, py: 2, oc4: 2 },
   'conv3x3-wide': { px: 8, py: 4, oc4: 4 },
   'conv2x2s2-wide': { px: 8, py: 2, oc4: 8 },
-  'deconv2x2s2-wide': { px: 16, py: 2, oc4: 4 }, // output pixels: 8 inputs of one row, 2x2 each
+  'deconv2x2s2-wide': { px: 16, py: 4, oc4: 2 }, // output pixels: 8x2 inputs, 2x2 each
   conv2x2s2: { px: 4, py: 2, oc4: 2 },
   deconv: { px: 4, py: 1, oc4: 2 }, // px counts outputs of one phase (S apart)
 };
