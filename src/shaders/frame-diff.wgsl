@@ -1,5 +1,5 @@
 // Frame reuse, step 1: compares the packed input of this frame with the previous frame's (a copy
-// kept for this), raises `state.changed` if any value differs, and keeps this frame's copy.
+// kept for this), raises INPUT_CHANGED in `state.changed` if any value differs, and keeps this frame's copy.
 // Anime holds each drawing for 2-3 frames; when nothing changed, reuse-gate.wgsl turns every
 // later pass of the frame into an empty indirect dispatch and the last output is shown again.
 // Exact: the network is a pure function of this tensor (and of alpha, which forces a re-run).
@@ -31,7 +31,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   }
   let v = current[i];
   if (any(v != previous[i])) {
-    atomicStore(&state.changed, 1u);
+    atomicOr(&state.changed, INPUT_CHANGED);
     previous[i] = v;
     let p = i / P.c4;
     let x = p % P.row;

@@ -2,7 +2,7 @@
 // later pass of the frame. Nothing changed: zero workgroups everywhere (the passes do nothing
 // and the output texture keeps the last frame). Some tiles changed and rerunning them costs
 // less than the whole frame (at most `max_tiles`): only those tiles' passes get their sizes.
-// Otherwise the whole-frame passes run. Then it resets the flags and counts for the stats.
+// Otherwise (or when the CPU asked for RUN_WHOLE) the whole-frame passes run. Then it resets the flags and counts for the stats.
 #include "snippets/reuse-state.wgsl"
 
 struct GateParams { passes: u32, tile_passes: u32, tiles: u32, max_tiles: u32 }
@@ -20,9 +20,9 @@ fn main(@builtin(local_invocation_index) li: u32) {
   for (var t = 0u; t < P.tiles; t++) {
     n += select(0u, 1u, atomicLoad(&state.tile_changed[t]) != 0u);
   }
-  let changed = atomicLoad(&state.changed) != 0u;
-  let regions = changed && n > 0u && n <= P.max_tiles;
-  let whole = changed && !regions;
+  let flags = atomicLoad(&state.changed);
+  let regions = flags == INPUT_CHANGED && n > 0u && n <= P.max_tiles;
+  let whole = flags != 0u && !regions;
   for (var i = li; i < P.passes * 3u; i += 64u) {
     args[i] = select(0u, full[i], whole);
   }

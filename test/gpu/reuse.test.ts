@@ -167,5 +167,12 @@ describe('region reuse', { skip: modelsAvailable(NOSE) ? false : 'no converted m
     const leftAgain = await plain(withPixel(right, 2, 3));
     assert.deepEqual(await reused(withPixel(right, 2, 3)), leftAgain, 'a tile rerun after alpha changed uses the new alpha');
     assert.deepEqual(await counters(), [7, 3, 3, 3]);
+
+    // An alpha change with a change in one tile only: the other tile's output was made with the
+    // old alpha, so the frame must still run whole.
+    setAlpha(1.4);
+    const leftMoved = withPixel(withPixel(right, 2, 3), 4, 2);
+    assert.deepEqual(await reused(leftMoved), await plain(leftMoved), 'alpha and one tile changed: whole run');
+    assert.deepEqual(await counters(), [8, 4, 3, 3]);
   });
 });

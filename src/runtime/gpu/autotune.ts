@@ -1,6 +1,6 @@
 // Picks the conv kernels' register block for an adapter: 'compact' (conv3x3.wgsl: 8x2 px x 8
-// channels per invocation; conv2x2s2.wgsl 4x2 x 8) or 'wide' (the *-wide.wgsl files: 8x4 x 16
-// and 8x2 x 16). Each is timed on the network's commonest layer (a 64 -> 64 3x3 conv) the first
+// channels per invocation; conv2x2s2.wgsl 4x2 x 8) or 'wide' (the *-wide.wgsl files, e.g.
+// conv3x3-wide.wgsl 8x4 x 16). Each is timed on the network's commonest layer (a 64 -> 64 3x3 conv) the first
 // time a device of that adapter needs one. Which wins depends on the hardware: the wide block
 // on SwiftShader, where loads are emulated gathers and accumulators live on the stack; on a GPU
 // it may spill registers. The choice is kept per adapter: in memory, and in localStorage where

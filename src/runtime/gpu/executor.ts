@@ -27,6 +27,8 @@ import { groupBytes, tensorDefines, type TensorPrecision } from './tensor-format
 const UNIFORM_SLOT = 256;
 /** Words of the reuse state before the per-tile flags (snippets/reuse-state.wgsl). */
 const REUSE_HEADER_WORDS = 8;
+/** The reuse state's RUN_WHOLE flag (snippets/reuse-state.wgsl): the next frame runs whole. */
+const RUN_WHOLE = 2;
 
 export interface Pass {
   pipeline: GPUComputePipeline;
@@ -47,8 +49,8 @@ export interface ExecutorInit {
   weights: GPUBuffer;
   alpha: GPUBuffer;
   pipelines: PipelineCache;
-  /** Write into this texture instead of making one (the region twin shares its owner's). */
-  output?: GPUTexture;
+  /** Use these textures instead of making them (the region twin shares its owner's). */
+  shared?: { input: GPUTexture; output: GPUTexture };
   /** The conv kernels' register block (autotune.ts); wide ones serve layers of 16+ output channels. */
   convBlock?: ConvBlock;
   /** How the feature maps are stored. */
@@ -90,7 +92,7 @@ export class GraphExecutor {
   private outputRaw?: Pass[];
   private rawBuffer?: GPUBuffer;
   /** Pack passes per source texture: made once per texture, then reused. */
-  private packs = new WeakMap<GPUTexture, PackPasses>();
+  private readonly packs = new WeakMap<GPUTexture, PackPasses>();
   private packPipeline!: GPUComputePipeline;
   private packExternalPipeline!: GPUComputePipeline;
   private packExternalBox2?: GPUComputePipeline;
@@ -131,13 +133,13 @@ export class GraphExecutor {
     this.params.forEach((p, i) => words.set(p.map((v) => v >>> 0), (i * UNIFORM_SLOT) / 4));
     device.queue.writeBuffer(this.uniforms, 0, words);
     const frame = this.graph;
-    this.input = device.createTexture({
+    this.input = init.shared?.input ?? device.createTexture({
       label: 'source copy',
       size: [frame.width, frame.height],
       format: 'rgba8unorm',
       usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT,
     });
-    this.output = init.output ?? device.createTexture({
+    this.output = init.shared?.output ?? device.createTexture({
       label: 'upscaled',
       size: [frame.outWidth, frame.outHeight],
       format: 'rgba8unorm',
@@ -145,7 +147,7 @@ export class GraphExecutor {
     });
     this.fixedBytes =
       [...this.buffers, ...this.scales, ...this.sums, this.uniforms].reduce((a, b) => a + b.size, 0) +
-      frame.width * frame.height * 4 + (init.output ? 0 : frame.outWidth * frame.outHeight * 4);
+      (init.shared ? 0 : frame.width * frame.height * 4 + frame.outWidth * frame.outHeight * 4);
   }
 
   static async create(init: ExecutorInit): Promise<GraphExecutor> {
@@ -237,7 +239,7 @@ export class GraphExecutor {
     const gateParams = make('reuse gate params', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     device.queue.writeBuffer(fullBuf, 0, full);
     const first = new Uint32Array(state.size / 4);
-    first[0] = 1; // the first frame runs
+    first[0] = RUN_WHOLE; // the first frame runs
     device.queue.writeBuffer(state, 0, first);
     if (twin) device.queue.writeBuffer(origins, 0, new Uint32Array(twin.ex.tiles.flatMap((t) => [t.x, t.y])));
     const tw = twin?.ex.tileGraph;
@@ -325,7 +327,7 @@ export class GraphExecutor {
     // Rerunning n tiles is worth it while n tiles cost fewer multiply-adds than the frame.
     const maxTiles = Math.min(plan.tiles.length - 1, Math.floor((g.macs - 1) / plan.tile.macs));
     if (maxTiles < 1) return undefined;
-    const ex = await GraphExecutor.create({ ...this.init, plan, output: this.output });
+    const ex = await GraphExecutor.create({ ...this.init, plan, shared: { input: this.input, output: this.output } });
     ex.setAlpha(this.alphaValue);
     return { ex, maxTiles };
   }
@@ -362,7 +364,7 @@ export class GraphExecutor {
 
   /** With reuse on: makes the next frame run in full (after alpha changed, for instance). */
   invalidate(): void {
-    if (this.reuse) this.init.device.queue.writeBuffer(this.reuse.state, 0, new Uint32Array([1]));
+    if (this.reuse) this.init.device.queue.writeBuffer(this.reuse.state, 0, new Uint32Array([RUN_WHOLE]));
   }
 
   /**
@@ -487,8 +489,10 @@ export class GraphExecutor {
     this.cropParams?.destroy();
     this.reuse?.twin?.destroy();
     this.rawBuffer?.destroy();
-    this.input.destroy();
-    if (!this.init.output) this.output.destroy();
+    if (!this.init.shared) {
+      this.input.destroy();
+      this.output.destroy();
+    }
   }
 
   /** The passes of one frame, in order (see the header for the tiled phases). */

@@ -1,5 +1,10 @@
 // The frame-reuse state shared by frame-diff.wgsl and reuse-gate.wgsl (and read back for the
-// stats: the first eight words). `changed` is also raised by the CPU to force a full run.
+// stats: the first eight words).
+// `changed` holds flags: INPUT_CHANGED from frame-diff.wgsl, RUN_WHOLE from the CPU (first
+// frame, alpha changed, reuse back on): then every output pixel may differ, so no region rerun.
+const INPUT_CHANGED = 1u;
+const RUN_WHOLE = 2u;
+
 struct ReuseState {
   changed: atomic<u32>,
   frames: u32,      // frames seen
