@@ -1,5 +1,5 @@
-// Writes the wide-block conv kernels src/shaders/conv3x3-wide.wgsl, conv2x2s2-wide.wgsl and
-// deconv2x2s2-wide.wgsl: convolutions with a large register block (PX x PY output pixels x
+// Writes the wide-block conv kernels src/shaders/conv3x3-wide.wgsl, conv2x2s2-wide.wgsl,
+// deconv2x2s2-wide.wgsl and deconv4x4s2-wide.wgsl: convolutions with a large register block (PX x PY output pixels x
 // 4*OCG output channels per invocation), fully unrolled — too long and regular to keep by
 // hand. Edit this script, not the output, then run: node scripts/gen-wide-kernels.mjs
 import { writeFileSync } from 'node:fs';
@@ -41,7 +41,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   let cin = P.in_c4;
   // Groups past the channel count read valid weights (clamped) and their results are dropped.`);
   for (let o = 0; o < OCG; o++) A(`  let o${o} = min(oc0 + ${o}u, P.out_c4 - 1u);`);
-  for (let r = 0; r < PY; r++) for (let b = 0; b < PXB; b++) for (let o = 0; o < OCG; o++) A(`  var acc_${r}_${b}_${o} = mat4x4f();`);
+  biasAndSkipScale(A, OCG, (o) => `o${o}`);
+  for (let r = 0; r < PY; r++) for (let b = 0; b < PXB; b++) for (let o = 0; o < OCG; o++) A(`  var acc_${r}_${b}_${o} = ${fromBias(o)};`);
   const s = (v) => (S === 1 ? v : `${S}u * ${v}`);
   A(`  for (var ky = 0u; ky < ${K}u; ky++) {`);
   A(`    let r0 = P.in_off + ((${s('y0')} + ky) * P.in_row + ${s('x0')}) * cin;`);
@@ -68,9 +69,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
     const ind = r > 0 ? '    ' : '  ';
     if (r > 0) A(`  if (y0 + ${r}u < P.out_h) {`);
     for (let b = 0; b < PXB; b++) {
-      for (let o = 0; o < OCG; o += 2) {
+      for (let o = 0; o < OCG; o++) {
         const guard = o > 0 ? `if (oc0 + ${o}u < P.out_c4) ` : '';
-        A(`${ind}${guard}{ store_block(x0 + ${4 * b}u, y0 + ${r}u, oc0 + ${o}u, acc_${r}_${b}_${o}, acc_${r}_${b}_${o + 1}); }`);
+        storeColumns(A, ind, guard, (p) => `x0 + ${4 * b + p}u`, `y0 + ${r}u`, `oc0 + ${o}u`, `acc_${r}_${b}_${o}`, `ss${o}`);
       }
     }
     if (r > 0) A('  }');
@@ -78,6 +79,26 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   A('}');
   write(name);
 }
+
+/**
+ * Stores the 4 columns of accumulator acc, column p at x(p) of row y, group oc (store_biased),
+ * those inside the output. Unrolled: with a loop, a[p] is a dynamic index, which SwiftShader
+ * serves from memory with a gather per lane.
+ */
+function storeColumns(A, ind, guard, x, y, oc, acc, ss) {
+  A(`${ind}${guard}{`);
+  for (let p = 0; p < 4; p++) A(`${ind}  if (${x(p)} < P.out_w) { store_biased(${x(p)}, ${y}, ${oc}, ${acc}[${p}], ${ss}); }`);
+  A(`${ind}}`);
+}
+
+/**
+ * Every kernel starts its sums from the bias and loads the skip scale once per channel group
+ * (store_biased in snippets/conv-io.wgsl): b<o> and ss<o> for the groups named by group(o).
+ */
+function biasAndSkipScale(A, OCG, group) {
+  for (let o = 0; o < OCG; o++) A(`  let b${o} = bias[${group(o)}];\n  let ss${o} = skip_scale_of(${group(o)});`);
+}
+const fromBias = (o) => `mat4x4f(b${o}, b${o}, b${o}, b${o})`;
 
 convWide({
   name: 'conv3x3-wide.wgsl', K: 3, S: 1, PXB: 2, PY: 4, OCG: 4,
@@ -117,14 +138,6 @@ function deconv2x2s2({ PXB, PY, OCG }) {
 // (${4 * PY * PXB * OCG} mat4x4 accumulators). Chosen with the other *-wide kernels by the kernel autotune.
 #include "snippets/conv-io.wgsl"
 
-// Output pixels ox = 2 (ix + p) + kx of row oy, p = 0..3 (the matrix columns), group oc.
-fn store_tap(ix: u32, oy: u32, kx: u32, oc: u32, a: mat4x4f) {
-  for (var p = 0u; p < 4u; p++) {
-    let ox = 2u * (ix + p) + kx;
-    if (ox < P.out_w) { store_out(ox, oy, oc, a[p]); }
-  }
-}
-
 @compute @workgroup_size(64, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let blk = flat_block(gid, groups, (P.out_w + ${2 * PX - 1}u) / ${2 * PX}u, (P.out_h + ${2 * PY - 1}u) / ${2 * PY}u);
@@ -136,8 +149,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   // Rows past the input are clamped (their outputs are not stored).
   let last = (P.out_h - 1u) / 2u;`);
   for (let r = 0; r < PY; r++) A(`  let r${r} = P.in_off + (min(iy0 + ${r}u, last) * P.in_row + ix0) * cin;`);
-  for (let o = 0; o < OCG; o++) A(`  let w${o} = min(oc0 + ${o}u, P.out_c4 - 1u) * 4u * cin; // taps (ky, kx) at + (2 ky + kx) cin`);
-  for (let t = 0; t < 4; t++) for (let r = 0; r < PY; r++) for (let b = 0; b < PXB; b++) for (let o = 0; o < OCG; o++) A(`  var acc_${t}_${r}_${b}_${o} = mat4x4f();`);
+  for (let o = 0; o < OCG; o++) A(`  let o${o} = min(oc0 + ${o}u, P.out_c4 - 1u);\n  let w${o} = o${o} * 4u * cin; // taps (ky, kx) at + (2 ky + kx) cin`);
+  biasAndSkipScale(A, OCG, (o) => `o${o}`);
+  for (let t = 0; t < 4; t++) for (let r = 0; r < PY; r++) for (let b = 0; b < PXB; b++) for (let o = 0; o < OCG; o++) A(`  var acc_${t}_${r}_${b}_${o} = ${fromBias(o)};`);
   A('  for (var ic = 0u; ic < cin; ic++) {');
   A('    let sc = in_scale_of(ic);');
   for (let r = 0; r < PY; r++) {
@@ -161,11 +175,91 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
         for (let o = 0; o < OCG; o++) {
           const conds = [...(r > 0 || ky ? [`${oy} < P.out_h`] : []), ...(o > 0 ? [`oc0 + ${o}u < P.out_c4`] : [])];
           const guard = conds.length ? `if (${conds.join(' && ')}) ` : '';
-          A(`  ${guard}{ store_tap(ix0 + ${4 * b}u, ${oy}, ${kx}u, oc0 + ${o}u, acc_${t}_${r}_${b}_${o}); }`);
+          // Output pixels ox = 2 (ix + p) + kx, p = 0..3 (the matrix columns).
+          storeColumns(A, '  ', guard, (p) => `2u * (ix0 + ${4 * b + p}u) + ${kx}u`, oy, `oc0 + ${o}u`, `acc_${t}_${r}_${b}_${o}`, `ss${o}`);
         }
       }
     }
   }
   A('}');
   write('deconv2x2s2-wide.wgsl');
+}
+
+deconvS2({ K: 4, PAD: 3, PXB: 2, PY: 4 });
+
+/**
+ * A K x K stride-2 transposed conv with padding PAD (the 2x U-Net's 4x4/p3 tail), one output
+ * channel group per invocation. Output ox = 2 q + ph takes the taps kx = ph + PAD (mod 2), each
+ * from input column q + (ph + PAD - kx) / 2: so an invocation computes both phases of 4*PXB
+ * columns q and of PY rows (all K*K taps, 4 x PY x PXB accumulators) from one block of inputs,
+ * loaded once per input channel group for all taps. (The generic deconv.wgsl reloads the inputs
+ * per tap and computes two channel groups, one of them wasted on this 3-channel layer.)
+ */
+function deconvS2({ K, PAD, PXB, PY }) {
+  const PX = 4 * PXB;
+  const taps = [];
+  for (let k = 0; k < K; k++) {
+    const ph = (k + PAD) % 2;
+    taps.push({ k, ph, d: (ph + PAD - k) / 2 });
+  }
+  const dmin = Math.min(...taps.map((t) => t.d));
+  const dmax = Math.max(...taps.map((t) => t.d));
+  if (dmin < 0) throw new Error('deconvS2: taps before the first input column need zero padding');
+  const cols = PX + dmax;
+  const rows = PY + dmax;
+  const name = `deconv${K}x${K}s2-wide.wgsl`;
+  const { A, write } = kernel();
+  A(`${GENERATED}
+// The ${K}x${K} stride-2 transposed convolution with padding ${PAD} (the 2x U-Net's last layer) on NHWC4
+// tensors: the wide-block variant of deconv.wgsl for that shape. Output ox = 2 q + ph sums the
+// taps kx = ph + ${PAD} (mod 2), each from input column q + (ph + ${PAD} - kx) / 2 (rows the same), so
+// one block of ${cols}x${rows} input pixels feeds all ${K * K} taps of ${2 * PX}x${2 * PY} outputs (both phases of ${PX}x${PY}
+// positions q, one output channel group: ${4 * PY * PXB} mat4x4 accumulators), loaded once per input channel
+// group. Its inputs are never left of or above the image for this padding, so no zero fill;
+// columns and rows past it are clamped (their outputs are not stored).
+#include "snippets/conv-io.wgsl"
+
+@compute @workgroup_size(64, 1, 1)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let blk = flat_block(gid, groups, (P.out_w + ${2 * PX - 1}u) / ${2 * PX}u, (P.out_h + ${2 * PY - 1}u) / ${2 * PY}u);
+  let q0 = blk.x * ${PX}u;
+  let p0 = blk.y * ${PY}u;
+  let oc = blk.z;
+  if (oc >= P.out_c4) { return; }
+  let cin = P.in_c4;`);
+  for (let c = 0; c < cols; c++) A(`  let c${c} = min(q0 + ${c}u, P.in_w - 1u) * cin;`);
+  for (let r = 0; r < rows; r++) A(`  let r${r} = P.in_off + min(p0 + ${r}u, P.in_h - 1u) * P.in_row * cin;`);
+  A(`  let w = oc * ${K * K}u * cin; // tap (ky, kx) at + (ky * ${K} + kx) cin`);
+  biasAndSkipScale(A, 1, () => 'oc');
+  for (let py = 0; py < 2; py++) for (let px = 0; px < 2; px++) for (let r = 0; r < PY; r++) for (let b = 0; b < PXB; b++) A(`  var acc_${py}${px}_${r}_${b} = ${fromBias(0)};`);
+  A('  for (var ic = 0u; ic < cin; ic++) {');
+  A('    let sc = in_scale_of(ic);');
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) A(`    let i_${r}_${c} = load_src(r${r} + c${c} + ic) * sc;`);
+  for (const ty of taps) {
+    for (const tx of taps) {
+      A(`    { // tap ky = ${ty.k}, kx = ${tx.k}: phase (${ty.ph}, ${tx.ph}), input offset (${ty.d}, ${tx.d})`);
+      A(`      let k = wts[w + ${ty.k * K + tx.k}u * cin + ic];`);
+      for (let r = 0; r < PY; r++) {
+        for (let b = 0; b < PXB; b++) {
+          const x = [0, 1, 2, 3].map((p) => `i_${r + ty.d}_${4 * b + p + tx.d}`);
+          A(`      acc_${ty.ph}${tx.ph}_${r}_${b} += k * mat4x4f(${x.join(', ')});`);
+        }
+      }
+      A('    }');
+    }
+  }
+  A('  }');
+  for (let py = 0; py < 2; py++) {
+    for (let r = 0; r < PY; r++) {
+      A(`  if (${2 * r + py}u + 2u * p0 < P.out_h) {`);
+      for (let px = 0; px < 2; px++) {
+        // Output pixels ox = 2 (q0 + 4 b + p) + ph, p = 0..3 (the matrix columns).
+        for (let b = 0; b < PXB; b++) storeColumns(A, '    ', '', (p) => `2u * (q0 + ${4 * b + p}u) + ${px}u`, `2u * (p0 + ${r}u) + ${py}u`, 'oc', `acc_${py}${px}_${r}_${b}`, 'ss0');
+      }
+      A('  }');
+    }
+  }
+  A('}');
+
+  write(name);
 }

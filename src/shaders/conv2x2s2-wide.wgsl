@@ -21,38 +21,54 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   let o5 = min(oc0 + 5u, P.out_c4 - 1u);
   let o6 = min(oc0 + 6u, P.out_c4 - 1u);
   let o7 = min(oc0 + 7u, P.out_c4 - 1u);
-  var acc_0_0_0 = mat4x4f();
-  var acc_0_0_1 = mat4x4f();
-  var acc_0_0_2 = mat4x4f();
-  var acc_0_0_3 = mat4x4f();
-  var acc_0_0_4 = mat4x4f();
-  var acc_0_0_5 = mat4x4f();
-  var acc_0_0_6 = mat4x4f();
-  var acc_0_0_7 = mat4x4f();
-  var acc_0_1_0 = mat4x4f();
-  var acc_0_1_1 = mat4x4f();
-  var acc_0_1_2 = mat4x4f();
-  var acc_0_1_3 = mat4x4f();
-  var acc_0_1_4 = mat4x4f();
-  var acc_0_1_5 = mat4x4f();
-  var acc_0_1_6 = mat4x4f();
-  var acc_0_1_7 = mat4x4f();
-  var acc_1_0_0 = mat4x4f();
-  var acc_1_0_1 = mat4x4f();
-  var acc_1_0_2 = mat4x4f();
-  var acc_1_0_3 = mat4x4f();
-  var acc_1_0_4 = mat4x4f();
-  var acc_1_0_5 = mat4x4f();
-  var acc_1_0_6 = mat4x4f();
-  var acc_1_0_7 = mat4x4f();
-  var acc_1_1_0 = mat4x4f();
-  var acc_1_1_1 = mat4x4f();
-  var acc_1_1_2 = mat4x4f();
-  var acc_1_1_3 = mat4x4f();
-  var acc_1_1_4 = mat4x4f();
-  var acc_1_1_5 = mat4x4f();
-  var acc_1_1_6 = mat4x4f();
-  var acc_1_1_7 = mat4x4f();
+  let b0 = bias[o0];
+  let ss0 = skip_scale_of(o0);
+  let b1 = bias[o1];
+  let ss1 = skip_scale_of(o1);
+  let b2 = bias[o2];
+  let ss2 = skip_scale_of(o2);
+  let b3 = bias[o3];
+  let ss3 = skip_scale_of(o3);
+  let b4 = bias[o4];
+  let ss4 = skip_scale_of(o4);
+  let b5 = bias[o5];
+  let ss5 = skip_scale_of(o5);
+  let b6 = bias[o6];
+  let ss6 = skip_scale_of(o6);
+  let b7 = bias[o7];
+  let ss7 = skip_scale_of(o7);
+  var acc_0_0_0 = mat4x4f(b0, b0, b0, b0);
+  var acc_0_0_1 = mat4x4f(b1, b1, b1, b1);
+  var acc_0_0_2 = mat4x4f(b2, b2, b2, b2);
+  var acc_0_0_3 = mat4x4f(b3, b3, b3, b3);
+  var acc_0_0_4 = mat4x4f(b4, b4, b4, b4);
+  var acc_0_0_5 = mat4x4f(b5, b5, b5, b5);
+  var acc_0_0_6 = mat4x4f(b6, b6, b6, b6);
+  var acc_0_0_7 = mat4x4f(b7, b7, b7, b7);
+  var acc_0_1_0 = mat4x4f(b0, b0, b0, b0);
+  var acc_0_1_1 = mat4x4f(b1, b1, b1, b1);
+  var acc_0_1_2 = mat4x4f(b2, b2, b2, b2);
+  var acc_0_1_3 = mat4x4f(b3, b3, b3, b3);
+  var acc_0_1_4 = mat4x4f(b4, b4, b4, b4);
+  var acc_0_1_5 = mat4x4f(b5, b5, b5, b5);
+  var acc_0_1_6 = mat4x4f(b6, b6, b6, b6);
+  var acc_0_1_7 = mat4x4f(b7, b7, b7, b7);
+  var acc_1_0_0 = mat4x4f(b0, b0, b0, b0);
+  var acc_1_0_1 = mat4x4f(b1, b1, b1, b1);
+  var acc_1_0_2 = mat4x4f(b2, b2, b2, b2);
+  var acc_1_0_3 = mat4x4f(b3, b3, b3, b3);
+  var acc_1_0_4 = mat4x4f(b4, b4, b4, b4);
+  var acc_1_0_5 = mat4x4f(b5, b5, b5, b5);
+  var acc_1_0_6 = mat4x4f(b6, b6, b6, b6);
+  var acc_1_0_7 = mat4x4f(b7, b7, b7, b7);
+  var acc_1_1_0 = mat4x4f(b0, b0, b0, b0);
+  var acc_1_1_1 = mat4x4f(b1, b1, b1, b1);
+  var acc_1_1_2 = mat4x4f(b2, b2, b2, b2);
+  var acc_1_1_3 = mat4x4f(b3, b3, b3, b3);
+  var acc_1_1_4 = mat4x4f(b4, b4, b4, b4);
+  var acc_1_1_5 = mat4x4f(b5, b5, b5, b5);
+  var acc_1_1_6 = mat4x4f(b6, b6, b6, b6);
+  var acc_1_1_7 = mat4x4f(b7, b7, b7, b7);
   for (var ky = 0u; ky < 2u; ky++) {
     let r0 = P.in_off + ((2u * y0 + ky) * P.in_row + 2u * x0) * cin;
     let w0 = (o0 * 2u + ky) * 2u * cin;
@@ -135,22 +151,198 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
       }
     }
   }
-  { store_block(x0 + 0u, y0 + 0u, oc0 + 0u, acc_0_0_0, acc_0_0_1); }
-  if (oc0 + 2u < P.out_c4) { store_block(x0 + 0u, y0 + 0u, oc0 + 2u, acc_0_0_2, acc_0_0_3); }
-  if (oc0 + 4u < P.out_c4) { store_block(x0 + 0u, y0 + 0u, oc0 + 4u, acc_0_0_4, acc_0_0_5); }
-  if (oc0 + 6u < P.out_c4) { store_block(x0 + 0u, y0 + 0u, oc0 + 6u, acc_0_0_6, acc_0_0_7); }
-  { store_block(x0 + 4u, y0 + 0u, oc0 + 0u, acc_0_1_0, acc_0_1_1); }
-  if (oc0 + 2u < P.out_c4) { store_block(x0 + 4u, y0 + 0u, oc0 + 2u, acc_0_1_2, acc_0_1_3); }
-  if (oc0 + 4u < P.out_c4) { store_block(x0 + 4u, y0 + 0u, oc0 + 4u, acc_0_1_4, acc_0_1_5); }
-  if (oc0 + 6u < P.out_c4) { store_block(x0 + 4u, y0 + 0u, oc0 + 6u, acc_0_1_6, acc_0_1_7); }
+  {
+    if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 0u, oc0 + 0u, acc_0_0_0[0], ss0); }
+    if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 0u, oc0 + 0u, acc_0_0_0[1], ss0); }
+    if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 0u, oc0 + 0u, acc_0_0_0[2], ss0); }
+    if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 0u, oc0 + 0u, acc_0_0_0[3], ss0); }
+  }
+  if (oc0 + 1u < P.out_c4) {
+    if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 0u, oc0 + 1u, acc_0_0_1[0], ss1); }
+    if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 0u, oc0 + 1u, acc_0_0_1[1], ss1); }
+    if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 0u, oc0 + 1u, acc_0_0_1[2], ss1); }
+    if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 0u, oc0 + 1u, acc_0_0_1[3], ss1); }
+  }
+  if (oc0 + 2u < P.out_c4) {
+    if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 0u, oc0 + 2u, acc_0_0_2[0], ss2); }
+    if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 0u, oc0 + 2u, acc_0_0_2[1], ss2); }
+    if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 0u, oc0 + 2u, acc_0_0_2[2], ss2); }
+    if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 0u, oc0 + 2u, acc_0_0_2[3], ss2); }
+  }
+  if (oc0 + 3u < P.out_c4) {
+    if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 0u, oc0 + 3u, acc_0_0_3[0], ss3); }
+    if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 0u, oc0 + 3u, acc_0_0_3[1], ss3); }
+    if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 0u, oc0 + 3u, acc_0_0_3[2], ss3); }
+    if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 0u, oc0 + 3u, acc_0_0_3[3], ss3); }
+  }
+  if (oc0 + 4u < P.out_c4) {
+    if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 0u, oc0 + 4u, acc_0_0_4[0], ss4); }
+    if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 0u, oc0 + 4u, acc_0_0_4[1], ss4); }
+    if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 0u, oc0 + 4u, acc_0_0_4[2], ss4); }
+    if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 0u, oc0 + 4u, acc_0_0_4[3], ss4); }
+  }
+  if (oc0 + 5u < P.out_c4) {
+    if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 0u, oc0 + 5u, acc_0_0_5[0], ss5); }
+    if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 0u, oc0 + 5u, acc_0_0_5[1], ss5); }
+    if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 0u, oc0 + 5u, acc_0_0_5[2], ss5); }
+    if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 0u, oc0 + 5u, acc_0_0_5[3], ss5); }
+  }
+  if (oc0 + 6u < P.out_c4) {
+    if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 0u, oc0 + 6u, acc_0_0_6[0], ss6); }
+    if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 0u, oc0 + 6u, acc_0_0_6[1], ss6); }
+    if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 0u, oc0 + 6u, acc_0_0_6[2], ss6); }
+    if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 0u, oc0 + 6u, acc_0_0_6[3], ss6); }
+  }
+  if (oc0 + 7u < P.out_c4) {
+    if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 0u, oc0 + 7u, acc_0_0_7[0], ss7); }
+    if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 0u, oc0 + 7u, acc_0_0_7[1], ss7); }
+    if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 0u, oc0 + 7u, acc_0_0_7[2], ss7); }
+    if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 0u, oc0 + 7u, acc_0_0_7[3], ss7); }
+  }
+  {
+    if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 0u, oc0 + 0u, acc_0_1_0[0], ss0); }
+    if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 0u, oc0 + 0u, acc_0_1_0[1], ss0); }
+    if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 0u, oc0 + 0u, acc_0_1_0[2], ss0); }
+    if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 0u, oc0 + 0u, acc_0_1_0[3], ss0); }
+  }
+  if (oc0 + 1u < P.out_c4) {
+    if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 0u, oc0 + 1u, acc_0_1_1[0], ss1); }
+    if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 0u, oc0 + 1u, acc_0_1_1[1], ss1); }
+    if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 0u, oc0 + 1u, acc_0_1_1[2], ss1); }
+    if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 0u, oc0 + 1u, acc_0_1_1[3], ss1); }
+  }
+  if (oc0 + 2u < P.out_c4) {
+    if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 0u, oc0 + 2u, acc_0_1_2[0], ss2); }
+    if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 0u, oc0 + 2u, acc_0_1_2[1], ss2); }
+    if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 0u, oc0 + 2u, acc_0_1_2[2], ss2); }
+    if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 0u, oc0 + 2u, acc_0_1_2[3], ss2); }
+  }
+  if (oc0 + 3u < P.out_c4) {
+    if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 0u, oc0 + 3u, acc_0_1_3[0], ss3); }
+    if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 0u, oc0 + 3u, acc_0_1_3[1], ss3); }
+    if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 0u, oc0 + 3u, acc_0_1_3[2], ss3); }
+    if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 0u, oc0 + 3u, acc_0_1_3[3], ss3); }
+  }
+  if (oc0 + 4u < P.out_c4) {
+    if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 0u, oc0 + 4u, acc_0_1_4[0], ss4); }
+    if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 0u, oc0 + 4u, acc_0_1_4[1], ss4); }
+    if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 0u, oc0 + 4u, acc_0_1_4[2], ss4); }
+    if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 0u, oc0 + 4u, acc_0_1_4[3], ss4); }
+  }
+  if (oc0 + 5u < P.out_c4) {
+    if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 0u, oc0 + 5u, acc_0_1_5[0], ss5); }
+    if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 0u, oc0 + 5u, acc_0_1_5[1], ss5); }
+    if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 0u, oc0 + 5u, acc_0_1_5[2], ss5); }
+    if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 0u, oc0 + 5u, acc_0_1_5[3], ss5); }
+  }
+  if (oc0 + 6u < P.out_c4) {
+    if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 0u, oc0 + 6u, acc_0_1_6[0], ss6); }
+    if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 0u, oc0 + 6u, acc_0_1_6[1], ss6); }
+    if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 0u, oc0 + 6u, acc_0_1_6[2], ss6); }
+    if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 0u, oc0 + 6u, acc_0_1_6[3], ss6); }
+  }
+  if (oc0 + 7u < P.out_c4) {
+    if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 0u, oc0 + 7u, acc_0_1_7[0], ss7); }
+    if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 0u, oc0 + 7u, acc_0_1_7[1], ss7); }
+    if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 0u, oc0 + 7u, acc_0_1_7[2], ss7); }
+    if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 0u, oc0 + 7u, acc_0_1_7[3], ss7); }
+  }
   if (y0 + 1u < P.out_h) {
-    { store_block(x0 + 0u, y0 + 1u, oc0 + 0u, acc_1_0_0, acc_1_0_1); }
-    if (oc0 + 2u < P.out_c4) { store_block(x0 + 0u, y0 + 1u, oc0 + 2u, acc_1_0_2, acc_1_0_3); }
-    if (oc0 + 4u < P.out_c4) { store_block(x0 + 0u, y0 + 1u, oc0 + 4u, acc_1_0_4, acc_1_0_5); }
-    if (oc0 + 6u < P.out_c4) { store_block(x0 + 0u, y0 + 1u, oc0 + 6u, acc_1_0_6, acc_1_0_7); }
-    { store_block(x0 + 4u, y0 + 1u, oc0 + 0u, acc_1_1_0, acc_1_1_1); }
-    if (oc0 + 2u < P.out_c4) { store_block(x0 + 4u, y0 + 1u, oc0 + 2u, acc_1_1_2, acc_1_1_3); }
-    if (oc0 + 4u < P.out_c4) { store_block(x0 + 4u, y0 + 1u, oc0 + 4u, acc_1_1_4, acc_1_1_5); }
-    if (oc0 + 6u < P.out_c4) { store_block(x0 + 4u, y0 + 1u, oc0 + 6u, acc_1_1_6, acc_1_1_7); }
+    {
+      if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 1u, oc0 + 0u, acc_1_0_0[0], ss0); }
+      if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 1u, oc0 + 0u, acc_1_0_0[1], ss0); }
+      if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 1u, oc0 + 0u, acc_1_0_0[2], ss0); }
+      if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 1u, oc0 + 0u, acc_1_0_0[3], ss0); }
+    }
+    if (oc0 + 1u < P.out_c4) {
+      if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 1u, oc0 + 1u, acc_1_0_1[0], ss1); }
+      if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 1u, oc0 + 1u, acc_1_0_1[1], ss1); }
+      if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 1u, oc0 + 1u, acc_1_0_1[2], ss1); }
+      if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 1u, oc0 + 1u, acc_1_0_1[3], ss1); }
+    }
+    if (oc0 + 2u < P.out_c4) {
+      if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 1u, oc0 + 2u, acc_1_0_2[0], ss2); }
+      if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 1u, oc0 + 2u, acc_1_0_2[1], ss2); }
+      if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 1u, oc0 + 2u, acc_1_0_2[2], ss2); }
+      if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 1u, oc0 + 2u, acc_1_0_2[3], ss2); }
+    }
+    if (oc0 + 3u < P.out_c4) {
+      if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 1u, oc0 + 3u, acc_1_0_3[0], ss3); }
+      if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 1u, oc0 + 3u, acc_1_0_3[1], ss3); }
+      if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 1u, oc0 + 3u, acc_1_0_3[2], ss3); }
+      if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 1u, oc0 + 3u, acc_1_0_3[3], ss3); }
+    }
+    if (oc0 + 4u < P.out_c4) {
+      if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 1u, oc0 + 4u, acc_1_0_4[0], ss4); }
+      if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 1u, oc0 + 4u, acc_1_0_4[1], ss4); }
+      if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 1u, oc0 + 4u, acc_1_0_4[2], ss4); }
+      if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 1u, oc0 + 4u, acc_1_0_4[3], ss4); }
+    }
+    if (oc0 + 5u < P.out_c4) {
+      if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 1u, oc0 + 5u, acc_1_0_5[0], ss5); }
+      if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 1u, oc0 + 5u, acc_1_0_5[1], ss5); }
+      if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 1u, oc0 + 5u, acc_1_0_5[2], ss5); }
+      if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 1u, oc0 + 5u, acc_1_0_5[3], ss5); }
+    }
+    if (oc0 + 6u < P.out_c4) {
+      if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 1u, oc0 + 6u, acc_1_0_6[0], ss6); }
+      if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 1u, oc0 + 6u, acc_1_0_6[1], ss6); }
+      if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 1u, oc0 + 6u, acc_1_0_6[2], ss6); }
+      if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 1u, oc0 + 6u, acc_1_0_6[3], ss6); }
+    }
+    if (oc0 + 7u < P.out_c4) {
+      if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 1u, oc0 + 7u, acc_1_0_7[0], ss7); }
+      if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 1u, oc0 + 7u, acc_1_0_7[1], ss7); }
+      if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 1u, oc0 + 7u, acc_1_0_7[2], ss7); }
+      if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 1u, oc0 + 7u, acc_1_0_7[3], ss7); }
+    }
+    {
+      if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 1u, oc0 + 0u, acc_1_1_0[0], ss0); }
+      if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 1u, oc0 + 0u, acc_1_1_0[1], ss0); }
+      if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 1u, oc0 + 0u, acc_1_1_0[2], ss0); }
+      if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 1u, oc0 + 0u, acc_1_1_0[3], ss0); }
+    }
+    if (oc0 + 1u < P.out_c4) {
+      if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 1u, oc0 + 1u, acc_1_1_1[0], ss1); }
+      if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 1u, oc0 + 1u, acc_1_1_1[1], ss1); }
+      if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 1u, oc0 + 1u, acc_1_1_1[2], ss1); }
+      if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 1u, oc0 + 1u, acc_1_1_1[3], ss1); }
+    }
+    if (oc0 + 2u < P.out_c4) {
+      if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 1u, oc0 + 2u, acc_1_1_2[0], ss2); }
+      if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 1u, oc0 + 2u, acc_1_1_2[1], ss2); }
+      if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 1u, oc0 + 2u, acc_1_1_2[2], ss2); }
+      if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 1u, oc0 + 2u, acc_1_1_2[3], ss2); }
+    }
+    if (oc0 + 3u < P.out_c4) {
+      if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 1u, oc0 + 3u, acc_1_1_3[0], ss3); }
+      if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 1u, oc0 + 3u, acc_1_1_3[1], ss3); }
+      if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 1u, oc0 + 3u, acc_1_1_3[2], ss3); }
+      if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 1u, oc0 + 3u, acc_1_1_3[3], ss3); }
+    }
+    if (oc0 + 4u < P.out_c4) {
+      if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 1u, oc0 + 4u, acc_1_1_4[0], ss4); }
+      if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 1u, oc0 + 4u, acc_1_1_4[1], ss4); }
+      if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 1u, oc0 + 4u, acc_1_1_4[2], ss4); }
+      if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 1u, oc0 + 4u, acc_1_1_4[3], ss4); }
+    }
+    if (oc0 + 5u < P.out_c4) {
+      if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 1u, oc0 + 5u, acc_1_1_5[0], ss5); }
+      if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 1u, oc0 + 5u, acc_1_1_5[1], ss5); }
+      if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 1u, oc0 + 5u, acc_1_1_5[2], ss5); }
+      if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 1u, oc0 + 5u, acc_1_1_5[3], ss5); }
+    }
+    if (oc0 + 6u < P.out_c4) {
+      if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 1u, oc0 + 6u, acc_1_1_6[0], ss6); }
+      if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 1u, oc0 + 6u, acc_1_1_6[1], ss6); }
+      if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 1u, oc0 + 6u, acc_1_1_6[2], ss6); }
+      if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 1u, oc0 + 6u, acc_1_1_6[3], ss6); }
+    }
+    if (oc0 + 7u < P.out_c4) {
+      if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 1u, oc0 + 7u, acc_1_1_7[0], ss7); }
+      if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 1u, oc0 + 7u, acc_1_1_7[1], ss7); }
+      if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 1u, oc0 + 7u, acc_1_1_7[2], ss7); }
+      if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 1u, oc0 + 7u, acc_1_1_7[3], ss7); }
+    }
   }
 }

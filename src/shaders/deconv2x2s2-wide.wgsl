@@ -6,14 +6,6 @@
 // (32 mat4x4 accumulators). Chosen with the other *-wide kernels by the kernel autotune.
 #include "snippets/conv-io.wgsl"
 
-// Output pixels ox = 2 (ix + p) + kx of row oy, p = 0..3 (the matrix columns), group oc.
-fn store_tap(ix: u32, oy: u32, kx: u32, oc: u32, a: mat4x4f) {
-  for (var p = 0u; p < 4u; p++) {
-    let ox = 2u * (ix + p) + kx;
-    if (ox < P.out_w) { store_out(ox, oy, oc, a[p]); }
-  }
-}
-
 @compute @workgroup_size(64, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let blk = flat_block(gid, groups, (P.out_w + 15u) / 16u, (P.out_h + 3u) / 4u);
@@ -26,40 +18,46 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   let last = (P.out_h - 1u) / 2u;
   let r0 = P.in_off + (min(iy0 + 0u, last) * P.in_row + ix0) * cin;
   let r1 = P.in_off + (min(iy0 + 1u, last) * P.in_row + ix0) * cin;
-  let w0 = min(oc0 + 0u, P.out_c4 - 1u) * 4u * cin; // taps (ky, kx) at + (2 ky + kx) cin
-  let w1 = min(oc0 + 1u, P.out_c4 - 1u) * 4u * cin; // taps (ky, kx) at + (2 ky + kx) cin
-  var acc_0_0_0_0 = mat4x4f();
-  var acc_0_0_0_1 = mat4x4f();
-  var acc_0_0_1_0 = mat4x4f();
-  var acc_0_0_1_1 = mat4x4f();
-  var acc_0_1_0_0 = mat4x4f();
-  var acc_0_1_0_1 = mat4x4f();
-  var acc_0_1_1_0 = mat4x4f();
-  var acc_0_1_1_1 = mat4x4f();
-  var acc_1_0_0_0 = mat4x4f();
-  var acc_1_0_0_1 = mat4x4f();
-  var acc_1_0_1_0 = mat4x4f();
-  var acc_1_0_1_1 = mat4x4f();
-  var acc_1_1_0_0 = mat4x4f();
-  var acc_1_1_0_1 = mat4x4f();
-  var acc_1_1_1_0 = mat4x4f();
-  var acc_1_1_1_1 = mat4x4f();
-  var acc_2_0_0_0 = mat4x4f();
-  var acc_2_0_0_1 = mat4x4f();
-  var acc_2_0_1_0 = mat4x4f();
-  var acc_2_0_1_1 = mat4x4f();
-  var acc_2_1_0_0 = mat4x4f();
-  var acc_2_1_0_1 = mat4x4f();
-  var acc_2_1_1_0 = mat4x4f();
-  var acc_2_1_1_1 = mat4x4f();
-  var acc_3_0_0_0 = mat4x4f();
-  var acc_3_0_0_1 = mat4x4f();
-  var acc_3_0_1_0 = mat4x4f();
-  var acc_3_0_1_1 = mat4x4f();
-  var acc_3_1_0_0 = mat4x4f();
-  var acc_3_1_0_1 = mat4x4f();
-  var acc_3_1_1_0 = mat4x4f();
-  var acc_3_1_1_1 = mat4x4f();
+  let o0 = min(oc0 + 0u, P.out_c4 - 1u);
+  let w0 = o0 * 4u * cin; // taps (ky, kx) at + (2 ky + kx) cin
+  let o1 = min(oc0 + 1u, P.out_c4 - 1u);
+  let w1 = o1 * 4u * cin; // taps (ky, kx) at + (2 ky + kx) cin
+  let b0 = bias[o0];
+  let ss0 = skip_scale_of(o0);
+  let b1 = bias[o1];
+  let ss1 = skip_scale_of(o1);
+  var acc_0_0_0_0 = mat4x4f(b0, b0, b0, b0);
+  var acc_0_0_0_1 = mat4x4f(b1, b1, b1, b1);
+  var acc_0_0_1_0 = mat4x4f(b0, b0, b0, b0);
+  var acc_0_0_1_1 = mat4x4f(b1, b1, b1, b1);
+  var acc_0_1_0_0 = mat4x4f(b0, b0, b0, b0);
+  var acc_0_1_0_1 = mat4x4f(b1, b1, b1, b1);
+  var acc_0_1_1_0 = mat4x4f(b0, b0, b0, b0);
+  var acc_0_1_1_1 = mat4x4f(b1, b1, b1, b1);
+  var acc_1_0_0_0 = mat4x4f(b0, b0, b0, b0);
+  var acc_1_0_0_1 = mat4x4f(b1, b1, b1, b1);
+  var acc_1_0_1_0 = mat4x4f(b0, b0, b0, b0);
+  var acc_1_0_1_1 = mat4x4f(b1, b1, b1, b1);
+  var acc_1_1_0_0 = mat4x4f(b0, b0, b0, b0);
+  var acc_1_1_0_1 = mat4x4f(b1, b1, b1, b1);
+  var acc_1_1_1_0 = mat4x4f(b0, b0, b0, b0);
+  var acc_1_1_1_1 = mat4x4f(b1, b1, b1, b1);
+  var acc_2_0_0_0 = mat4x4f(b0, b0, b0, b0);
+  var acc_2_0_0_1 = mat4x4f(b1, b1, b1, b1);
+  var acc_2_0_1_0 = mat4x4f(b0, b0, b0, b0);
+  var acc_2_0_1_1 = mat4x4f(b1, b1, b1, b1);
+  var acc_2_1_0_0 = mat4x4f(b0, b0, b0, b0);
+  var acc_2_1_0_1 = mat4x4f(b1, b1, b1, b1);
+  var acc_2_1_1_0 = mat4x4f(b0, b0, b0, b0);
+  var acc_2_1_1_1 = mat4x4f(b1, b1, b1, b1);
+  var acc_3_0_0_0 = mat4x4f(b0, b0, b0, b0);
+  var acc_3_0_0_1 = mat4x4f(b1, b1, b1, b1);
+  var acc_3_0_1_0 = mat4x4f(b0, b0, b0, b0);
+  var acc_3_0_1_1 = mat4x4f(b1, b1, b1, b1);
+  var acc_3_1_0_0 = mat4x4f(b0, b0, b0, b0);
+  var acc_3_1_0_1 = mat4x4f(b1, b1, b1, b1);
+  var acc_3_1_1_0 = mat4x4f(b0, b0, b0, b0);
+  var acc_3_1_1_1 = mat4x4f(b1, b1, b1, b1);
   for (var ic = 0u; ic < cin; ic++) {
     let sc = in_scale_of(ic);
     let x_0_0 = mat4x4f(load_src(r0 + 0u * cin + ic) * sc,
@@ -111,36 +109,196 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
       acc_3_1_1_0 += k0 * x_1_1; acc_3_1_1_1 += k1 * x_1_1;
     }
   }
-  { store_tap(ix0 + 0u, 2u * (iy0 + 0u) + 0u, 0u, oc0 + 0u, acc_0_0_0_0); }
-  if (oc0 + 1u < P.out_c4) { store_tap(ix0 + 0u, 2u * (iy0 + 0u) + 0u, 0u, oc0 + 1u, acc_0_0_0_1); }
-  { store_tap(ix0 + 4u, 2u * (iy0 + 0u) + 0u, 0u, oc0 + 0u, acc_0_0_1_0); }
-  if (oc0 + 1u < P.out_c4) { store_tap(ix0 + 4u, 2u * (iy0 + 0u) + 0u, 0u, oc0 + 1u, acc_0_0_1_1); }
-  { store_tap(ix0 + 0u, 2u * (iy0 + 0u) + 0u, 1u, oc0 + 0u, acc_1_0_0_0); }
-  if (oc0 + 1u < P.out_c4) { store_tap(ix0 + 0u, 2u * (iy0 + 0u) + 0u, 1u, oc0 + 1u, acc_1_0_0_1); }
-  { store_tap(ix0 + 4u, 2u * (iy0 + 0u) + 0u, 1u, oc0 + 0u, acc_1_0_1_0); }
-  if (oc0 + 1u < P.out_c4) { store_tap(ix0 + 4u, 2u * (iy0 + 0u) + 0u, 1u, oc0 + 1u, acc_1_0_1_1); }
-  if (2u * (iy0 + 0u) + 1u < P.out_h) { store_tap(ix0 + 0u, 2u * (iy0 + 0u) + 1u, 0u, oc0 + 0u, acc_2_0_0_0); }
-  if (2u * (iy0 + 0u) + 1u < P.out_h && oc0 + 1u < P.out_c4) { store_tap(ix0 + 0u, 2u * (iy0 + 0u) + 1u, 0u, oc0 + 1u, acc_2_0_0_1); }
-  if (2u * (iy0 + 0u) + 1u < P.out_h) { store_tap(ix0 + 4u, 2u * (iy0 + 0u) + 1u, 0u, oc0 + 0u, acc_2_0_1_0); }
-  if (2u * (iy0 + 0u) + 1u < P.out_h && oc0 + 1u < P.out_c4) { store_tap(ix0 + 4u, 2u * (iy0 + 0u) + 1u, 0u, oc0 + 1u, acc_2_0_1_1); }
-  if (2u * (iy0 + 0u) + 1u < P.out_h) { store_tap(ix0 + 0u, 2u * (iy0 + 0u) + 1u, 1u, oc0 + 0u, acc_3_0_0_0); }
-  if (2u * (iy0 + 0u) + 1u < P.out_h && oc0 + 1u < P.out_c4) { store_tap(ix0 + 0u, 2u * (iy0 + 0u) + 1u, 1u, oc0 + 1u, acc_3_0_0_1); }
-  if (2u * (iy0 + 0u) + 1u < P.out_h) { store_tap(ix0 + 4u, 2u * (iy0 + 0u) + 1u, 1u, oc0 + 0u, acc_3_0_1_0); }
-  if (2u * (iy0 + 0u) + 1u < P.out_h && oc0 + 1u < P.out_c4) { store_tap(ix0 + 4u, 2u * (iy0 + 0u) + 1u, 1u, oc0 + 1u, acc_3_0_1_1); }
-  if (2u * (iy0 + 1u) + 0u < P.out_h) { store_tap(ix0 + 0u, 2u * (iy0 + 1u) + 0u, 0u, oc0 + 0u, acc_0_1_0_0); }
-  if (2u * (iy0 + 1u) + 0u < P.out_h && oc0 + 1u < P.out_c4) { store_tap(ix0 + 0u, 2u * (iy0 + 1u) + 0u, 0u, oc0 + 1u, acc_0_1_0_1); }
-  if (2u * (iy0 + 1u) + 0u < P.out_h) { store_tap(ix0 + 4u, 2u * (iy0 + 1u) + 0u, 0u, oc0 + 0u, acc_0_1_1_0); }
-  if (2u * (iy0 + 1u) + 0u < P.out_h && oc0 + 1u < P.out_c4) { store_tap(ix0 + 4u, 2u * (iy0 + 1u) + 0u, 0u, oc0 + 1u, acc_0_1_1_1); }
-  if (2u * (iy0 + 1u) + 0u < P.out_h) { store_tap(ix0 + 0u, 2u * (iy0 + 1u) + 0u, 1u, oc0 + 0u, acc_1_1_0_0); }
-  if (2u * (iy0 + 1u) + 0u < P.out_h && oc0 + 1u < P.out_c4) { store_tap(ix0 + 0u, 2u * (iy0 + 1u) + 0u, 1u, oc0 + 1u, acc_1_1_0_1); }
-  if (2u * (iy0 + 1u) + 0u < P.out_h) { store_tap(ix0 + 4u, 2u * (iy0 + 1u) + 0u, 1u, oc0 + 0u, acc_1_1_1_0); }
-  if (2u * (iy0 + 1u) + 0u < P.out_h && oc0 + 1u < P.out_c4) { store_tap(ix0 + 4u, 2u * (iy0 + 1u) + 0u, 1u, oc0 + 1u, acc_1_1_1_1); }
-  if (2u * (iy0 + 1u) + 1u < P.out_h) { store_tap(ix0 + 0u, 2u * (iy0 + 1u) + 1u, 0u, oc0 + 0u, acc_2_1_0_0); }
-  if (2u * (iy0 + 1u) + 1u < P.out_h && oc0 + 1u < P.out_c4) { store_tap(ix0 + 0u, 2u * (iy0 + 1u) + 1u, 0u, oc0 + 1u, acc_2_1_0_1); }
-  if (2u * (iy0 + 1u) + 1u < P.out_h) { store_tap(ix0 + 4u, 2u * (iy0 + 1u) + 1u, 0u, oc0 + 0u, acc_2_1_1_0); }
-  if (2u * (iy0 + 1u) + 1u < P.out_h && oc0 + 1u < P.out_c4) { store_tap(ix0 + 4u, 2u * (iy0 + 1u) + 1u, 0u, oc0 + 1u, acc_2_1_1_1); }
-  if (2u * (iy0 + 1u) + 1u < P.out_h) { store_tap(ix0 + 0u, 2u * (iy0 + 1u) + 1u, 1u, oc0 + 0u, acc_3_1_0_0); }
-  if (2u * (iy0 + 1u) + 1u < P.out_h && oc0 + 1u < P.out_c4) { store_tap(ix0 + 0u, 2u * (iy0 + 1u) + 1u, 1u, oc0 + 1u, acc_3_1_0_1); }
-  if (2u * (iy0 + 1u) + 1u < P.out_h) { store_tap(ix0 + 4u, 2u * (iy0 + 1u) + 1u, 1u, oc0 + 0u, acc_3_1_1_0); }
-  if (2u * (iy0 + 1u) + 1u < P.out_h && oc0 + 1u < P.out_c4) { store_tap(ix0 + 4u, 2u * (iy0 + 1u) + 1u, 1u, oc0 + 1u, acc_3_1_1_1); }
+  {
+    if (2u * (ix0 + 0u) + 0u < P.out_w) { store_biased(2u * (ix0 + 0u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_0_0_0_0[0], ss0); }
+    if (2u * (ix0 + 1u) + 0u < P.out_w) { store_biased(2u * (ix0 + 1u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_0_0_0_0[1], ss0); }
+    if (2u * (ix0 + 2u) + 0u < P.out_w) { store_biased(2u * (ix0 + 2u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_0_0_0_0[2], ss0); }
+    if (2u * (ix0 + 3u) + 0u < P.out_w) { store_biased(2u * (ix0 + 3u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_0_0_0_0[3], ss0); }
+  }
+  if (oc0 + 1u < P.out_c4) {
+    if (2u * (ix0 + 0u) + 0u < P.out_w) { store_biased(2u * (ix0 + 0u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_0_0_0_1[0], ss1); }
+    if (2u * (ix0 + 1u) + 0u < P.out_w) { store_biased(2u * (ix0 + 1u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_0_0_0_1[1], ss1); }
+    if (2u * (ix0 + 2u) + 0u < P.out_w) { store_biased(2u * (ix0 + 2u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_0_0_0_1[2], ss1); }
+    if (2u * (ix0 + 3u) + 0u < P.out_w) { store_biased(2u * (ix0 + 3u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_0_0_0_1[3], ss1); }
+  }
+  {
+    if (2u * (ix0 + 4u) + 0u < P.out_w) { store_biased(2u * (ix0 + 4u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_0_0_1_0[0], ss0); }
+    if (2u * (ix0 + 5u) + 0u < P.out_w) { store_biased(2u * (ix0 + 5u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_0_0_1_0[1], ss0); }
+    if (2u * (ix0 + 6u) + 0u < P.out_w) { store_biased(2u * (ix0 + 6u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_0_0_1_0[2], ss0); }
+    if (2u * (ix0 + 7u) + 0u < P.out_w) { store_biased(2u * (ix0 + 7u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_0_0_1_0[3], ss0); }
+  }
+  if (oc0 + 1u < P.out_c4) {
+    if (2u * (ix0 + 4u) + 0u < P.out_w) { store_biased(2u * (ix0 + 4u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_0_0_1_1[0], ss1); }
+    if (2u * (ix0 + 5u) + 0u < P.out_w) { store_biased(2u * (ix0 + 5u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_0_0_1_1[1], ss1); }
+    if (2u * (ix0 + 6u) + 0u < P.out_w) { store_biased(2u * (ix0 + 6u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_0_0_1_1[2], ss1); }
+    if (2u * (ix0 + 7u) + 0u < P.out_w) { store_biased(2u * (ix0 + 7u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_0_0_1_1[3], ss1); }
+  }
+  {
+    if (2u * (ix0 + 0u) + 1u < P.out_w) { store_biased(2u * (ix0 + 0u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_1_0_0_0[0], ss0); }
+    if (2u * (ix0 + 1u) + 1u < P.out_w) { store_biased(2u * (ix0 + 1u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_1_0_0_0[1], ss0); }
+    if (2u * (ix0 + 2u) + 1u < P.out_w) { store_biased(2u * (ix0 + 2u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_1_0_0_0[2], ss0); }
+    if (2u * (ix0 + 3u) + 1u < P.out_w) { store_biased(2u * (ix0 + 3u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_1_0_0_0[3], ss0); }
+  }
+  if (oc0 + 1u < P.out_c4) {
+    if (2u * (ix0 + 0u) + 1u < P.out_w) { store_biased(2u * (ix0 + 0u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_1_0_0_1[0], ss1); }
+    if (2u * (ix0 + 1u) + 1u < P.out_w) { store_biased(2u * (ix0 + 1u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_1_0_0_1[1], ss1); }
+    if (2u * (ix0 + 2u) + 1u < P.out_w) { store_biased(2u * (ix0 + 2u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_1_0_0_1[2], ss1); }
+    if (2u * (ix0 + 3u) + 1u < P.out_w) { store_biased(2u * (ix0 + 3u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_1_0_0_1[3], ss1); }
+  }
+  {
+    if (2u * (ix0 + 4u) + 1u < P.out_w) { store_biased(2u * (ix0 + 4u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_1_0_1_0[0], ss0); }
+    if (2u * (ix0 + 5u) + 1u < P.out_w) { store_biased(2u * (ix0 + 5u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_1_0_1_0[1], ss0); }
+    if (2u * (ix0 + 6u) + 1u < P.out_w) { store_biased(2u * (ix0 + 6u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_1_0_1_0[2], ss0); }
+    if (2u * (ix0 + 7u) + 1u < P.out_w) { store_biased(2u * (ix0 + 7u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_1_0_1_0[3], ss0); }
+  }
+  if (oc0 + 1u < P.out_c4) {
+    if (2u * (ix0 + 4u) + 1u < P.out_w) { store_biased(2u * (ix0 + 4u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_1_0_1_1[0], ss1); }
+    if (2u * (ix0 + 5u) + 1u < P.out_w) { store_biased(2u * (ix0 + 5u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_1_0_1_1[1], ss1); }
+    if (2u * (ix0 + 6u) + 1u < P.out_w) { store_biased(2u * (ix0 + 6u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_1_0_1_1[2], ss1); }
+    if (2u * (ix0 + 7u) + 1u < P.out_w) { store_biased(2u * (ix0 + 7u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_1_0_1_1[3], ss1); }
+  }
+  if (2u * (iy0 + 0u) + 1u < P.out_h) {
+    if (2u * (ix0 + 0u) + 0u < P.out_w) { store_biased(2u * (ix0 + 0u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_2_0_0_0[0], ss0); }
+    if (2u * (ix0 + 1u) + 0u < P.out_w) { store_biased(2u * (ix0 + 1u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_2_0_0_0[1], ss0); }
+    if (2u * (ix0 + 2u) + 0u < P.out_w) { store_biased(2u * (ix0 + 2u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_2_0_0_0[2], ss0); }
+    if (2u * (ix0 + 3u) + 0u < P.out_w) { store_biased(2u * (ix0 + 3u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_2_0_0_0[3], ss0); }
+  }
+  if (2u * (iy0 + 0u) + 1u < P.out_h && oc0 + 1u < P.out_c4) {
+    if (2u * (ix0 + 0u) + 0u < P.out_w) { store_biased(2u * (ix0 + 0u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_2_0_0_1[0], ss1); }
+    if (2u * (ix0 + 1u) + 0u < P.out_w) { store_biased(2u * (ix0 + 1u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_2_0_0_1[1], ss1); }
+    if (2u * (ix0 + 2u) + 0u < P.out_w) { store_biased(2u * (ix0 + 2u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_2_0_0_1[2], ss1); }
+    if (2u * (ix0 + 3u) + 0u < P.out_w) { store_biased(2u * (ix0 + 3u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_2_0_0_1[3], ss1); }
+  }
+  if (2u * (iy0 + 0u) + 1u < P.out_h) {
+    if (2u * (ix0 + 4u) + 0u < P.out_w) { store_biased(2u * (ix0 + 4u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_2_0_1_0[0], ss0); }
+    if (2u * (ix0 + 5u) + 0u < P.out_w) { store_biased(2u * (ix0 + 5u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_2_0_1_0[1], ss0); }
+    if (2u * (ix0 + 6u) + 0u < P.out_w) { store_biased(2u * (ix0 + 6u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_2_0_1_0[2], ss0); }
+    if (2u * (ix0 + 7u) + 0u < P.out_w) { store_biased(2u * (ix0 + 7u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_2_0_1_0[3], ss0); }
+  }
+  if (2u * (iy0 + 0u) + 1u < P.out_h && oc0 + 1u < P.out_c4) {
+    if (2u * (ix0 + 4u) + 0u < P.out_w) { store_biased(2u * (ix0 + 4u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_2_0_1_1[0], ss1); }
+    if (2u * (ix0 + 5u) + 0u < P.out_w) { store_biased(2u * (ix0 + 5u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_2_0_1_1[1], ss1); }
+    if (2u * (ix0 + 6u) + 0u < P.out_w) { store_biased(2u * (ix0 + 6u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_2_0_1_1[2], ss1); }
+    if (2u * (ix0 + 7u) + 0u < P.out_w) { store_biased(2u * (ix0 + 7u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_2_0_1_1[3], ss1); }
+  }
+  if (2u * (iy0 + 0u) + 1u < P.out_h) {
+    if (2u * (ix0 + 0u) + 1u < P.out_w) { store_biased(2u * (ix0 + 0u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_3_0_0_0[0], ss0); }
+    if (2u * (ix0 + 1u) + 1u < P.out_w) { store_biased(2u * (ix0 + 1u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_3_0_0_0[1], ss0); }
+    if (2u * (ix0 + 2u) + 1u < P.out_w) { store_biased(2u * (ix0 + 2u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_3_0_0_0[2], ss0); }
+    if (2u * (ix0 + 3u) + 1u < P.out_w) { store_biased(2u * (ix0 + 3u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_3_0_0_0[3], ss0); }
+  }
+  if (2u * (iy0 + 0u) + 1u < P.out_h && oc0 + 1u < P.out_c4) {
+    if (2u * (ix0 + 0u) + 1u < P.out_w) { store_biased(2u * (ix0 + 0u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_3_0_0_1[0], ss1); }
+    if (2u * (ix0 + 1u) + 1u < P.out_w) { store_biased(2u * (ix0 + 1u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_3_0_0_1[1], ss1); }
+    if (2u * (ix0 + 2u) + 1u < P.out_w) { store_biased(2u * (ix0 + 2u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_3_0_0_1[2], ss1); }
+    if (2u * (ix0 + 3u) + 1u < P.out_w) { store_biased(2u * (ix0 + 3u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_3_0_0_1[3], ss1); }
+  }
+  if (2u * (iy0 + 0u) + 1u < P.out_h) {
+    if (2u * (ix0 + 4u) + 1u < P.out_w) { store_biased(2u * (ix0 + 4u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_3_0_1_0[0], ss0); }
+    if (2u * (ix0 + 5u) + 1u < P.out_w) { store_biased(2u * (ix0 + 5u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_3_0_1_0[1], ss0); }
+    if (2u * (ix0 + 6u) + 1u < P.out_w) { store_biased(2u * (ix0 + 6u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_3_0_1_0[2], ss0); }
+    if (2u * (ix0 + 7u) + 1u < P.out_w) { store_biased(2u * (ix0 + 7u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_3_0_1_0[3], ss0); }
+  }
+  if (2u * (iy0 + 0u) + 1u < P.out_h && oc0 + 1u < P.out_c4) {
+    if (2u * (ix0 + 4u) + 1u < P.out_w) { store_biased(2u * (ix0 + 4u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_3_0_1_1[0], ss1); }
+    if (2u * (ix0 + 5u) + 1u < P.out_w) { store_biased(2u * (ix0 + 5u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_3_0_1_1[1], ss1); }
+    if (2u * (ix0 + 6u) + 1u < P.out_w) { store_biased(2u * (ix0 + 6u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_3_0_1_1[2], ss1); }
+    if (2u * (ix0 + 7u) + 1u < P.out_w) { store_biased(2u * (ix0 + 7u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_3_0_1_1[3], ss1); }
+  }
+  if (2u * (iy0 + 1u) + 0u < P.out_h) {
+    if (2u * (ix0 + 0u) + 0u < P.out_w) { store_biased(2u * (ix0 + 0u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_0_1_0_0[0], ss0); }
+    if (2u * (ix0 + 1u) + 0u < P.out_w) { store_biased(2u * (ix0 + 1u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_0_1_0_0[1], ss0); }
+    if (2u * (ix0 + 2u) + 0u < P.out_w) { store_biased(2u * (ix0 + 2u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_0_1_0_0[2], ss0); }
+    if (2u * (ix0 + 3u) + 0u < P.out_w) { store_biased(2u * (ix0 + 3u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_0_1_0_0[3], ss0); }
+  }
+  if (2u * (iy0 + 1u) + 0u < P.out_h && oc0 + 1u < P.out_c4) {
+    if (2u * (ix0 + 0u) + 0u < P.out_w) { store_biased(2u * (ix0 + 0u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_0_1_0_1[0], ss1); }
+    if (2u * (ix0 + 1u) + 0u < P.out_w) { store_biased(2u * (ix0 + 1u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_0_1_0_1[1], ss1); }
+    if (2u * (ix0 + 2u) + 0u < P.out_w) { store_biased(2u * (ix0 + 2u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_0_1_0_1[2], ss1); }
+    if (2u * (ix0 + 3u) + 0u < P.out_w) { store_biased(2u * (ix0 + 3u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_0_1_0_1[3], ss1); }
+  }
+  if (2u * (iy0 + 1u) + 0u < P.out_h) {
+    if (2u * (ix0 + 4u) + 0u < P.out_w) { store_biased(2u * (ix0 + 4u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_0_1_1_0[0], ss0); }
+    if (2u * (ix0 + 5u) + 0u < P.out_w) { store_biased(2u * (ix0 + 5u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_0_1_1_0[1], ss0); }
+    if (2u * (ix0 + 6u) + 0u < P.out_w) { store_biased(2u * (ix0 + 6u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_0_1_1_0[2], ss0); }
+    if (2u * (ix0 + 7u) + 0u < P.out_w) { store_biased(2u * (ix0 + 7u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_0_1_1_0[3], ss0); }
+  }
+  if (2u * (iy0 + 1u) + 0u < P.out_h && oc0 + 1u < P.out_c4) {
+    if (2u * (ix0 + 4u) + 0u < P.out_w) { store_biased(2u * (ix0 + 4u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_0_1_1_1[0], ss1); }
+    if (2u * (ix0 + 5u) + 0u < P.out_w) { store_biased(2u * (ix0 + 5u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_0_1_1_1[1], ss1); }
+    if (2u * (ix0 + 6u) + 0u < P.out_w) { store_biased(2u * (ix0 + 6u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_0_1_1_1[2], ss1); }
+    if (2u * (ix0 + 7u) + 0u < P.out_w) { store_biased(2u * (ix0 + 7u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_0_1_1_1[3], ss1); }
+  }
+  if (2u * (iy0 + 1u) + 0u < P.out_h) {
+    if (2u * (ix0 + 0u) + 1u < P.out_w) { store_biased(2u * (ix0 + 0u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_1_1_0_0[0], ss0); }
+    if (2u * (ix0 + 1u) + 1u < P.out_w) { store_biased(2u * (ix0 + 1u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_1_1_0_0[1], ss0); }
+    if (2u * (ix0 + 2u) + 1u < P.out_w) { store_biased(2u * (ix0 + 2u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_1_1_0_0[2], ss0); }
+    if (2u * (ix0 + 3u) + 1u < P.out_w) { store_biased(2u * (ix0 + 3u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_1_1_0_0[3], ss0); }
+  }
+  if (2u * (iy0 + 1u) + 0u < P.out_h && oc0 + 1u < P.out_c4) {
+    if (2u * (ix0 + 0u) + 1u < P.out_w) { store_biased(2u * (ix0 + 0u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_1_1_0_1[0], ss1); }
+    if (2u * (ix0 + 1u) + 1u < P.out_w) { store_biased(2u * (ix0 + 1u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_1_1_0_1[1], ss1); }
+    if (2u * (ix0 + 2u) + 1u < P.out_w) { store_biased(2u * (ix0 + 2u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_1_1_0_1[2], ss1); }
+    if (2u * (ix0 + 3u) + 1u < P.out_w) { store_biased(2u * (ix0 + 3u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_1_1_0_1[3], ss1); }
+  }
+  if (2u * (iy0 + 1u) + 0u < P.out_h) {
+    if (2u * (ix0 + 4u) + 1u < P.out_w) { store_biased(2u * (ix0 + 4u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_1_1_1_0[0], ss0); }
+    if (2u * (ix0 + 5u) + 1u < P.out_w) { store_biased(2u * (ix0 + 5u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_1_1_1_0[1], ss0); }
+    if (2u * (ix0 + 6u) + 1u < P.out_w) { store_biased(2u * (ix0 + 6u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_1_1_1_0[2], ss0); }
+    if (2u * (ix0 + 7u) + 1u < P.out_w) { store_biased(2u * (ix0 + 7u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_1_1_1_0[3], ss0); }
+  }
+  if (2u * (iy0 + 1u) + 0u < P.out_h && oc0 + 1u < P.out_c4) {
+    if (2u * (ix0 + 4u) + 1u < P.out_w) { store_biased(2u * (ix0 + 4u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_1_1_1_1[0], ss1); }
+    if (2u * (ix0 + 5u) + 1u < P.out_w) { store_biased(2u * (ix0 + 5u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_1_1_1_1[1], ss1); }
+    if (2u * (ix0 + 6u) + 1u < P.out_w) { store_biased(2u * (ix0 + 6u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_1_1_1_1[2], ss1); }
+    if (2u * (ix0 + 7u) + 1u < P.out_w) { store_biased(2u * (ix0 + 7u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_1_1_1_1[3], ss1); }
+  }
+  if (2u * (iy0 + 1u) + 1u < P.out_h) {
+    if (2u * (ix0 + 0u) + 0u < P.out_w) { store_biased(2u * (ix0 + 0u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_2_1_0_0[0], ss0); }
+    if (2u * (ix0 + 1u) + 0u < P.out_w) { store_biased(2u * (ix0 + 1u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_2_1_0_0[1], ss0); }
+    if (2u * (ix0 + 2u) + 0u < P.out_w) { store_biased(2u * (ix0 + 2u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_2_1_0_0[2], ss0); }
+    if (2u * (ix0 + 3u) + 0u < P.out_w) { store_biased(2u * (ix0 + 3u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_2_1_0_0[3], ss0); }
+  }
+  if (2u * (iy0 + 1u) + 1u < P.out_h && oc0 + 1u < P.out_c4) {
+    if (2u * (ix0 + 0u) + 0u < P.out_w) { store_biased(2u * (ix0 + 0u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_2_1_0_1[0], ss1); }
+    if (2u * (ix0 + 1u) + 0u < P.out_w) { store_biased(2u * (ix0 + 1u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_2_1_0_1[1], ss1); }
+    if (2u * (ix0 + 2u) + 0u < P.out_w) { store_biased(2u * (ix0 + 2u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_2_1_0_1[2], ss1); }
+    if (2u * (ix0 + 3u) + 0u < P.out_w) { store_biased(2u * (ix0 + 3u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_2_1_0_1[3], ss1); }
+  }
+  if (2u * (iy0 + 1u) + 1u < P.out_h) {
+    if (2u * (ix0 + 4u) + 0u < P.out_w) { store_biased(2u * (ix0 + 4u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_2_1_1_0[0], ss0); }
+    if (2u * (ix0 + 5u) + 0u < P.out_w) { store_biased(2u * (ix0 + 5u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_2_1_1_0[1], ss0); }
+    if (2u * (ix0 + 6u) + 0u < P.out_w) { store_biased(2u * (ix0 + 6u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_2_1_1_0[2], ss0); }
+    if (2u * (ix0 + 7u) + 0u < P.out_w) { store_biased(2u * (ix0 + 7u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_2_1_1_0[3], ss0); }
+  }
+  if (2u * (iy0 + 1u) + 1u < P.out_h && oc0 + 1u < P.out_c4) {
+    if (2u * (ix0 + 4u) + 0u < P.out_w) { store_biased(2u * (ix0 + 4u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_2_1_1_1[0], ss1); }
+    if (2u * (ix0 + 5u) + 0u < P.out_w) { store_biased(2u * (ix0 + 5u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_2_1_1_1[1], ss1); }
+    if (2u * (ix0 + 6u) + 0u < P.out_w) { store_biased(2u * (ix0 + 6u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_2_1_1_1[2], ss1); }
+    if (2u * (ix0 + 7u) + 0u < P.out_w) { store_biased(2u * (ix0 + 7u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_2_1_1_1[3], ss1); }
+  }
+  if (2u * (iy0 + 1u) + 1u < P.out_h) {
+    if (2u * (ix0 + 0u) + 1u < P.out_w) { store_biased(2u * (ix0 + 0u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_3_1_0_0[0], ss0); }
+    if (2u * (ix0 + 1u) + 1u < P.out_w) { store_biased(2u * (ix0 + 1u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_3_1_0_0[1], ss0); }
+    if (2u * (ix0 + 2u) + 1u < P.out_w) { store_biased(2u * (ix0 + 2u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_3_1_0_0[2], ss0); }
+    if (2u * (ix0 + 3u) + 1u < P.out_w) { store_biased(2u * (ix0 + 3u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_3_1_0_0[3], ss0); }
+  }
+  if (2u * (iy0 + 1u) + 1u < P.out_h && oc0 + 1u < P.out_c4) {
+    if (2u * (ix0 + 0u) + 1u < P.out_w) { store_biased(2u * (ix0 + 0u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_3_1_0_1[0], ss1); }
+    if (2u * (ix0 + 1u) + 1u < P.out_w) { store_biased(2u * (ix0 + 1u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_3_1_0_1[1], ss1); }
+    if (2u * (ix0 + 2u) + 1u < P.out_w) { store_biased(2u * (ix0 + 2u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_3_1_0_1[2], ss1); }
+    if (2u * (ix0 + 3u) + 1u < P.out_w) { store_biased(2u * (ix0 + 3u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_3_1_0_1[3], ss1); }
+  }
+  if (2u * (iy0 + 1u) + 1u < P.out_h) {
+    if (2u * (ix0 + 4u) + 1u < P.out_w) { store_biased(2u * (ix0 + 4u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_3_1_1_0[0], ss0); }
+    if (2u * (ix0 + 5u) + 1u < P.out_w) { store_biased(2u * (ix0 + 5u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_3_1_1_0[1], ss0); }
+    if (2u * (ix0 + 6u) + 1u < P.out_w) { store_biased(2u * (ix0 + 6u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_3_1_1_0[2], ss0); }
+    if (2u * (ix0 + 7u) + 1u < P.out_w) { store_biased(2u * (ix0 + 7u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_3_1_1_0[3], ss0); }
+  }
+  if (2u * (iy0 + 1u) + 1u < P.out_h && oc0 + 1u < P.out_c4) {
+    if (2u * (ix0 + 4u) + 1u < P.out_w) { store_biased(2u * (ix0 + 4u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_3_1_1_1[0], ss1); }
+    if (2u * (ix0 + 5u) + 1u < P.out_w) { store_biased(2u * (ix0 + 5u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_3_1_1_1[1], ss1); }
+    if (2u * (ix0 + 6u) + 1u < P.out_w) { store_biased(2u * (ix0 + 6u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_3_1_1_1[2], ss1); }
+    if (2u * (ix0 + 7u) + 1u < P.out_w) { store_biased(2u * (ix0 + 7u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_3_1_1_1[3], ss1); }
+  }
 }

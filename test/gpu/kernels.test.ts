@@ -59,7 +59,7 @@ interface ConvCase {
   /** The skip tensor as a view of a larger tensor (its c4 is the output's, as in the graph). */
   skipEmbed?: Embedding;
   /** Another kernel file for the same op (its wide-block variant). */
-  variant?: 'conv3x3-wide' | 'conv2x2s2-wide' | 'deconv2x2s2-wide';
+  variant?: 'conv3x3-wide' | 'conv2x2s2-wide' | 'deconv2x2s2-wide' | 'deconv4x4s2-wide';
   seed: number;
 }
 
@@ -267,6 +267,29 @@ describe('deconv2x2s2-wide (the U-Net upsampling)', () => {
       inEmbed: { w: 73, h: 12, x: 1, y: 2 },
       seed: 32,
     });
+    assertSensitive(r.gpu, r.without({ skipScale: false }), 'SKIP_SCALE');
+  });
+});
+
+describe('deconv4x4s2-wide (the 2x U-Net tail)', () => {
+  const wide = 'deconv4x4s2-wide' as const;
+  test('8->3 (one channel group), no activation, input a view: 9x6 -> 14x8', async () => {
+    const r = await runConv({
+      kind: 'deconv', variant: wide, k: 4, stride: 2, pad: 3, inC: 8, outC: 3, inW: 9, inH: 6, lrelu: false,
+      inEmbed: { w: 12, h: 9, x: 2, y: 1 },
+      seed: 33,
+    });
+    assertSensitive(r.gpu, r.without({ lrelu: true }), 'the absence of LRELU');
+  });
+
+  test('12->20 with IN_SCALE, SKIP (a view) and SKIP_SCALE, LRELU, 2 workgroups, partial blocks: 70x7 -> 136x10', async () => {
+    const r = await runConv({
+      kind: 'deconv', variant: wide, k: 4, stride: 2, pad: 3, inC: 12, outC: 20, inW: 70, inH: 7,
+      lrelu: true, inScale: true, skip: true, skipScale: true,
+      skipEmbed: { w: 139, h: 13, x: 1, y: 3 },
+      seed: 34,
+    });
+    assertSensitive(r.gpu, r.without({ inScale: false }), 'IN_SCALE');
     assertSensitive(r.gpu, r.without({ skipScale: false }), 'SKIP_SCALE');
   });
 });

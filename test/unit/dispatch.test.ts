@@ -11,7 +11,7 @@ const blocks = (k: ConvKernel, w: number, h: number, c4: number) => {
 };
 
 test('wide kernels: one flat list, just enough workgroups for every block', () => {
-  for (const k of ['conv3x3-wide', 'conv2x2s2-wide', 'deconv2x2s2-wide'] as const) {
+  for (const k of ['conv3x3-wide', 'conv2x2s2-wide', 'deconv2x2s2-wide', 'deconv4x4s2-wide'] as const) {
     for (const [w, h, c4] of [[13, 11, 64], [68, 36, 6], [140, 18, 4], [1, 1, 1]] as const) {
       const g = convGroups(k, w, h, c4);
       const n = blocks(k, w, h, c4);

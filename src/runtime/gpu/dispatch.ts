@@ -6,12 +6,13 @@ import type { ConvKind } from '../plan/graph.js';
 /** Workgroup size (x, y) of the conv kernels (the WG_X / WG_Y defines). */
 export const CONV_WG = 8;
 /** Output pixels per invocation along x and y, and vec4 channel groups, per kernel. */
-export type ConvKernel = ConvKind | 'conv3x3-wide' | 'conv2x2s2-wide' | 'deconv2x2s2-wide';
+export type ConvKernel = ConvKind | 'conv3x3-wide' | 'conv2x2s2-wide' | 'deconv2x2s2-wide' | 'deconv4x4s2-wide';
 export const CONV_BLOCK: Record<ConvKernel, { px: number; py: number; oc4: number }> = {
   conv3x3: { px: 8, py: 2, oc4: 2 },
   'conv3x3-wide': { px: 8, py: 4, oc4: 4 },
   'conv2x2s2-wide': { px: 8, py: 2, oc4: 8 },
   'deconv2x2s2-wide': { px: 16, py: 4, oc4: 2 }, // output pixels: 8x2 inputs, 2x2 each
+  'deconv4x4s2-wide': { px: 16, py: 8, oc4: 1 }, // output pixels: both phases of 8x4 positions
   conv2x2s2: { px: 4, py: 2, oc4: 2 },
   deconv: { px: 4, py: 1, oc4: 2 }, // px counts outputs of one phase (S apart)
 };

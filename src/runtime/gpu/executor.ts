@@ -637,10 +637,14 @@ export class GraphExecutor {
 
   /** The kernel file of a conv op: with the wide block, its wide variant where there is one. */
   private kernelOf(op: ConvOp): ConvKernel {
-    // The wide block only pays where the layer has its 16 output channels.
-    if (this.init.convBlock !== 'wide' || op.output.c4 < 4) return op.kind;
-    if (op.kind !== 'deconv') return `${op.kind}-wide`;
+    if (this.init.convBlock !== 'wide') return op.kind;
     const s = op.spec;
+    // The 4x4/s2/p3 tail (2x and 4x models): one channel group per invocation, so it also pays
+    // on the 2x model's 3 output channels.
+    if (op.kind === 'deconv' && s.kernel === 4 && s.stride === 2 && s.pad === 3) return 'deconv4x4s2-wide';
+    // Elsewhere the wide block only pays where the layer has its 16 output channels.
+    if (op.output.c4 < 4) return op.kind;
+    if (op.kind !== 'deconv') return `${op.kind}-wide`;
     return s.kernel === 2 && s.stride === 2 && s.pad === 0 ? 'deconv2x2s2-wide' : 'deconv';
   }
 

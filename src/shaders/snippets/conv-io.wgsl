@@ -49,18 +49,30 @@ fn in_scale_of(ic: u32) -> vec4f {
 #endif
 }
 
+// The per-output-channel factor on the skip input (SE scale); 1 when absent.
+fn skip_scale_of(oc: u32) -> vec4f {
+#if SKIP_SCALE
+  return skip_scale[oc];
+#else
+  return vec4f(1.0);
+#endif
+}
+
 // Writes one output vec4 after the fused epilogue; (x, y) must be inside the output.
 fn store_out(x: u32, y: u32, oc: u32, acc: vec4f) {
-  var r = acc + bias[oc];
+  store_biased(x, y, oc, acc + bias[oc], skip_scale_of(oc));
+}
+
+// store_out for a sum that already holds the bias, with the skip scale ss of group oc: the wide
+// kernels start their sums from the bias and load both once per channel group, not per pixel
+// (on SwiftShader every load is a gather, and these were a third of a 2x2 deconv's time).
+fn store_biased(x: u32, y: u32, oc: u32, acc: vec4f, ss: vec4f) {
+  var r = acc;
 #if LRELU
   r = max(r, r * 0.1);
 #endif
 #if SKIP
-  var s = unpack4(skip[P.skip_off + (y * P.skip_row + x) * P.out_c4 + oc]);
-#if SKIP_SCALE
-  s = s * skip_scale[oc];
-#endif
-  r = r + s;
+  r = r + unpack4(skip[P.skip_off + (y * P.skip_row + x) * P.out_c4 + oc]) * ss;
 #endif
   dst[P.out_off + (y * P.out_row + x) * P.out_c4 + oc] = pack4(r);
 }
