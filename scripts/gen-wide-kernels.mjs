@@ -71,7 +71,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
     for (let b = 0; b < PXB; b++) {
       for (let o = 0; o < OCG; o++) {
         const guard = o > 0 ? `if (oc0 + ${o}u < P.out_c4) ` : '';
-        storeColumns(A, ind, guard, (p) => `x0 + ${4 * b + p}u`, `y0 + ${r}u`, `oc0 + ${o}u`, `acc_${r}_${b}_${o}`, `ss${o}`);
+        storeColumns(A, ind, guard, `x0 + ${4 * b}u`, 1, `y0 + ${r}u`, `oc0 + ${o}u`, `acc_${r}_${b}_${o}`, `ss${o}`);
       }
     }
     if (r > 0) A('  }');
@@ -80,15 +80,10 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   write(name);
 }
 
-/**
- * Stores the 4 columns of accumulator acc, column p at x(p) of row y, group oc (store_biased),
- * those inside the output. Unrolled: with a loop, a[p] is a dynamic index, which SwiftShader
- * serves from memory with a gather per lane.
- */
-function storeColumns(A, ind, guard, x, y, oc, acc, ss) {
-  A(`${ind}${guard}{`);
-  for (let p = 0; p < 4; p++) A(`${ind}  if (${x(p)} < P.out_w) { store_biased(${x(p)}, ${y}, ${oc}, ${acc}[${p}], ${ss}); }`);
-  A(`${ind}}`);
+/** Stores the 4 columns of accumulator acc from x0, dx apart (store4 in snippets/conv-io.wgsl). */
+function storeColumns(A, ind, guard, x0, dx, y, oc, acc, ss) {
+  const call = `store4(${x0}, ${dx}u, ${y}, ${oc}, ${acc}, ${ss});`;
+  A(`${ind}${guard ? `${guard}{ ${call} }` : call}`);
 }
 
 /**
@@ -176,7 +171,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
           const conds = [...(r > 0 || ky ? [`${oy} < P.out_h`] : []), ...(o > 0 ? [`oc0 + ${o}u < P.out_c4`] : [])];
           const guard = conds.length ? `if (${conds.join(' && ')}) ` : '';
           // Output pixels ox = 2 (ix + p) + kx, p = 0..3 (the matrix columns).
-          storeColumns(A, '  ', guard, (p) => `2u * (ix0 + ${4 * b + p}u) + ${kx}u`, oy, `oc0 + ${o}u`, `acc_${t}_${r}_${b}_${o}`, `ss${o}`);
+          storeColumns(A, '  ', guard, `2u * (ix0 + ${4 * b}u) + ${kx}u`, 2, oy, `oc0 + ${o}u`, `acc_${t}_${r}_${b}_${o}`, `ss${o}`);
         }
       }
     }
@@ -254,7 +249,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
       A(`  if (${2 * r + py}u + 2u * p0 < P.out_h) {`);
       for (let px = 0; px < 2; px++) {
         // Output pixels ox = 2 (q0 + 4 b + p) + ph, p = 0..3 (the matrix columns).
-        for (let b = 0; b < PXB; b++) storeColumns(A, '    ', '', (p) => `2u * (q0 + ${4 * b + p}u) + ${px}u`, `2u * (p0 + ${r}u) + ${py}u`, 'oc', `acc_${py}${px}_${r}_${b}`, 'ss0');
+        for (let b = 0; b < PXB; b++) storeColumns(A, '    ', '', `2u * (q0 + ${4 * b}u) + ${px}u`, 2, `2u * (p0 + ${r}u) + ${py}u`, 'oc', `acc_${py}${px}_${r}_${b}`, 'ss0');
       }
       A('  }');
     }

@@ -151,198 +151,38 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
       }
     }
   }
-  {
-    if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 0u, oc0 + 0u, acc_0_0_0[0], ss0); }
-    if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 0u, oc0 + 0u, acc_0_0_0[1], ss0); }
-    if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 0u, oc0 + 0u, acc_0_0_0[2], ss0); }
-    if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 0u, oc0 + 0u, acc_0_0_0[3], ss0); }
-  }
-  if (oc0 + 1u < P.out_c4) {
-    if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 0u, oc0 + 1u, acc_0_0_1[0], ss1); }
-    if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 0u, oc0 + 1u, acc_0_0_1[1], ss1); }
-    if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 0u, oc0 + 1u, acc_0_0_1[2], ss1); }
-    if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 0u, oc0 + 1u, acc_0_0_1[3], ss1); }
-  }
-  if (oc0 + 2u < P.out_c4) {
-    if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 0u, oc0 + 2u, acc_0_0_2[0], ss2); }
-    if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 0u, oc0 + 2u, acc_0_0_2[1], ss2); }
-    if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 0u, oc0 + 2u, acc_0_0_2[2], ss2); }
-    if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 0u, oc0 + 2u, acc_0_0_2[3], ss2); }
-  }
-  if (oc0 + 3u < P.out_c4) {
-    if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 0u, oc0 + 3u, acc_0_0_3[0], ss3); }
-    if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 0u, oc0 + 3u, acc_0_0_3[1], ss3); }
-    if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 0u, oc0 + 3u, acc_0_0_3[2], ss3); }
-    if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 0u, oc0 + 3u, acc_0_0_3[3], ss3); }
-  }
-  if (oc0 + 4u < P.out_c4) {
-    if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 0u, oc0 + 4u, acc_0_0_4[0], ss4); }
-    if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 0u, oc0 + 4u, acc_0_0_4[1], ss4); }
-    if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 0u, oc0 + 4u, acc_0_0_4[2], ss4); }
-    if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 0u, oc0 + 4u, acc_0_0_4[3], ss4); }
-  }
-  if (oc0 + 5u < P.out_c4) {
-    if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 0u, oc0 + 5u, acc_0_0_5[0], ss5); }
-    if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 0u, oc0 + 5u, acc_0_0_5[1], ss5); }
-    if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 0u, oc0 + 5u, acc_0_0_5[2], ss5); }
-    if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 0u, oc0 + 5u, acc_0_0_5[3], ss5); }
-  }
-  if (oc0 + 6u < P.out_c4) {
-    if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 0u, oc0 + 6u, acc_0_0_6[0], ss6); }
-    if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 0u, oc0 + 6u, acc_0_0_6[1], ss6); }
-    if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 0u, oc0 + 6u, acc_0_0_6[2], ss6); }
-    if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 0u, oc0 + 6u, acc_0_0_6[3], ss6); }
-  }
-  if (oc0 + 7u < P.out_c4) {
-    if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 0u, oc0 + 7u, acc_0_0_7[0], ss7); }
-    if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 0u, oc0 + 7u, acc_0_0_7[1], ss7); }
-    if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 0u, oc0 + 7u, acc_0_0_7[2], ss7); }
-    if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 0u, oc0 + 7u, acc_0_0_7[3], ss7); }
-  }
-  {
-    if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 0u, oc0 + 0u, acc_0_1_0[0], ss0); }
-    if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 0u, oc0 + 0u, acc_0_1_0[1], ss0); }
-    if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 0u, oc0 + 0u, acc_0_1_0[2], ss0); }
-    if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 0u, oc0 + 0u, acc_0_1_0[3], ss0); }
-  }
-  if (oc0 + 1u < P.out_c4) {
-    if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 0u, oc0 + 1u, acc_0_1_1[0], ss1); }
-    if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 0u, oc0 + 1u, acc_0_1_1[1], ss1); }
-    if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 0u, oc0 + 1u, acc_0_1_1[2], ss1); }
-    if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 0u, oc0 + 1u, acc_0_1_1[3], ss1); }
-  }
-  if (oc0 + 2u < P.out_c4) {
-    if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 0u, oc0 + 2u, acc_0_1_2[0], ss2); }
-    if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 0u, oc0 + 2u, acc_0_1_2[1], ss2); }
-    if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 0u, oc0 + 2u, acc_0_1_2[2], ss2); }
-    if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 0u, oc0 + 2u, acc_0_1_2[3], ss2); }
-  }
-  if (oc0 + 3u < P.out_c4) {
-    if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 0u, oc0 + 3u, acc_0_1_3[0], ss3); }
-    if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 0u, oc0 + 3u, acc_0_1_3[1], ss3); }
-    if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 0u, oc0 + 3u, acc_0_1_3[2], ss3); }
-    if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 0u, oc0 + 3u, acc_0_1_3[3], ss3); }
-  }
-  if (oc0 + 4u < P.out_c4) {
-    if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 0u, oc0 + 4u, acc_0_1_4[0], ss4); }
-    if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 0u, oc0 + 4u, acc_0_1_4[1], ss4); }
-    if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 0u, oc0 + 4u, acc_0_1_4[2], ss4); }
-    if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 0u, oc0 + 4u, acc_0_1_4[3], ss4); }
-  }
-  if (oc0 + 5u < P.out_c4) {
-    if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 0u, oc0 + 5u, acc_0_1_5[0], ss5); }
-    if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 0u, oc0 + 5u, acc_0_1_5[1], ss5); }
-    if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 0u, oc0 + 5u, acc_0_1_5[2], ss5); }
-    if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 0u, oc0 + 5u, acc_0_1_5[3], ss5); }
-  }
-  if (oc0 + 6u < P.out_c4) {
-    if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 0u, oc0 + 6u, acc_0_1_6[0], ss6); }
-    if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 0u, oc0 + 6u, acc_0_1_6[1], ss6); }
-    if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 0u, oc0 + 6u, acc_0_1_6[2], ss6); }
-    if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 0u, oc0 + 6u, acc_0_1_6[3], ss6); }
-  }
-  if (oc0 + 7u < P.out_c4) {
-    if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 0u, oc0 + 7u, acc_0_1_7[0], ss7); }
-    if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 0u, oc0 + 7u, acc_0_1_7[1], ss7); }
-    if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 0u, oc0 + 7u, acc_0_1_7[2], ss7); }
-    if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 0u, oc0 + 7u, acc_0_1_7[3], ss7); }
-  }
+  store4(x0 + 0u, 1u, y0 + 0u, oc0 + 0u, acc_0_0_0, ss0);
+  if (oc0 + 1u < P.out_c4) { store4(x0 + 0u, 1u, y0 + 0u, oc0 + 1u, acc_0_0_1, ss1); }
+  if (oc0 + 2u < P.out_c4) { store4(x0 + 0u, 1u, y0 + 0u, oc0 + 2u, acc_0_0_2, ss2); }
+  if (oc0 + 3u < P.out_c4) { store4(x0 + 0u, 1u, y0 + 0u, oc0 + 3u, acc_0_0_3, ss3); }
+  if (oc0 + 4u < P.out_c4) { store4(x0 + 0u, 1u, y0 + 0u, oc0 + 4u, acc_0_0_4, ss4); }
+  if (oc0 + 5u < P.out_c4) { store4(x0 + 0u, 1u, y0 + 0u, oc0 + 5u, acc_0_0_5, ss5); }
+  if (oc0 + 6u < P.out_c4) { store4(x0 + 0u, 1u, y0 + 0u, oc0 + 6u, acc_0_0_6, ss6); }
+  if (oc0 + 7u < P.out_c4) { store4(x0 + 0u, 1u, y0 + 0u, oc0 + 7u, acc_0_0_7, ss7); }
+  store4(x0 + 4u, 1u, y0 + 0u, oc0 + 0u, acc_0_1_0, ss0);
+  if (oc0 + 1u < P.out_c4) { store4(x0 + 4u, 1u, y0 + 0u, oc0 + 1u, acc_0_1_1, ss1); }
+  if (oc0 + 2u < P.out_c4) { store4(x0 + 4u, 1u, y0 + 0u, oc0 + 2u, acc_0_1_2, ss2); }
+  if (oc0 + 3u < P.out_c4) { store4(x0 + 4u, 1u, y0 + 0u, oc0 + 3u, acc_0_1_3, ss3); }
+  if (oc0 + 4u < P.out_c4) { store4(x0 + 4u, 1u, y0 + 0u, oc0 + 4u, acc_0_1_4, ss4); }
+  if (oc0 + 5u < P.out_c4) { store4(x0 + 4u, 1u, y0 + 0u, oc0 + 5u, acc_0_1_5, ss5); }
+  if (oc0 + 6u < P.out_c4) { store4(x0 + 4u, 1u, y0 + 0u, oc0 + 6u, acc_0_1_6, ss6); }
+  if (oc0 + 7u < P.out_c4) { store4(x0 + 4u, 1u, y0 + 0u, oc0 + 7u, acc_0_1_7, ss7); }
   if (y0 + 1u < P.out_h) {
-    {
-      if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 1u, oc0 + 0u, acc_1_0_0[0], ss0); }
-      if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 1u, oc0 + 0u, acc_1_0_0[1], ss0); }
-      if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 1u, oc0 + 0u, acc_1_0_0[2], ss0); }
-      if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 1u, oc0 + 0u, acc_1_0_0[3], ss0); }
-    }
-    if (oc0 + 1u < P.out_c4) {
-      if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 1u, oc0 + 1u, acc_1_0_1[0], ss1); }
-      if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 1u, oc0 + 1u, acc_1_0_1[1], ss1); }
-      if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 1u, oc0 + 1u, acc_1_0_1[2], ss1); }
-      if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 1u, oc0 + 1u, acc_1_0_1[3], ss1); }
-    }
-    if (oc0 + 2u < P.out_c4) {
-      if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 1u, oc0 + 2u, acc_1_0_2[0], ss2); }
-      if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 1u, oc0 + 2u, acc_1_0_2[1], ss2); }
-      if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 1u, oc0 + 2u, acc_1_0_2[2], ss2); }
-      if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 1u, oc0 + 2u, acc_1_0_2[3], ss2); }
-    }
-    if (oc0 + 3u < P.out_c4) {
-      if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 1u, oc0 + 3u, acc_1_0_3[0], ss3); }
-      if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 1u, oc0 + 3u, acc_1_0_3[1], ss3); }
-      if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 1u, oc0 + 3u, acc_1_0_3[2], ss3); }
-      if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 1u, oc0 + 3u, acc_1_0_3[3], ss3); }
-    }
-    if (oc0 + 4u < P.out_c4) {
-      if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 1u, oc0 + 4u, acc_1_0_4[0], ss4); }
-      if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 1u, oc0 + 4u, acc_1_0_4[1], ss4); }
-      if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 1u, oc0 + 4u, acc_1_0_4[2], ss4); }
-      if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 1u, oc0 + 4u, acc_1_0_4[3], ss4); }
-    }
-    if (oc0 + 5u < P.out_c4) {
-      if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 1u, oc0 + 5u, acc_1_0_5[0], ss5); }
-      if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 1u, oc0 + 5u, acc_1_0_5[1], ss5); }
-      if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 1u, oc0 + 5u, acc_1_0_5[2], ss5); }
-      if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 1u, oc0 + 5u, acc_1_0_5[3], ss5); }
-    }
-    if (oc0 + 6u < P.out_c4) {
-      if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 1u, oc0 + 6u, acc_1_0_6[0], ss6); }
-      if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 1u, oc0 + 6u, acc_1_0_6[1], ss6); }
-      if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 1u, oc0 + 6u, acc_1_0_6[2], ss6); }
-      if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 1u, oc0 + 6u, acc_1_0_6[3], ss6); }
-    }
-    if (oc0 + 7u < P.out_c4) {
-      if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 1u, oc0 + 7u, acc_1_0_7[0], ss7); }
-      if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 1u, oc0 + 7u, acc_1_0_7[1], ss7); }
-      if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 1u, oc0 + 7u, acc_1_0_7[2], ss7); }
-      if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 1u, oc0 + 7u, acc_1_0_7[3], ss7); }
-    }
-    {
-      if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 1u, oc0 + 0u, acc_1_1_0[0], ss0); }
-      if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 1u, oc0 + 0u, acc_1_1_0[1], ss0); }
-      if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 1u, oc0 + 0u, acc_1_1_0[2], ss0); }
-      if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 1u, oc0 + 0u, acc_1_1_0[3], ss0); }
-    }
-    if (oc0 + 1u < P.out_c4) {
-      if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 1u, oc0 + 1u, acc_1_1_1[0], ss1); }
-      if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 1u, oc0 + 1u, acc_1_1_1[1], ss1); }
-      if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 1u, oc0 + 1u, acc_1_1_1[2], ss1); }
-      if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 1u, oc0 + 1u, acc_1_1_1[3], ss1); }
-    }
-    if (oc0 + 2u < P.out_c4) {
-      if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 1u, oc0 + 2u, acc_1_1_2[0], ss2); }
-      if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 1u, oc0 + 2u, acc_1_1_2[1], ss2); }
-      if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 1u, oc0 + 2u, acc_1_1_2[2], ss2); }
-      if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 1u, oc0 + 2u, acc_1_1_2[3], ss2); }
-    }
-    if (oc0 + 3u < P.out_c4) {
-      if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 1u, oc0 + 3u, acc_1_1_3[0], ss3); }
-      if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 1u, oc0 + 3u, acc_1_1_3[1], ss3); }
-      if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 1u, oc0 + 3u, acc_1_1_3[2], ss3); }
-      if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 1u, oc0 + 3u, acc_1_1_3[3], ss3); }
-    }
-    if (oc0 + 4u < P.out_c4) {
-      if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 1u, oc0 + 4u, acc_1_1_4[0], ss4); }
-      if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 1u, oc0 + 4u, acc_1_1_4[1], ss4); }
-      if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 1u, oc0 + 4u, acc_1_1_4[2], ss4); }
-      if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 1u, oc0 + 4u, acc_1_1_4[3], ss4); }
-    }
-    if (oc0 + 5u < P.out_c4) {
-      if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 1u, oc0 + 5u, acc_1_1_5[0], ss5); }
-      if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 1u, oc0 + 5u, acc_1_1_5[1], ss5); }
-      if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 1u, oc0 + 5u, acc_1_1_5[2], ss5); }
-      if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 1u, oc0 + 5u, acc_1_1_5[3], ss5); }
-    }
-    if (oc0 + 6u < P.out_c4) {
-      if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 1u, oc0 + 6u, acc_1_1_6[0], ss6); }
-      if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 1u, oc0 + 6u, acc_1_1_6[1], ss6); }
-      if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 1u, oc0 + 6u, acc_1_1_6[2], ss6); }
-      if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 1u, oc0 + 6u, acc_1_1_6[3], ss6); }
-    }
-    if (oc0 + 7u < P.out_c4) {
-      if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 1u, oc0 + 7u, acc_1_1_7[0], ss7); }
-      if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 1u, oc0 + 7u, acc_1_1_7[1], ss7); }
-      if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 1u, oc0 + 7u, acc_1_1_7[2], ss7); }
-      if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 1u, oc0 + 7u, acc_1_1_7[3], ss7); }
-    }
+    store4(x0 + 0u, 1u, y0 + 1u, oc0 + 0u, acc_1_0_0, ss0);
+    if (oc0 + 1u < P.out_c4) { store4(x0 + 0u, 1u, y0 + 1u, oc0 + 1u, acc_1_0_1, ss1); }
+    if (oc0 + 2u < P.out_c4) { store4(x0 + 0u, 1u, y0 + 1u, oc0 + 2u, acc_1_0_2, ss2); }
+    if (oc0 + 3u < P.out_c4) { store4(x0 + 0u, 1u, y0 + 1u, oc0 + 3u, acc_1_0_3, ss3); }
+    if (oc0 + 4u < P.out_c4) { store4(x0 + 0u, 1u, y0 + 1u, oc0 + 4u, acc_1_0_4, ss4); }
+    if (oc0 + 5u < P.out_c4) { store4(x0 + 0u, 1u, y0 + 1u, oc0 + 5u, acc_1_0_5, ss5); }
+    if (oc0 + 6u < P.out_c4) { store4(x0 + 0u, 1u, y0 + 1u, oc0 + 6u, acc_1_0_6, ss6); }
+    if (oc0 + 7u < P.out_c4) { store4(x0 + 0u, 1u, y0 + 1u, oc0 + 7u, acc_1_0_7, ss7); }
+    store4(x0 + 4u, 1u, y0 + 1u, oc0 + 0u, acc_1_1_0, ss0);
+    if (oc0 + 1u < P.out_c4) { store4(x0 + 4u, 1u, y0 + 1u, oc0 + 1u, acc_1_1_1, ss1); }
+    if (oc0 + 2u < P.out_c4) { store4(x0 + 4u, 1u, y0 + 1u, oc0 + 2u, acc_1_1_2, ss2); }
+    if (oc0 + 3u < P.out_c4) { store4(x0 + 4u, 1u, y0 + 1u, oc0 + 3u, acc_1_1_3, ss3); }
+    if (oc0 + 4u < P.out_c4) { store4(x0 + 4u, 1u, y0 + 1u, oc0 + 4u, acc_1_1_4, ss4); }
+    if (oc0 + 5u < P.out_c4) { store4(x0 + 4u, 1u, y0 + 1u, oc0 + 5u, acc_1_1_5, ss5); }
+    if (oc0 + 6u < P.out_c4) { store4(x0 + 4u, 1u, y0 + 1u, oc0 + 6u, acc_1_1_6, ss6); }
+    if (oc0 + 7u < P.out_c4) { store4(x0 + 4u, 1u, y0 + 1u, oc0 + 7u, acc_1_1_7, ss7); }
   }
 }

@@ -177,202 +177,42 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
       }
     }
   }
-  {
-    if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 0u, oc0 + 0u, acc_0_0_0[0], ss0); }
-    if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 0u, oc0 + 0u, acc_0_0_0[1], ss0); }
-    if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 0u, oc0 + 0u, acc_0_0_0[2], ss0); }
-    if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 0u, oc0 + 0u, acc_0_0_0[3], ss0); }
-  }
-  if (oc0 + 1u < P.out_c4) {
-    if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 0u, oc0 + 1u, acc_0_0_1[0], ss1); }
-    if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 0u, oc0 + 1u, acc_0_0_1[1], ss1); }
-    if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 0u, oc0 + 1u, acc_0_0_1[2], ss1); }
-    if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 0u, oc0 + 1u, acc_0_0_1[3], ss1); }
-  }
-  if (oc0 + 2u < P.out_c4) {
-    if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 0u, oc0 + 2u, acc_0_0_2[0], ss2); }
-    if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 0u, oc0 + 2u, acc_0_0_2[1], ss2); }
-    if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 0u, oc0 + 2u, acc_0_0_2[2], ss2); }
-    if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 0u, oc0 + 2u, acc_0_0_2[3], ss2); }
-  }
-  if (oc0 + 3u < P.out_c4) {
-    if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 0u, oc0 + 3u, acc_0_0_3[0], ss3); }
-    if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 0u, oc0 + 3u, acc_0_0_3[1], ss3); }
-    if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 0u, oc0 + 3u, acc_0_0_3[2], ss3); }
-    if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 0u, oc0 + 3u, acc_0_0_3[3], ss3); }
-  }
-  {
-    if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 0u, oc0 + 0u, acc_0_1_0[0], ss0); }
-    if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 0u, oc0 + 0u, acc_0_1_0[1], ss0); }
-    if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 0u, oc0 + 0u, acc_0_1_0[2], ss0); }
-    if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 0u, oc0 + 0u, acc_0_1_0[3], ss0); }
-  }
-  if (oc0 + 1u < P.out_c4) {
-    if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 0u, oc0 + 1u, acc_0_1_1[0], ss1); }
-    if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 0u, oc0 + 1u, acc_0_1_1[1], ss1); }
-    if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 0u, oc0 + 1u, acc_0_1_1[2], ss1); }
-    if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 0u, oc0 + 1u, acc_0_1_1[3], ss1); }
-  }
-  if (oc0 + 2u < P.out_c4) {
-    if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 0u, oc0 + 2u, acc_0_1_2[0], ss2); }
-    if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 0u, oc0 + 2u, acc_0_1_2[1], ss2); }
-    if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 0u, oc0 + 2u, acc_0_1_2[2], ss2); }
-    if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 0u, oc0 + 2u, acc_0_1_2[3], ss2); }
-  }
-  if (oc0 + 3u < P.out_c4) {
-    if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 0u, oc0 + 3u, acc_0_1_3[0], ss3); }
-    if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 0u, oc0 + 3u, acc_0_1_3[1], ss3); }
-    if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 0u, oc0 + 3u, acc_0_1_3[2], ss3); }
-    if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 0u, oc0 + 3u, acc_0_1_3[3], ss3); }
-  }
+  store4(x0 + 0u, 1u, y0 + 0u, oc0 + 0u, acc_0_0_0, ss0);
+  if (oc0 + 1u < P.out_c4) { store4(x0 + 0u, 1u, y0 + 0u, oc0 + 1u, acc_0_0_1, ss1); }
+  if (oc0 + 2u < P.out_c4) { store4(x0 + 0u, 1u, y0 + 0u, oc0 + 2u, acc_0_0_2, ss2); }
+  if (oc0 + 3u < P.out_c4) { store4(x0 + 0u, 1u, y0 + 0u, oc0 + 3u, acc_0_0_3, ss3); }
+  store4(x0 + 4u, 1u, y0 + 0u, oc0 + 0u, acc_0_1_0, ss0);
+  if (oc0 + 1u < P.out_c4) { store4(x0 + 4u, 1u, y0 + 0u, oc0 + 1u, acc_0_1_1, ss1); }
+  if (oc0 + 2u < P.out_c4) { store4(x0 + 4u, 1u, y0 + 0u, oc0 + 2u, acc_0_1_2, ss2); }
+  if (oc0 + 3u < P.out_c4) { store4(x0 + 4u, 1u, y0 + 0u, oc0 + 3u, acc_0_1_3, ss3); }
   if (y0 + 1u < P.out_h) {
-    {
-      if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 1u, oc0 + 0u, acc_1_0_0[0], ss0); }
-      if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 1u, oc0 + 0u, acc_1_0_0[1], ss0); }
-      if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 1u, oc0 + 0u, acc_1_0_0[2], ss0); }
-      if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 1u, oc0 + 0u, acc_1_0_0[3], ss0); }
-    }
-    if (oc0 + 1u < P.out_c4) {
-      if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 1u, oc0 + 1u, acc_1_0_1[0], ss1); }
-      if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 1u, oc0 + 1u, acc_1_0_1[1], ss1); }
-      if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 1u, oc0 + 1u, acc_1_0_1[2], ss1); }
-      if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 1u, oc0 + 1u, acc_1_0_1[3], ss1); }
-    }
-    if (oc0 + 2u < P.out_c4) {
-      if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 1u, oc0 + 2u, acc_1_0_2[0], ss2); }
-      if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 1u, oc0 + 2u, acc_1_0_2[1], ss2); }
-      if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 1u, oc0 + 2u, acc_1_0_2[2], ss2); }
-      if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 1u, oc0 + 2u, acc_1_0_2[3], ss2); }
-    }
-    if (oc0 + 3u < P.out_c4) {
-      if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 1u, oc0 + 3u, acc_1_0_3[0], ss3); }
-      if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 1u, oc0 + 3u, acc_1_0_3[1], ss3); }
-      if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 1u, oc0 + 3u, acc_1_0_3[2], ss3); }
-      if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 1u, oc0 + 3u, acc_1_0_3[3], ss3); }
-    }
-    {
-      if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 1u, oc0 + 0u, acc_1_1_0[0], ss0); }
-      if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 1u, oc0 + 0u, acc_1_1_0[1], ss0); }
-      if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 1u, oc0 + 0u, acc_1_1_0[2], ss0); }
-      if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 1u, oc0 + 0u, acc_1_1_0[3], ss0); }
-    }
-    if (oc0 + 1u < P.out_c4) {
-      if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 1u, oc0 + 1u, acc_1_1_1[0], ss1); }
-      if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 1u, oc0 + 1u, acc_1_1_1[1], ss1); }
-      if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 1u, oc0 + 1u, acc_1_1_1[2], ss1); }
-      if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 1u, oc0 + 1u, acc_1_1_1[3], ss1); }
-    }
-    if (oc0 + 2u < P.out_c4) {
-      if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 1u, oc0 + 2u, acc_1_1_2[0], ss2); }
-      if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 1u, oc0 + 2u, acc_1_1_2[1], ss2); }
-      if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 1u, oc0 + 2u, acc_1_1_2[2], ss2); }
-      if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 1u, oc0 + 2u, acc_1_1_2[3], ss2); }
-    }
-    if (oc0 + 3u < P.out_c4) {
-      if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 1u, oc0 + 3u, acc_1_1_3[0], ss3); }
-      if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 1u, oc0 + 3u, acc_1_1_3[1], ss3); }
-      if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 1u, oc0 + 3u, acc_1_1_3[2], ss3); }
-      if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 1u, oc0 + 3u, acc_1_1_3[3], ss3); }
-    }
+    store4(x0 + 0u, 1u, y0 + 1u, oc0 + 0u, acc_1_0_0, ss0);
+    if (oc0 + 1u < P.out_c4) { store4(x0 + 0u, 1u, y0 + 1u, oc0 + 1u, acc_1_0_1, ss1); }
+    if (oc0 + 2u < P.out_c4) { store4(x0 + 0u, 1u, y0 + 1u, oc0 + 2u, acc_1_0_2, ss2); }
+    if (oc0 + 3u < P.out_c4) { store4(x0 + 0u, 1u, y0 + 1u, oc0 + 3u, acc_1_0_3, ss3); }
+    store4(x0 + 4u, 1u, y0 + 1u, oc0 + 0u, acc_1_1_0, ss0);
+    if (oc0 + 1u < P.out_c4) { store4(x0 + 4u, 1u, y0 + 1u, oc0 + 1u, acc_1_1_1, ss1); }
+    if (oc0 + 2u < P.out_c4) { store4(x0 + 4u, 1u, y0 + 1u, oc0 + 2u, acc_1_1_2, ss2); }
+    if (oc0 + 3u < P.out_c4) { store4(x0 + 4u, 1u, y0 + 1u, oc0 + 3u, acc_1_1_3, ss3); }
   }
   if (y0 + 2u < P.out_h) {
-    {
-      if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 2u, oc0 + 0u, acc_2_0_0[0], ss0); }
-      if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 2u, oc0 + 0u, acc_2_0_0[1], ss0); }
-      if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 2u, oc0 + 0u, acc_2_0_0[2], ss0); }
-      if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 2u, oc0 + 0u, acc_2_0_0[3], ss0); }
-    }
-    if (oc0 + 1u < P.out_c4) {
-      if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 2u, oc0 + 1u, acc_2_0_1[0], ss1); }
-      if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 2u, oc0 + 1u, acc_2_0_1[1], ss1); }
-      if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 2u, oc0 + 1u, acc_2_0_1[2], ss1); }
-      if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 2u, oc0 + 1u, acc_2_0_1[3], ss1); }
-    }
-    if (oc0 + 2u < P.out_c4) {
-      if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 2u, oc0 + 2u, acc_2_0_2[0], ss2); }
-      if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 2u, oc0 + 2u, acc_2_0_2[1], ss2); }
-      if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 2u, oc0 + 2u, acc_2_0_2[2], ss2); }
-      if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 2u, oc0 + 2u, acc_2_0_2[3], ss2); }
-    }
-    if (oc0 + 3u < P.out_c4) {
-      if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 2u, oc0 + 3u, acc_2_0_3[0], ss3); }
-      if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 2u, oc0 + 3u, acc_2_0_3[1], ss3); }
-      if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 2u, oc0 + 3u, acc_2_0_3[2], ss3); }
-      if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 2u, oc0 + 3u, acc_2_0_3[3], ss3); }
-    }
-    {
-      if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 2u, oc0 + 0u, acc_2_1_0[0], ss0); }
-      if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 2u, oc0 + 0u, acc_2_1_0[1], ss0); }
-      if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 2u, oc0 + 0u, acc_2_1_0[2], ss0); }
-      if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 2u, oc0 + 0u, acc_2_1_0[3], ss0); }
-    }
-    if (oc0 + 1u < P.out_c4) {
-      if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 2u, oc0 + 1u, acc_2_1_1[0], ss1); }
-      if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 2u, oc0 + 1u, acc_2_1_1[1], ss1); }
-      if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 2u, oc0 + 1u, acc_2_1_1[2], ss1); }
-      if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 2u, oc0 + 1u, acc_2_1_1[3], ss1); }
-    }
-    if (oc0 + 2u < P.out_c4) {
-      if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 2u, oc0 + 2u, acc_2_1_2[0], ss2); }
-      if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 2u, oc0 + 2u, acc_2_1_2[1], ss2); }
-      if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 2u, oc0 + 2u, acc_2_1_2[2], ss2); }
-      if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 2u, oc0 + 2u, acc_2_1_2[3], ss2); }
-    }
-    if (oc0 + 3u < P.out_c4) {
-      if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 2u, oc0 + 3u, acc_2_1_3[0], ss3); }
-      if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 2u, oc0 + 3u, acc_2_1_3[1], ss3); }
-      if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 2u, oc0 + 3u, acc_2_1_3[2], ss3); }
-      if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 2u, oc0 + 3u, acc_2_1_3[3], ss3); }
-    }
+    store4(x0 + 0u, 1u, y0 + 2u, oc0 + 0u, acc_2_0_0, ss0);
+    if (oc0 + 1u < P.out_c4) { store4(x0 + 0u, 1u, y0 + 2u, oc0 + 1u, acc_2_0_1, ss1); }
+    if (oc0 + 2u < P.out_c4) { store4(x0 + 0u, 1u, y0 + 2u, oc0 + 2u, acc_2_0_2, ss2); }
+    if (oc0 + 3u < P.out_c4) { store4(x0 + 0u, 1u, y0 + 2u, oc0 + 3u, acc_2_0_3, ss3); }
+    store4(x0 + 4u, 1u, y0 + 2u, oc0 + 0u, acc_2_1_0, ss0);
+    if (oc0 + 1u < P.out_c4) { store4(x0 + 4u, 1u, y0 + 2u, oc0 + 1u, acc_2_1_1, ss1); }
+    if (oc0 + 2u < P.out_c4) { store4(x0 + 4u, 1u, y0 + 2u, oc0 + 2u, acc_2_1_2, ss2); }
+    if (oc0 + 3u < P.out_c4) { store4(x0 + 4u, 1u, y0 + 2u, oc0 + 3u, acc_2_1_3, ss3); }
   }
   if (y0 + 3u < P.out_h) {
-    {
-      if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 3u, oc0 + 0u, acc_3_0_0[0], ss0); }
-      if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 3u, oc0 + 0u, acc_3_0_0[1], ss0); }
-      if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 3u, oc0 + 0u, acc_3_0_0[2], ss0); }
-      if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 3u, oc0 + 0u, acc_3_0_0[3], ss0); }
-    }
-    if (oc0 + 1u < P.out_c4) {
-      if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 3u, oc0 + 1u, acc_3_0_1[0], ss1); }
-      if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 3u, oc0 + 1u, acc_3_0_1[1], ss1); }
-      if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 3u, oc0 + 1u, acc_3_0_1[2], ss1); }
-      if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 3u, oc0 + 1u, acc_3_0_1[3], ss1); }
-    }
-    if (oc0 + 2u < P.out_c4) {
-      if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 3u, oc0 + 2u, acc_3_0_2[0], ss2); }
-      if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 3u, oc0 + 2u, acc_3_0_2[1], ss2); }
-      if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 3u, oc0 + 2u, acc_3_0_2[2], ss2); }
-      if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 3u, oc0 + 2u, acc_3_0_2[3], ss2); }
-    }
-    if (oc0 + 3u < P.out_c4) {
-      if (x0 + 0u < P.out_w) { store_biased(x0 + 0u, y0 + 3u, oc0 + 3u, acc_3_0_3[0], ss3); }
-      if (x0 + 1u < P.out_w) { store_biased(x0 + 1u, y0 + 3u, oc0 + 3u, acc_3_0_3[1], ss3); }
-      if (x0 + 2u < P.out_w) { store_biased(x0 + 2u, y0 + 3u, oc0 + 3u, acc_3_0_3[2], ss3); }
-      if (x0 + 3u < P.out_w) { store_biased(x0 + 3u, y0 + 3u, oc0 + 3u, acc_3_0_3[3], ss3); }
-    }
-    {
-      if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 3u, oc0 + 0u, acc_3_1_0[0], ss0); }
-      if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 3u, oc0 + 0u, acc_3_1_0[1], ss0); }
-      if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 3u, oc0 + 0u, acc_3_1_0[2], ss0); }
-      if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 3u, oc0 + 0u, acc_3_1_0[3], ss0); }
-    }
-    if (oc0 + 1u < P.out_c4) {
-      if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 3u, oc0 + 1u, acc_3_1_1[0], ss1); }
-      if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 3u, oc0 + 1u, acc_3_1_1[1], ss1); }
-      if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 3u, oc0 + 1u, acc_3_1_1[2], ss1); }
-      if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 3u, oc0 + 1u, acc_3_1_1[3], ss1); }
-    }
-    if (oc0 + 2u < P.out_c4) {
-      if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 3u, oc0 + 2u, acc_3_1_2[0], ss2); }
-      if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 3u, oc0 + 2u, acc_3_1_2[1], ss2); }
-      if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 3u, oc0 + 2u, acc_3_1_2[2], ss2); }
-      if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 3u, oc0 + 2u, acc_3_1_2[3], ss2); }
-    }
-    if (oc0 + 3u < P.out_c4) {
-      if (x0 + 4u < P.out_w) { store_biased(x0 + 4u, y0 + 3u, oc0 + 3u, acc_3_1_3[0], ss3); }
-      if (x0 + 5u < P.out_w) { store_biased(x0 + 5u, y0 + 3u, oc0 + 3u, acc_3_1_3[1], ss3); }
-      if (x0 + 6u < P.out_w) { store_biased(x0 + 6u, y0 + 3u, oc0 + 3u, acc_3_1_3[2], ss3); }
-      if (x0 + 7u < P.out_w) { store_biased(x0 + 7u, y0 + 3u, oc0 + 3u, acc_3_1_3[3], ss3); }
-    }
+    store4(x0 + 0u, 1u, y0 + 3u, oc0 + 0u, acc_3_0_0, ss0);
+    if (oc0 + 1u < P.out_c4) { store4(x0 + 0u, 1u, y0 + 3u, oc0 + 1u, acc_3_0_1, ss1); }
+    if (oc0 + 2u < P.out_c4) { store4(x0 + 0u, 1u, y0 + 3u, oc0 + 2u, acc_3_0_2, ss2); }
+    if (oc0 + 3u < P.out_c4) { store4(x0 + 0u, 1u, y0 + 3u, oc0 + 3u, acc_3_0_3, ss3); }
+    store4(x0 + 4u, 1u, y0 + 3u, oc0 + 0u, acc_3_1_0, ss0);
+    if (oc0 + 1u < P.out_c4) { store4(x0 + 4u, 1u, y0 + 3u, oc0 + 1u, acc_3_1_1, ss1); }
+    if (oc0 + 2u < P.out_c4) { store4(x0 + 4u, 1u, y0 + 3u, oc0 + 2u, acc_3_1_2, ss2); }
+    if (oc0 + 3u < P.out_c4) { store4(x0 + 4u, 1u, y0 + 3u, oc0 + 3u, acc_3_1_3, ss3); }
   }
 }

@@ -1,7 +1,9 @@
 // Transposed convolution (kernel K, stride S, padding PAD) written as a gather: output
 // (ox, oy) sums input (ix, iy) over the taps with ox = ix * S - PAD + kx (same for y).
 // Outputs of one phase (ox mod S) share their taps, so each invocation computes 4 outputs of
-// one phase, S apart, x 8 output channels; their inputs are 4 adjacent pixels.
+// one phase, S apart, x 8 output channels; their inputs are 4 adjacent pixels. ONE_GROUP (a
+// layer of <= 4 channels: the 3x model's 3-channel 5x5 tail) computes 4 channels, not a second,
+// clamped copy of them to throw away.
 // Covers the U-Net's 2x2/s2 upsampling and the 4x4/s2/p3 and 5x5/s3/p2 tails.
 #include "snippets/conv-io.wgsl"
 
@@ -44,7 +46,10 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
         let x = mat4x4f(load_px(row, ix0, ic, sc), load_px(row, ix0 + 1, ic, sc),
                         load_px(row, ix0 + 2, ic, sc), load_px(row, ix0 + 3, ic, sc));
         acc0 += wts[w0 + ic] * x;
+#if ONE_GROUP
+#else
         acc1 += wts[w1 + ic] * x;
+#endif
       }
     }
   }

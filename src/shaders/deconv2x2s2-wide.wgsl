@@ -109,196 +109,36 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
       acc_3_1_1_0 += k0 * x_1_1; acc_3_1_1_1 += k1 * x_1_1;
     }
   }
-  {
-    if (2u * (ix0 + 0u) + 0u < P.out_w) { store_biased(2u * (ix0 + 0u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_0_0_0_0[0], ss0); }
-    if (2u * (ix0 + 1u) + 0u < P.out_w) { store_biased(2u * (ix0 + 1u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_0_0_0_0[1], ss0); }
-    if (2u * (ix0 + 2u) + 0u < P.out_w) { store_biased(2u * (ix0 + 2u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_0_0_0_0[2], ss0); }
-    if (2u * (ix0 + 3u) + 0u < P.out_w) { store_biased(2u * (ix0 + 3u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_0_0_0_0[3], ss0); }
-  }
-  if (oc0 + 1u < P.out_c4) {
-    if (2u * (ix0 + 0u) + 0u < P.out_w) { store_biased(2u * (ix0 + 0u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_0_0_0_1[0], ss1); }
-    if (2u * (ix0 + 1u) + 0u < P.out_w) { store_biased(2u * (ix0 + 1u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_0_0_0_1[1], ss1); }
-    if (2u * (ix0 + 2u) + 0u < P.out_w) { store_biased(2u * (ix0 + 2u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_0_0_0_1[2], ss1); }
-    if (2u * (ix0 + 3u) + 0u < P.out_w) { store_biased(2u * (ix0 + 3u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_0_0_0_1[3], ss1); }
-  }
-  {
-    if (2u * (ix0 + 4u) + 0u < P.out_w) { store_biased(2u * (ix0 + 4u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_0_0_1_0[0], ss0); }
-    if (2u * (ix0 + 5u) + 0u < P.out_w) { store_biased(2u * (ix0 + 5u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_0_0_1_0[1], ss0); }
-    if (2u * (ix0 + 6u) + 0u < P.out_w) { store_biased(2u * (ix0 + 6u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_0_0_1_0[2], ss0); }
-    if (2u * (ix0 + 7u) + 0u < P.out_w) { store_biased(2u * (ix0 + 7u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_0_0_1_0[3], ss0); }
-  }
-  if (oc0 + 1u < P.out_c4) {
-    if (2u * (ix0 + 4u) + 0u < P.out_w) { store_biased(2u * (ix0 + 4u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_0_0_1_1[0], ss1); }
-    if (2u * (ix0 + 5u) + 0u < P.out_w) { store_biased(2u * (ix0 + 5u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_0_0_1_1[1], ss1); }
-    if (2u * (ix0 + 6u) + 0u < P.out_w) { store_biased(2u * (ix0 + 6u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_0_0_1_1[2], ss1); }
-    if (2u * (ix0 + 7u) + 0u < P.out_w) { store_biased(2u * (ix0 + 7u) + 0u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_0_0_1_1[3], ss1); }
-  }
-  {
-    if (2u * (ix0 + 0u) + 1u < P.out_w) { store_biased(2u * (ix0 + 0u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_1_0_0_0[0], ss0); }
-    if (2u * (ix0 + 1u) + 1u < P.out_w) { store_biased(2u * (ix0 + 1u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_1_0_0_0[1], ss0); }
-    if (2u * (ix0 + 2u) + 1u < P.out_w) { store_biased(2u * (ix0 + 2u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_1_0_0_0[2], ss0); }
-    if (2u * (ix0 + 3u) + 1u < P.out_w) { store_biased(2u * (ix0 + 3u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_1_0_0_0[3], ss0); }
-  }
-  if (oc0 + 1u < P.out_c4) {
-    if (2u * (ix0 + 0u) + 1u < P.out_w) { store_biased(2u * (ix0 + 0u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_1_0_0_1[0], ss1); }
-    if (2u * (ix0 + 1u) + 1u < P.out_w) { store_biased(2u * (ix0 + 1u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_1_0_0_1[1], ss1); }
-    if (2u * (ix0 + 2u) + 1u < P.out_w) { store_biased(2u * (ix0 + 2u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_1_0_0_1[2], ss1); }
-    if (2u * (ix0 + 3u) + 1u < P.out_w) { store_biased(2u * (ix0 + 3u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_1_0_0_1[3], ss1); }
-  }
-  {
-    if (2u * (ix0 + 4u) + 1u < P.out_w) { store_biased(2u * (ix0 + 4u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_1_0_1_0[0], ss0); }
-    if (2u * (ix0 + 5u) + 1u < P.out_w) { store_biased(2u * (ix0 + 5u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_1_0_1_0[1], ss0); }
-    if (2u * (ix0 + 6u) + 1u < P.out_w) { store_biased(2u * (ix0 + 6u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_1_0_1_0[2], ss0); }
-    if (2u * (ix0 + 7u) + 1u < P.out_w) { store_biased(2u * (ix0 + 7u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_1_0_1_0[3], ss0); }
-  }
-  if (oc0 + 1u < P.out_c4) {
-    if (2u * (ix0 + 4u) + 1u < P.out_w) { store_biased(2u * (ix0 + 4u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_1_0_1_1[0], ss1); }
-    if (2u * (ix0 + 5u) + 1u < P.out_w) { store_biased(2u * (ix0 + 5u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_1_0_1_1[1], ss1); }
-    if (2u * (ix0 + 6u) + 1u < P.out_w) { store_biased(2u * (ix0 + 6u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_1_0_1_1[2], ss1); }
-    if (2u * (ix0 + 7u) + 1u < P.out_w) { store_biased(2u * (ix0 + 7u) + 1u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_1_0_1_1[3], ss1); }
-  }
-  if (2u * (iy0 + 0u) + 1u < P.out_h) {
-    if (2u * (ix0 + 0u) + 0u < P.out_w) { store_biased(2u * (ix0 + 0u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_2_0_0_0[0], ss0); }
-    if (2u * (ix0 + 1u) + 0u < P.out_w) { store_biased(2u * (ix0 + 1u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_2_0_0_0[1], ss0); }
-    if (2u * (ix0 + 2u) + 0u < P.out_w) { store_biased(2u * (ix0 + 2u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_2_0_0_0[2], ss0); }
-    if (2u * (ix0 + 3u) + 0u < P.out_w) { store_biased(2u * (ix0 + 3u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_2_0_0_0[3], ss0); }
-  }
-  if (2u * (iy0 + 0u) + 1u < P.out_h && oc0 + 1u < P.out_c4) {
-    if (2u * (ix0 + 0u) + 0u < P.out_w) { store_biased(2u * (ix0 + 0u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_2_0_0_1[0], ss1); }
-    if (2u * (ix0 + 1u) + 0u < P.out_w) { store_biased(2u * (ix0 + 1u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_2_0_0_1[1], ss1); }
-    if (2u * (ix0 + 2u) + 0u < P.out_w) { store_biased(2u * (ix0 + 2u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_2_0_0_1[2], ss1); }
-    if (2u * (ix0 + 3u) + 0u < P.out_w) { store_biased(2u * (ix0 + 3u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_2_0_0_1[3], ss1); }
-  }
-  if (2u * (iy0 + 0u) + 1u < P.out_h) {
-    if (2u * (ix0 + 4u) + 0u < P.out_w) { store_biased(2u * (ix0 + 4u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_2_0_1_0[0], ss0); }
-    if (2u * (ix0 + 5u) + 0u < P.out_w) { store_biased(2u * (ix0 + 5u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_2_0_1_0[1], ss0); }
-    if (2u * (ix0 + 6u) + 0u < P.out_w) { store_biased(2u * (ix0 + 6u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_2_0_1_0[2], ss0); }
-    if (2u * (ix0 + 7u) + 0u < P.out_w) { store_biased(2u * (ix0 + 7u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_2_0_1_0[3], ss0); }
-  }
-  if (2u * (iy0 + 0u) + 1u < P.out_h && oc0 + 1u < P.out_c4) {
-    if (2u * (ix0 + 4u) + 0u < P.out_w) { store_biased(2u * (ix0 + 4u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_2_0_1_1[0], ss1); }
-    if (2u * (ix0 + 5u) + 0u < P.out_w) { store_biased(2u * (ix0 + 5u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_2_0_1_1[1], ss1); }
-    if (2u * (ix0 + 6u) + 0u < P.out_w) { store_biased(2u * (ix0 + 6u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_2_0_1_1[2], ss1); }
-    if (2u * (ix0 + 7u) + 0u < P.out_w) { store_biased(2u * (ix0 + 7u) + 0u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_2_0_1_1[3], ss1); }
-  }
-  if (2u * (iy0 + 0u) + 1u < P.out_h) {
-    if (2u * (ix0 + 0u) + 1u < P.out_w) { store_biased(2u * (ix0 + 0u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_3_0_0_0[0], ss0); }
-    if (2u * (ix0 + 1u) + 1u < P.out_w) { store_biased(2u * (ix0 + 1u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_3_0_0_0[1], ss0); }
-    if (2u * (ix0 + 2u) + 1u < P.out_w) { store_biased(2u * (ix0 + 2u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_3_0_0_0[2], ss0); }
-    if (2u * (ix0 + 3u) + 1u < P.out_w) { store_biased(2u * (ix0 + 3u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_3_0_0_0[3], ss0); }
-  }
-  if (2u * (iy0 + 0u) + 1u < P.out_h && oc0 + 1u < P.out_c4) {
-    if (2u * (ix0 + 0u) + 1u < P.out_w) { store_biased(2u * (ix0 + 0u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_3_0_0_1[0], ss1); }
-    if (2u * (ix0 + 1u) + 1u < P.out_w) { store_biased(2u * (ix0 + 1u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_3_0_0_1[1], ss1); }
-    if (2u * (ix0 + 2u) + 1u < P.out_w) { store_biased(2u * (ix0 + 2u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_3_0_0_1[2], ss1); }
-    if (2u * (ix0 + 3u) + 1u < P.out_w) { store_biased(2u * (ix0 + 3u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_3_0_0_1[3], ss1); }
-  }
-  if (2u * (iy0 + 0u) + 1u < P.out_h) {
-    if (2u * (ix0 + 4u) + 1u < P.out_w) { store_biased(2u * (ix0 + 4u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_3_0_1_0[0], ss0); }
-    if (2u * (ix0 + 5u) + 1u < P.out_w) { store_biased(2u * (ix0 + 5u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_3_0_1_0[1], ss0); }
-    if (2u * (ix0 + 6u) + 1u < P.out_w) { store_biased(2u * (ix0 + 6u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_3_0_1_0[2], ss0); }
-    if (2u * (ix0 + 7u) + 1u < P.out_w) { store_biased(2u * (ix0 + 7u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_3_0_1_0[3], ss0); }
-  }
-  if (2u * (iy0 + 0u) + 1u < P.out_h && oc0 + 1u < P.out_c4) {
-    if (2u * (ix0 + 4u) + 1u < P.out_w) { store_biased(2u * (ix0 + 4u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_3_0_1_1[0], ss1); }
-    if (2u * (ix0 + 5u) + 1u < P.out_w) { store_biased(2u * (ix0 + 5u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_3_0_1_1[1], ss1); }
-    if (2u * (ix0 + 6u) + 1u < P.out_w) { store_biased(2u * (ix0 + 6u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_3_0_1_1[2], ss1); }
-    if (2u * (ix0 + 7u) + 1u < P.out_w) { store_biased(2u * (ix0 + 7u) + 1u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_3_0_1_1[3], ss1); }
-  }
-  if (2u * (iy0 + 1u) + 0u < P.out_h) {
-    if (2u * (ix0 + 0u) + 0u < P.out_w) { store_biased(2u * (ix0 + 0u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_0_1_0_0[0], ss0); }
-    if (2u * (ix0 + 1u) + 0u < P.out_w) { store_biased(2u * (ix0 + 1u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_0_1_0_0[1], ss0); }
-    if (2u * (ix0 + 2u) + 0u < P.out_w) { store_biased(2u * (ix0 + 2u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_0_1_0_0[2], ss0); }
-    if (2u * (ix0 + 3u) + 0u < P.out_w) { store_biased(2u * (ix0 + 3u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_0_1_0_0[3], ss0); }
-  }
-  if (2u * (iy0 + 1u) + 0u < P.out_h && oc0 + 1u < P.out_c4) {
-    if (2u * (ix0 + 0u) + 0u < P.out_w) { store_biased(2u * (ix0 + 0u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_0_1_0_1[0], ss1); }
-    if (2u * (ix0 + 1u) + 0u < P.out_w) { store_biased(2u * (ix0 + 1u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_0_1_0_1[1], ss1); }
-    if (2u * (ix0 + 2u) + 0u < P.out_w) { store_biased(2u * (ix0 + 2u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_0_1_0_1[2], ss1); }
-    if (2u * (ix0 + 3u) + 0u < P.out_w) { store_biased(2u * (ix0 + 3u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_0_1_0_1[3], ss1); }
-  }
-  if (2u * (iy0 + 1u) + 0u < P.out_h) {
-    if (2u * (ix0 + 4u) + 0u < P.out_w) { store_biased(2u * (ix0 + 4u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_0_1_1_0[0], ss0); }
-    if (2u * (ix0 + 5u) + 0u < P.out_w) { store_biased(2u * (ix0 + 5u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_0_1_1_0[1], ss0); }
-    if (2u * (ix0 + 6u) + 0u < P.out_w) { store_biased(2u * (ix0 + 6u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_0_1_1_0[2], ss0); }
-    if (2u * (ix0 + 7u) + 0u < P.out_w) { store_biased(2u * (ix0 + 7u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_0_1_1_0[3], ss0); }
-  }
-  if (2u * (iy0 + 1u) + 0u < P.out_h && oc0 + 1u < P.out_c4) {
-    if (2u * (ix0 + 4u) + 0u < P.out_w) { store_biased(2u * (ix0 + 4u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_0_1_1_1[0], ss1); }
-    if (2u * (ix0 + 5u) + 0u < P.out_w) { store_biased(2u * (ix0 + 5u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_0_1_1_1[1], ss1); }
-    if (2u * (ix0 + 6u) + 0u < P.out_w) { store_biased(2u * (ix0 + 6u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_0_1_1_1[2], ss1); }
-    if (2u * (ix0 + 7u) + 0u < P.out_w) { store_biased(2u * (ix0 + 7u) + 0u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_0_1_1_1[3], ss1); }
-  }
-  if (2u * (iy0 + 1u) + 0u < P.out_h) {
-    if (2u * (ix0 + 0u) + 1u < P.out_w) { store_biased(2u * (ix0 + 0u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_1_1_0_0[0], ss0); }
-    if (2u * (ix0 + 1u) + 1u < P.out_w) { store_biased(2u * (ix0 + 1u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_1_1_0_0[1], ss0); }
-    if (2u * (ix0 + 2u) + 1u < P.out_w) { store_biased(2u * (ix0 + 2u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_1_1_0_0[2], ss0); }
-    if (2u * (ix0 + 3u) + 1u < P.out_w) { store_biased(2u * (ix0 + 3u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_1_1_0_0[3], ss0); }
-  }
-  if (2u * (iy0 + 1u) + 0u < P.out_h && oc0 + 1u < P.out_c4) {
-    if (2u * (ix0 + 0u) + 1u < P.out_w) { store_biased(2u * (ix0 + 0u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_1_1_0_1[0], ss1); }
-    if (2u * (ix0 + 1u) + 1u < P.out_w) { store_biased(2u * (ix0 + 1u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_1_1_0_1[1], ss1); }
-    if (2u * (ix0 + 2u) + 1u < P.out_w) { store_biased(2u * (ix0 + 2u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_1_1_0_1[2], ss1); }
-    if (2u * (ix0 + 3u) + 1u < P.out_w) { store_biased(2u * (ix0 + 3u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_1_1_0_1[3], ss1); }
-  }
-  if (2u * (iy0 + 1u) + 0u < P.out_h) {
-    if (2u * (ix0 + 4u) + 1u < P.out_w) { store_biased(2u * (ix0 + 4u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_1_1_1_0[0], ss0); }
-    if (2u * (ix0 + 5u) + 1u < P.out_w) { store_biased(2u * (ix0 + 5u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_1_1_1_0[1], ss0); }
-    if (2u * (ix0 + 6u) + 1u < P.out_w) { store_biased(2u * (ix0 + 6u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_1_1_1_0[2], ss0); }
-    if (2u * (ix0 + 7u) + 1u < P.out_w) { store_biased(2u * (ix0 + 7u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_1_1_1_0[3], ss0); }
-  }
-  if (2u * (iy0 + 1u) + 0u < P.out_h && oc0 + 1u < P.out_c4) {
-    if (2u * (ix0 + 4u) + 1u < P.out_w) { store_biased(2u * (ix0 + 4u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_1_1_1_1[0], ss1); }
-    if (2u * (ix0 + 5u) + 1u < P.out_w) { store_biased(2u * (ix0 + 5u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_1_1_1_1[1], ss1); }
-    if (2u * (ix0 + 6u) + 1u < P.out_w) { store_biased(2u * (ix0 + 6u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_1_1_1_1[2], ss1); }
-    if (2u * (ix0 + 7u) + 1u < P.out_w) { store_biased(2u * (ix0 + 7u) + 1u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_1_1_1_1[3], ss1); }
-  }
-  if (2u * (iy0 + 1u) + 1u < P.out_h) {
-    if (2u * (ix0 + 0u) + 0u < P.out_w) { store_biased(2u * (ix0 + 0u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_2_1_0_0[0], ss0); }
-    if (2u * (ix0 + 1u) + 0u < P.out_w) { store_biased(2u * (ix0 + 1u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_2_1_0_0[1], ss0); }
-    if (2u * (ix0 + 2u) + 0u < P.out_w) { store_biased(2u * (ix0 + 2u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_2_1_0_0[2], ss0); }
-    if (2u * (ix0 + 3u) + 0u < P.out_w) { store_biased(2u * (ix0 + 3u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_2_1_0_0[3], ss0); }
-  }
-  if (2u * (iy0 + 1u) + 1u < P.out_h && oc0 + 1u < P.out_c4) {
-    if (2u * (ix0 + 0u) + 0u < P.out_w) { store_biased(2u * (ix0 + 0u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_2_1_0_1[0], ss1); }
-    if (2u * (ix0 + 1u) + 0u < P.out_w) { store_biased(2u * (ix0 + 1u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_2_1_0_1[1], ss1); }
-    if (2u * (ix0 + 2u) + 0u < P.out_w) { store_biased(2u * (ix0 + 2u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_2_1_0_1[2], ss1); }
-    if (2u * (ix0 + 3u) + 0u < P.out_w) { store_biased(2u * (ix0 + 3u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_2_1_0_1[3], ss1); }
-  }
-  if (2u * (iy0 + 1u) + 1u < P.out_h) {
-    if (2u * (ix0 + 4u) + 0u < P.out_w) { store_biased(2u * (ix0 + 4u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_2_1_1_0[0], ss0); }
-    if (2u * (ix0 + 5u) + 0u < P.out_w) { store_biased(2u * (ix0 + 5u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_2_1_1_0[1], ss0); }
-    if (2u * (ix0 + 6u) + 0u < P.out_w) { store_biased(2u * (ix0 + 6u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_2_1_1_0[2], ss0); }
-    if (2u * (ix0 + 7u) + 0u < P.out_w) { store_biased(2u * (ix0 + 7u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_2_1_1_0[3], ss0); }
-  }
-  if (2u * (iy0 + 1u) + 1u < P.out_h && oc0 + 1u < P.out_c4) {
-    if (2u * (ix0 + 4u) + 0u < P.out_w) { store_biased(2u * (ix0 + 4u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_2_1_1_1[0], ss1); }
-    if (2u * (ix0 + 5u) + 0u < P.out_w) { store_biased(2u * (ix0 + 5u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_2_1_1_1[1], ss1); }
-    if (2u * (ix0 + 6u) + 0u < P.out_w) { store_biased(2u * (ix0 + 6u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_2_1_1_1[2], ss1); }
-    if (2u * (ix0 + 7u) + 0u < P.out_w) { store_biased(2u * (ix0 + 7u) + 0u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_2_1_1_1[3], ss1); }
-  }
-  if (2u * (iy0 + 1u) + 1u < P.out_h) {
-    if (2u * (ix0 + 0u) + 1u < P.out_w) { store_biased(2u * (ix0 + 0u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_3_1_0_0[0], ss0); }
-    if (2u * (ix0 + 1u) + 1u < P.out_w) { store_biased(2u * (ix0 + 1u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_3_1_0_0[1], ss0); }
-    if (2u * (ix0 + 2u) + 1u < P.out_w) { store_biased(2u * (ix0 + 2u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_3_1_0_0[2], ss0); }
-    if (2u * (ix0 + 3u) + 1u < P.out_w) { store_biased(2u * (ix0 + 3u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_3_1_0_0[3], ss0); }
-  }
-  if (2u * (iy0 + 1u) + 1u < P.out_h && oc0 + 1u < P.out_c4) {
-    if (2u * (ix0 + 0u) + 1u < P.out_w) { store_biased(2u * (ix0 + 0u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_3_1_0_1[0], ss1); }
-    if (2u * (ix0 + 1u) + 1u < P.out_w) { store_biased(2u * (ix0 + 1u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_3_1_0_1[1], ss1); }
-    if (2u * (ix0 + 2u) + 1u < P.out_w) { store_biased(2u * (ix0 + 2u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_3_1_0_1[2], ss1); }
-    if (2u * (ix0 + 3u) + 1u < P.out_w) { store_biased(2u * (ix0 + 3u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_3_1_0_1[3], ss1); }
-  }
-  if (2u * (iy0 + 1u) + 1u < P.out_h) {
-    if (2u * (ix0 + 4u) + 1u < P.out_w) { store_biased(2u * (ix0 + 4u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_3_1_1_0[0], ss0); }
-    if (2u * (ix0 + 5u) + 1u < P.out_w) { store_biased(2u * (ix0 + 5u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_3_1_1_0[1], ss0); }
-    if (2u * (ix0 + 6u) + 1u < P.out_w) { store_biased(2u * (ix0 + 6u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_3_1_1_0[2], ss0); }
-    if (2u * (ix0 + 7u) + 1u < P.out_w) { store_biased(2u * (ix0 + 7u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_3_1_1_0[3], ss0); }
-  }
-  if (2u * (iy0 + 1u) + 1u < P.out_h && oc0 + 1u < P.out_c4) {
-    if (2u * (ix0 + 4u) + 1u < P.out_w) { store_biased(2u * (ix0 + 4u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_3_1_1_1[0], ss1); }
-    if (2u * (ix0 + 5u) + 1u < P.out_w) { store_biased(2u * (ix0 + 5u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_3_1_1_1[1], ss1); }
-    if (2u * (ix0 + 6u) + 1u < P.out_w) { store_biased(2u * (ix0 + 6u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_3_1_1_1[2], ss1); }
-    if (2u * (ix0 + 7u) + 1u < P.out_w) { store_biased(2u * (ix0 + 7u) + 1u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_3_1_1_1[3], ss1); }
-  }
+  store4(2u * (ix0 + 0u) + 0u, 2u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_0_0_0_0, ss0);
+  if (oc0 + 1u < P.out_c4) { store4(2u * (ix0 + 0u) + 0u, 2u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_0_0_0_1, ss1); }
+  store4(2u * (ix0 + 4u) + 0u, 2u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_0_0_1_0, ss0);
+  if (oc0 + 1u < P.out_c4) { store4(2u * (ix0 + 4u) + 0u, 2u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_0_0_1_1, ss1); }
+  store4(2u * (ix0 + 0u) + 1u, 2u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_1_0_0_0, ss0);
+  if (oc0 + 1u < P.out_c4) { store4(2u * (ix0 + 0u) + 1u, 2u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_1_0_0_1, ss1); }
+  store4(2u * (ix0 + 4u) + 1u, 2u, 2u * (iy0 + 0u) + 0u, oc0 + 0u, acc_1_0_1_0, ss0);
+  if (oc0 + 1u < P.out_c4) { store4(2u * (ix0 + 4u) + 1u, 2u, 2u * (iy0 + 0u) + 0u, oc0 + 1u, acc_1_0_1_1, ss1); }
+  if (2u * (iy0 + 0u) + 1u < P.out_h) { store4(2u * (ix0 + 0u) + 0u, 2u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_2_0_0_0, ss0); }
+  if (2u * (iy0 + 0u) + 1u < P.out_h && oc0 + 1u < P.out_c4) { store4(2u * (ix0 + 0u) + 0u, 2u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_2_0_0_1, ss1); }
+  if (2u * (iy0 + 0u) + 1u < P.out_h) { store4(2u * (ix0 + 4u) + 0u, 2u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_2_0_1_0, ss0); }
+  if (2u * (iy0 + 0u) + 1u < P.out_h && oc0 + 1u < P.out_c4) { store4(2u * (ix0 + 4u) + 0u, 2u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_2_0_1_1, ss1); }
+  if (2u * (iy0 + 0u) + 1u < P.out_h) { store4(2u * (ix0 + 0u) + 1u, 2u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_3_0_0_0, ss0); }
+  if (2u * (iy0 + 0u) + 1u < P.out_h && oc0 + 1u < P.out_c4) { store4(2u * (ix0 + 0u) + 1u, 2u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_3_0_0_1, ss1); }
+  if (2u * (iy0 + 0u) + 1u < P.out_h) { store4(2u * (ix0 + 4u) + 1u, 2u, 2u * (iy0 + 0u) + 1u, oc0 + 0u, acc_3_0_1_0, ss0); }
+  if (2u * (iy0 + 0u) + 1u < P.out_h && oc0 + 1u < P.out_c4) { store4(2u * (ix0 + 4u) + 1u, 2u, 2u * (iy0 + 0u) + 1u, oc0 + 1u, acc_3_0_1_1, ss1); }
+  if (2u * (iy0 + 1u) + 0u < P.out_h) { store4(2u * (ix0 + 0u) + 0u, 2u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_0_1_0_0, ss0); }
+  if (2u * (iy0 + 1u) + 0u < P.out_h && oc0 + 1u < P.out_c4) { store4(2u * (ix0 + 0u) + 0u, 2u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_0_1_0_1, ss1); }
+  if (2u * (iy0 + 1u) + 0u < P.out_h) { store4(2u * (ix0 + 4u) + 0u, 2u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_0_1_1_0, ss0); }
+  if (2u * (iy0 + 1u) + 0u < P.out_h && oc0 + 1u < P.out_c4) { store4(2u * (ix0 + 4u) + 0u, 2u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_0_1_1_1, ss1); }
+  if (2u * (iy0 + 1u) + 0u < P.out_h) { store4(2u * (ix0 + 0u) + 1u, 2u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_1_1_0_0, ss0); }
+  if (2u * (iy0 + 1u) + 0u < P.out_h && oc0 + 1u < P.out_c4) { store4(2u * (ix0 + 0u) + 1u, 2u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_1_1_0_1, ss1); }
+  if (2u * (iy0 + 1u) + 0u < P.out_h) { store4(2u * (ix0 + 4u) + 1u, 2u, 2u * (iy0 + 1u) + 0u, oc0 + 0u, acc_1_1_1_0, ss0); }
+  if (2u * (iy0 + 1u) + 0u < P.out_h && oc0 + 1u < P.out_c4) { store4(2u * (ix0 + 4u) + 1u, 2u, 2u * (iy0 + 1u) + 0u, oc0 + 1u, acc_1_1_1_1, ss1); }
+  if (2u * (iy0 + 1u) + 1u < P.out_h) { store4(2u * (ix0 + 0u) + 0u, 2u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_2_1_0_0, ss0); }
+  if (2u * (iy0 + 1u) + 1u < P.out_h && oc0 + 1u < P.out_c4) { store4(2u * (ix0 + 0u) + 0u, 2u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_2_1_0_1, ss1); }
+  if (2u * (iy0 + 1u) + 1u < P.out_h) { store4(2u * (ix0 + 4u) + 0u, 2u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_2_1_1_0, ss0); }
+  if (2u * (iy0 + 1u) + 1u < P.out_h && oc0 + 1u < P.out_c4) { store4(2u * (ix0 + 4u) + 0u, 2u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_2_1_1_1, ss1); }
+  if (2u * (iy0 + 1u) + 1u < P.out_h) { store4(2u * (ix0 + 0u) + 1u, 2u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_3_1_0_0, ss0); }
+  if (2u * (iy0 + 1u) + 1u < P.out_h && oc0 + 1u < P.out_c4) { store4(2u * (ix0 + 0u) + 1u, 2u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_3_1_0_1, ss1); }
+  if (2u * (iy0 + 1u) + 1u < P.out_h) { store4(2u * (ix0 + 4u) + 1u, 2u, 2u * (iy0 + 1u) + 1u, oc0 + 0u, acc_3_1_1_0, ss0); }
+  if (2u * (iy0 + 1u) + 1u < P.out_h && oc0 + 1u < P.out_c4) { store4(2u * (ix0 + 4u) + 1u, 2u, 2u * (iy0 + 1u) + 1u, oc0 + 1u, acc_3_1_1_1, ss1); }
 }

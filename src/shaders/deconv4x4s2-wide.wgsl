@@ -307,211 +307,51 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
     }
   }
   if (0u + 2u * p0 < P.out_h) {
-    {
-      if (2u * (q0 + 0u) + 0u < P.out_w) { store_biased(2u * (q0 + 0u) + 0u, 2u * (p0 + 0u) + 0u, oc, acc_00_0_0[0], ss0); }
-      if (2u * (q0 + 1u) + 0u < P.out_w) { store_biased(2u * (q0 + 1u) + 0u, 2u * (p0 + 0u) + 0u, oc, acc_00_0_0[1], ss0); }
-      if (2u * (q0 + 2u) + 0u < P.out_w) { store_biased(2u * (q0 + 2u) + 0u, 2u * (p0 + 0u) + 0u, oc, acc_00_0_0[2], ss0); }
-      if (2u * (q0 + 3u) + 0u < P.out_w) { store_biased(2u * (q0 + 3u) + 0u, 2u * (p0 + 0u) + 0u, oc, acc_00_0_0[3], ss0); }
-    }
-    {
-      if (2u * (q0 + 4u) + 0u < P.out_w) { store_biased(2u * (q0 + 4u) + 0u, 2u * (p0 + 0u) + 0u, oc, acc_00_0_1[0], ss0); }
-      if (2u * (q0 + 5u) + 0u < P.out_w) { store_biased(2u * (q0 + 5u) + 0u, 2u * (p0 + 0u) + 0u, oc, acc_00_0_1[1], ss0); }
-      if (2u * (q0 + 6u) + 0u < P.out_w) { store_biased(2u * (q0 + 6u) + 0u, 2u * (p0 + 0u) + 0u, oc, acc_00_0_1[2], ss0); }
-      if (2u * (q0 + 7u) + 0u < P.out_w) { store_biased(2u * (q0 + 7u) + 0u, 2u * (p0 + 0u) + 0u, oc, acc_00_0_1[3], ss0); }
-    }
-    {
-      if (2u * (q0 + 0u) + 1u < P.out_w) { store_biased(2u * (q0 + 0u) + 1u, 2u * (p0 + 0u) + 0u, oc, acc_01_0_0[0], ss0); }
-      if (2u * (q0 + 1u) + 1u < P.out_w) { store_biased(2u * (q0 + 1u) + 1u, 2u * (p0 + 0u) + 0u, oc, acc_01_0_0[1], ss0); }
-      if (2u * (q0 + 2u) + 1u < P.out_w) { store_biased(2u * (q0 + 2u) + 1u, 2u * (p0 + 0u) + 0u, oc, acc_01_0_0[2], ss0); }
-      if (2u * (q0 + 3u) + 1u < P.out_w) { store_biased(2u * (q0 + 3u) + 1u, 2u * (p0 + 0u) + 0u, oc, acc_01_0_0[3], ss0); }
-    }
-    {
-      if (2u * (q0 + 4u) + 1u < P.out_w) { store_biased(2u * (q0 + 4u) + 1u, 2u * (p0 + 0u) + 0u, oc, acc_01_0_1[0], ss0); }
-      if (2u * (q0 + 5u) + 1u < P.out_w) { store_biased(2u * (q0 + 5u) + 1u, 2u * (p0 + 0u) + 0u, oc, acc_01_0_1[1], ss0); }
-      if (2u * (q0 + 6u) + 1u < P.out_w) { store_biased(2u * (q0 + 6u) + 1u, 2u * (p0 + 0u) + 0u, oc, acc_01_0_1[2], ss0); }
-      if (2u * (q0 + 7u) + 1u < P.out_w) { store_biased(2u * (q0 + 7u) + 1u, 2u * (p0 + 0u) + 0u, oc, acc_01_0_1[3], ss0); }
-    }
+    store4(2u * (q0 + 0u) + 0u, 2u, 2u * (p0 + 0u) + 0u, oc, acc_00_0_0, ss0);
+    store4(2u * (q0 + 4u) + 0u, 2u, 2u * (p0 + 0u) + 0u, oc, acc_00_0_1, ss0);
+    store4(2u * (q0 + 0u) + 1u, 2u, 2u * (p0 + 0u) + 0u, oc, acc_01_0_0, ss0);
+    store4(2u * (q0 + 4u) + 1u, 2u, 2u * (p0 + 0u) + 0u, oc, acc_01_0_1, ss0);
   }
   if (2u + 2u * p0 < P.out_h) {
-    {
-      if (2u * (q0 + 0u) + 0u < P.out_w) { store_biased(2u * (q0 + 0u) + 0u, 2u * (p0 + 1u) + 0u, oc, acc_00_1_0[0], ss0); }
-      if (2u * (q0 + 1u) + 0u < P.out_w) { store_biased(2u * (q0 + 1u) + 0u, 2u * (p0 + 1u) + 0u, oc, acc_00_1_0[1], ss0); }
-      if (2u * (q0 + 2u) + 0u < P.out_w) { store_biased(2u * (q0 + 2u) + 0u, 2u * (p0 + 1u) + 0u, oc, acc_00_1_0[2], ss0); }
-      if (2u * (q0 + 3u) + 0u < P.out_w) { store_biased(2u * (q0 + 3u) + 0u, 2u * (p0 + 1u) + 0u, oc, acc_00_1_0[3], ss0); }
-    }
-    {
-      if (2u * (q0 + 4u) + 0u < P.out_w) { store_biased(2u * (q0 + 4u) + 0u, 2u * (p0 + 1u) + 0u, oc, acc_00_1_1[0], ss0); }
-      if (2u * (q0 + 5u) + 0u < P.out_w) { store_biased(2u * (q0 + 5u) + 0u, 2u * (p0 + 1u) + 0u, oc, acc_00_1_1[1], ss0); }
-      if (2u * (q0 + 6u) + 0u < P.out_w) { store_biased(2u * (q0 + 6u) + 0u, 2u * (p0 + 1u) + 0u, oc, acc_00_1_1[2], ss0); }
-      if (2u * (q0 + 7u) + 0u < P.out_w) { store_biased(2u * (q0 + 7u) + 0u, 2u * (p0 + 1u) + 0u, oc, acc_00_1_1[3], ss0); }
-    }
-    {
-      if (2u * (q0 + 0u) + 1u < P.out_w) { store_biased(2u * (q0 + 0u) + 1u, 2u * (p0 + 1u) + 0u, oc, acc_01_1_0[0], ss0); }
-      if (2u * (q0 + 1u) + 1u < P.out_w) { store_biased(2u * (q0 + 1u) + 1u, 2u * (p0 + 1u) + 0u, oc, acc_01_1_0[1], ss0); }
-      if (2u * (q0 + 2u) + 1u < P.out_w) { store_biased(2u * (q0 + 2u) + 1u, 2u * (p0 + 1u) + 0u, oc, acc_01_1_0[2], ss0); }
-      if (2u * (q0 + 3u) + 1u < P.out_w) { store_biased(2u * (q0 + 3u) + 1u, 2u * (p0 + 1u) + 0u, oc, acc_01_1_0[3], ss0); }
-    }
-    {
-      if (2u * (q0 + 4u) + 1u < P.out_w) { store_biased(2u * (q0 + 4u) + 1u, 2u * (p0 + 1u) + 0u, oc, acc_01_1_1[0], ss0); }
-      if (2u * (q0 + 5u) + 1u < P.out_w) { store_biased(2u * (q0 + 5u) + 1u, 2u * (p0 + 1u) + 0u, oc, acc_01_1_1[1], ss0); }
-      if (2u * (q0 + 6u) + 1u < P.out_w) { store_biased(2u * (q0 + 6u) + 1u, 2u * (p0 + 1u) + 0u, oc, acc_01_1_1[2], ss0); }
-      if (2u * (q0 + 7u) + 1u < P.out_w) { store_biased(2u * (q0 + 7u) + 1u, 2u * (p0 + 1u) + 0u, oc, acc_01_1_1[3], ss0); }
-    }
+    store4(2u * (q0 + 0u) + 0u, 2u, 2u * (p0 + 1u) + 0u, oc, acc_00_1_0, ss0);
+    store4(2u * (q0 + 4u) + 0u, 2u, 2u * (p0 + 1u) + 0u, oc, acc_00_1_1, ss0);
+    store4(2u * (q0 + 0u) + 1u, 2u, 2u * (p0 + 1u) + 0u, oc, acc_01_1_0, ss0);
+    store4(2u * (q0 + 4u) + 1u, 2u, 2u * (p0 + 1u) + 0u, oc, acc_01_1_1, ss0);
   }
   if (4u + 2u * p0 < P.out_h) {
-    {
-      if (2u * (q0 + 0u) + 0u < P.out_w) { store_biased(2u * (q0 + 0u) + 0u, 2u * (p0 + 2u) + 0u, oc, acc_00_2_0[0], ss0); }
-      if (2u * (q0 + 1u) + 0u < P.out_w) { store_biased(2u * (q0 + 1u) + 0u, 2u * (p0 + 2u) + 0u, oc, acc_00_2_0[1], ss0); }
-      if (2u * (q0 + 2u) + 0u < P.out_w) { store_biased(2u * (q0 + 2u) + 0u, 2u * (p0 + 2u) + 0u, oc, acc_00_2_0[2], ss0); }
-      if (2u * (q0 + 3u) + 0u < P.out_w) { store_biased(2u * (q0 + 3u) + 0u, 2u * (p0 + 2u) + 0u, oc, acc_00_2_0[3], ss0); }
-    }
-    {
-      if (2u * (q0 + 4u) + 0u < P.out_w) { store_biased(2u * (q0 + 4u) + 0u, 2u * (p0 + 2u) + 0u, oc, acc_00_2_1[0], ss0); }
-      if (2u * (q0 + 5u) + 0u < P.out_w) { store_biased(2u * (q0 + 5u) + 0u, 2u * (p0 + 2u) + 0u, oc, acc_00_2_1[1], ss0); }
-      if (2u * (q0 + 6u) + 0u < P.out_w) { store_biased(2u * (q0 + 6u) + 0u, 2u * (p0 + 2u) + 0u, oc, acc_00_2_1[2], ss0); }
-      if (2u * (q0 + 7u) + 0u < P.out_w) { store_biased(2u * (q0 + 7u) + 0u, 2u * (p0 + 2u) + 0u, oc, acc_00_2_1[3], ss0); }
-    }
-    {
-      if (2u * (q0 + 0u) + 1u < P.out_w) { store_biased(2u * (q0 + 0u) + 1u, 2u * (p0 + 2u) + 0u, oc, acc_01_2_0[0], ss0); }
-      if (2u * (q0 + 1u) + 1u < P.out_w) { store_biased(2u * (q0 + 1u) + 1u, 2u * (p0 + 2u) + 0u, oc, acc_01_2_0[1], ss0); }
-      if (2u * (q0 + 2u) + 1u < P.out_w) { store_biased(2u * (q0 + 2u) + 1u, 2u * (p0 + 2u) + 0u, oc, acc_01_2_0[2], ss0); }
-      if (2u * (q0 + 3u) + 1u < P.out_w) { store_biased(2u * (q0 + 3u) + 1u, 2u * (p0 + 2u) + 0u, oc, acc_01_2_0[3], ss0); }
-    }
-    {
-      if (2u * (q0 + 4u) + 1u < P.out_w) { store_biased(2u * (q0 + 4u) + 1u, 2u * (p0 + 2u) + 0u, oc, acc_01_2_1[0], ss0); }
-      if (2u * (q0 + 5u) + 1u < P.out_w) { store_biased(2u * (q0 + 5u) + 1u, 2u * (p0 + 2u) + 0u, oc, acc_01_2_1[1], ss0); }
-      if (2u * (q0 + 6u) + 1u < P.out_w) { store_biased(2u * (q0 + 6u) + 1u, 2u * (p0 + 2u) + 0u, oc, acc_01_2_1[2], ss0); }
-      if (2u * (q0 + 7u) + 1u < P.out_w) { store_biased(2u * (q0 + 7u) + 1u, 2u * (p0 + 2u) + 0u, oc, acc_01_2_1[3], ss0); }
-    }
+    store4(2u * (q0 + 0u) + 0u, 2u, 2u * (p0 + 2u) + 0u, oc, acc_00_2_0, ss0);
+    store4(2u * (q0 + 4u) + 0u, 2u, 2u * (p0 + 2u) + 0u, oc, acc_00_2_1, ss0);
+    store4(2u * (q0 + 0u) + 1u, 2u, 2u * (p0 + 2u) + 0u, oc, acc_01_2_0, ss0);
+    store4(2u * (q0 + 4u) + 1u, 2u, 2u * (p0 + 2u) + 0u, oc, acc_01_2_1, ss0);
   }
   if (6u + 2u * p0 < P.out_h) {
-    {
-      if (2u * (q0 + 0u) + 0u < P.out_w) { store_biased(2u * (q0 + 0u) + 0u, 2u * (p0 + 3u) + 0u, oc, acc_00_3_0[0], ss0); }
-      if (2u * (q0 + 1u) + 0u < P.out_w) { store_biased(2u * (q0 + 1u) + 0u, 2u * (p0 + 3u) + 0u, oc, acc_00_3_0[1], ss0); }
-      if (2u * (q0 + 2u) + 0u < P.out_w) { store_biased(2u * (q0 + 2u) + 0u, 2u * (p0 + 3u) + 0u, oc, acc_00_3_0[2], ss0); }
-      if (2u * (q0 + 3u) + 0u < P.out_w) { store_biased(2u * (q0 + 3u) + 0u, 2u * (p0 + 3u) + 0u, oc, acc_00_3_0[3], ss0); }
-    }
-    {
-      if (2u * (q0 + 4u) + 0u < P.out_w) { store_biased(2u * (q0 + 4u) + 0u, 2u * (p0 + 3u) + 0u, oc, acc_00_3_1[0], ss0); }
-      if (2u * (q0 + 5u) + 0u < P.out_w) { store_biased(2u * (q0 + 5u) + 0u, 2u * (p0 + 3u) + 0u, oc, acc_00_3_1[1], ss0); }
-      if (2u * (q0 + 6u) + 0u < P.out_w) { store_biased(2u * (q0 + 6u) + 0u, 2u * (p0 + 3u) + 0u, oc, acc_00_3_1[2], ss0); }
-      if (2u * (q0 + 7u) + 0u < P.out_w) { store_biased(2u * (q0 + 7u) + 0u, 2u * (p0 + 3u) + 0u, oc, acc_00_3_1[3], ss0); }
-    }
-    {
-      if (2u * (q0 + 0u) + 1u < P.out_w) { store_biased(2u * (q0 + 0u) + 1u, 2u * (p0 + 3u) + 0u, oc, acc_01_3_0[0], ss0); }
-      if (2u * (q0 + 1u) + 1u < P.out_w) { store_biased(2u * (q0 + 1u) + 1u, 2u * (p0 + 3u) + 0u, oc, acc_01_3_0[1], ss0); }
-      if (2u * (q0 + 2u) + 1u < P.out_w) { store_biased(2u * (q0 + 2u) + 1u, 2u * (p0 + 3u) + 0u, oc, acc_01_3_0[2], ss0); }
-      if (2u * (q0 + 3u) + 1u < P.out_w) { store_biased(2u * (q0 + 3u) + 1u, 2u * (p0 + 3u) + 0u, oc, acc_01_3_0[3], ss0); }
-    }
-    {
-      if (2u * (q0 + 4u) + 1u < P.out_w) { store_biased(2u * (q0 + 4u) + 1u, 2u * (p0 + 3u) + 0u, oc, acc_01_3_1[0], ss0); }
-      if (2u * (q0 + 5u) + 1u < P.out_w) { store_biased(2u * (q0 + 5u) + 1u, 2u * (p0 + 3u) + 0u, oc, acc_01_3_1[1], ss0); }
-      if (2u * (q0 + 6u) + 1u < P.out_w) { store_biased(2u * (q0 + 6u) + 1u, 2u * (p0 + 3u) + 0u, oc, acc_01_3_1[2], ss0); }
-      if (2u * (q0 + 7u) + 1u < P.out_w) { store_biased(2u * (q0 + 7u) + 1u, 2u * (p0 + 3u) + 0u, oc, acc_01_3_1[3], ss0); }
-    }
+    store4(2u * (q0 + 0u) + 0u, 2u, 2u * (p0 + 3u) + 0u, oc, acc_00_3_0, ss0);
+    store4(2u * (q0 + 4u) + 0u, 2u, 2u * (p0 + 3u) + 0u, oc, acc_00_3_1, ss0);
+    store4(2u * (q0 + 0u) + 1u, 2u, 2u * (p0 + 3u) + 0u, oc, acc_01_3_0, ss0);
+    store4(2u * (q0 + 4u) + 1u, 2u, 2u * (p0 + 3u) + 0u, oc, acc_01_3_1, ss0);
   }
   if (1u + 2u * p0 < P.out_h) {
-    {
-      if (2u * (q0 + 0u) + 0u < P.out_w) { store_biased(2u * (q0 + 0u) + 0u, 2u * (p0 + 0u) + 1u, oc, acc_10_0_0[0], ss0); }
-      if (2u * (q0 + 1u) + 0u < P.out_w) { store_biased(2u * (q0 + 1u) + 0u, 2u * (p0 + 0u) + 1u, oc, acc_10_0_0[1], ss0); }
-      if (2u * (q0 + 2u) + 0u < P.out_w) { store_biased(2u * (q0 + 2u) + 0u, 2u * (p0 + 0u) + 1u, oc, acc_10_0_0[2], ss0); }
-      if (2u * (q0 + 3u) + 0u < P.out_w) { store_biased(2u * (q0 + 3u) + 0u, 2u * (p0 + 0u) + 1u, oc, acc_10_0_0[3], ss0); }
-    }
-    {
-      if (2u * (q0 + 4u) + 0u < P.out_w) { store_biased(2u * (q0 + 4u) + 0u, 2u * (p0 + 0u) + 1u, oc, acc_10_0_1[0], ss0); }
-      if (2u * (q0 + 5u) + 0u < P.out_w) { store_biased(2u * (q0 + 5u) + 0u, 2u * (p0 + 0u) + 1u, oc, acc_10_0_1[1], ss0); }
-      if (2u * (q0 + 6u) + 0u < P.out_w) { store_biased(2u * (q0 + 6u) + 0u, 2u * (p0 + 0u) + 1u, oc, acc_10_0_1[2], ss0); }
-      if (2u * (q0 + 7u) + 0u < P.out_w) { store_biased(2u * (q0 + 7u) + 0u, 2u * (p0 + 0u) + 1u, oc, acc_10_0_1[3], ss0); }
-    }
-    {
-      if (2u * (q0 + 0u) + 1u < P.out_w) { store_biased(2u * (q0 + 0u) + 1u, 2u * (p0 + 0u) + 1u, oc, acc_11_0_0[0], ss0); }
-      if (2u * (q0 + 1u) + 1u < P.out_w) { store_biased(2u * (q0 + 1u) + 1u, 2u * (p0 + 0u) + 1u, oc, acc_11_0_0[1], ss0); }
-      if (2u * (q0 + 2u) + 1u < P.out_w) { store_biased(2u * (q0 + 2u) + 1u, 2u * (p0 + 0u) + 1u, oc, acc_11_0_0[2], ss0); }
-      if (2u * (q0 + 3u) + 1u < P.out_w) { store_biased(2u * (q0 + 3u) + 1u, 2u * (p0 + 0u) + 1u, oc, acc_11_0_0[3], ss0); }
-    }
-    {
-      if (2u * (q0 + 4u) + 1u < P.out_w) { store_biased(2u * (q0 + 4u) + 1u, 2u * (p0 + 0u) + 1u, oc, acc_11_0_1[0], ss0); }
-      if (2u * (q0 + 5u) + 1u < P.out_w) { store_biased(2u * (q0 + 5u) + 1u, 2u * (p0 + 0u) + 1u, oc, acc_11_0_1[1], ss0); }
-      if (2u * (q0 + 6u) + 1u < P.out_w) { store_biased(2u * (q0 + 6u) + 1u, 2u * (p0 + 0u) + 1u, oc, acc_11_0_1[2], ss0); }
-      if (2u * (q0 + 7u) + 1u < P.out_w) { store_biased(2u * (q0 + 7u) + 1u, 2u * (p0 + 0u) + 1u, oc, acc_11_0_1[3], ss0); }
-    }
+    store4(2u * (q0 + 0u) + 0u, 2u, 2u * (p0 + 0u) + 1u, oc, acc_10_0_0, ss0);
+    store4(2u * (q0 + 4u) + 0u, 2u, 2u * (p0 + 0u) + 1u, oc, acc_10_0_1, ss0);
+    store4(2u * (q0 + 0u) + 1u, 2u, 2u * (p0 + 0u) + 1u, oc, acc_11_0_0, ss0);
+    store4(2u * (q0 + 4u) + 1u, 2u, 2u * (p0 + 0u) + 1u, oc, acc_11_0_1, ss0);
   }
   if (3u + 2u * p0 < P.out_h) {
-    {
-      if (2u * (q0 + 0u) + 0u < P.out_w) { store_biased(2u * (q0 + 0u) + 0u, 2u * (p0 + 1u) + 1u, oc, acc_10_1_0[0], ss0); }
-      if (2u * (q0 + 1u) + 0u < P.out_w) { store_biased(2u * (q0 + 1u) + 0u, 2u * (p0 + 1u) + 1u, oc, acc_10_1_0[1], ss0); }
-      if (2u * (q0 + 2u) + 0u < P.out_w) { store_biased(2u * (q0 + 2u) + 0u, 2u * (p0 + 1u) + 1u, oc, acc_10_1_0[2], ss0); }
-      if (2u * (q0 + 3u) + 0u < P.out_w) { store_biased(2u * (q0 + 3u) + 0u, 2u * (p0 + 1u) + 1u, oc, acc_10_1_0[3], ss0); }
-    }
-    {
-      if (2u * (q0 + 4u) + 0u < P.out_w) { store_biased(2u * (q0 + 4u) + 0u, 2u * (p0 + 1u) + 1u, oc, acc_10_1_1[0], ss0); }
-      if (2u * (q0 + 5u) + 0u < P.out_w) { store_biased(2u * (q0 + 5u) + 0u, 2u * (p0 + 1u) + 1u, oc, acc_10_1_1[1], ss0); }
-      if (2u * (q0 + 6u) + 0u < P.out_w) { store_biased(2u * (q0 + 6u) + 0u, 2u * (p0 + 1u) + 1u, oc, acc_10_1_1[2], ss0); }
-      if (2u * (q0 + 7u) + 0u < P.out_w) { store_biased(2u * (q0 + 7u) + 0u, 2u * (p0 + 1u) + 1u, oc, acc_10_1_1[3], ss0); }
-    }
-    {
-      if (2u * (q0 + 0u) + 1u < P.out_w) { store_biased(2u * (q0 + 0u) + 1u, 2u * (p0 + 1u) + 1u, oc, acc_11_1_0[0], ss0); }
-      if (2u * (q0 + 1u) + 1u < P.out_w) { store_biased(2u * (q0 + 1u) + 1u, 2u * (p0 + 1u) + 1u, oc, acc_11_1_0[1], ss0); }
-      if (2u * (q0 + 2u) + 1u < P.out_w) { store_biased(2u * (q0 + 2u) + 1u, 2u * (p0 + 1u) + 1u, oc, acc_11_1_0[2], ss0); }
-      if (2u * (q0 + 3u) + 1u < P.out_w) { store_biased(2u * (q0 + 3u) + 1u, 2u * (p0 + 1u) + 1u, oc, acc_11_1_0[3], ss0); }
-    }
-    {
-      if (2u * (q0 + 4u) + 1u < P.out_w) { store_biased(2u * (q0 + 4u) + 1u, 2u * (p0 + 1u) + 1u, oc, acc_11_1_1[0], ss0); }
-      if (2u * (q0 + 5u) + 1u < P.out_w) { store_biased(2u * (q0 + 5u) + 1u, 2u * (p0 + 1u) + 1u, oc, acc_11_1_1[1], ss0); }
-      if (2u * (q0 + 6u) + 1u < P.out_w) { store_biased(2u * (q0 + 6u) + 1u, 2u * (p0 + 1u) + 1u, oc, acc_11_1_1[2], ss0); }
-      if (2u * (q0 + 7u) + 1u < P.out_w) { store_biased(2u * (q0 + 7u) + 1u, 2u * (p0 + 1u) + 1u, oc, acc_11_1_1[3], ss0); }
-    }
+    store4(2u * (q0 + 0u) + 0u, 2u, 2u * (p0 + 1u) + 1u, oc, acc_10_1_0, ss0);
+    store4(2u * (q0 + 4u) + 0u, 2u, 2u * (p0 + 1u) + 1u, oc, acc_10_1_1, ss0);
+    store4(2u * (q0 + 0u) + 1u, 2u, 2u * (p0 + 1u) + 1u, oc, acc_11_1_0, ss0);
+    store4(2u * (q0 + 4u) + 1u, 2u, 2u * (p0 + 1u) + 1u, oc, acc_11_1_1, ss0);
   }
   if (5u + 2u * p0 < P.out_h) {
-    {
-      if (2u * (q0 + 0u) + 0u < P.out_w) { store_biased(2u * (q0 + 0u) + 0u, 2u * (p0 + 2u) + 1u, oc, acc_10_2_0[0], ss0); }
-      if (2u * (q0 + 1u) + 0u < P.out_w) { store_biased(2u * (q0 + 1u) + 0u, 2u * (p0 + 2u) + 1u, oc, acc_10_2_0[1], ss0); }
-      if (2u * (q0 + 2u) + 0u < P.out_w) { store_biased(2u * (q0 + 2u) + 0u, 2u * (p0 + 2u) + 1u, oc, acc_10_2_0[2], ss0); }
-      if (2u * (q0 + 3u) + 0u < P.out_w) { store_biased(2u * (q0 + 3u) + 0u, 2u * (p0 + 2u) + 1u, oc, acc_10_2_0[3], ss0); }
-    }
-    {
-      if (2u * (q0 + 4u) + 0u < P.out_w) { store_biased(2u * (q0 + 4u) + 0u, 2u * (p0 + 2u) + 1u, oc, acc_10_2_1[0], ss0); }
-      if (2u * (q0 + 5u) + 0u < P.out_w) { store_biased(2u * (q0 + 5u) + 0u, 2u * (p0 + 2u) + 1u, oc, acc_10_2_1[1], ss0); }
-      if (2u * (q0 + 6u) + 0u < P.out_w) { store_biased(2u * (q0 + 6u) + 0u, 2u * (p0 + 2u) + 1u, oc, acc_10_2_1[2], ss0); }
-      if (2u * (q0 + 7u) + 0u < P.out_w) { store_biased(2u * (q0 + 7u) + 0u, 2u * (p0 + 2u) + 1u, oc, acc_10_2_1[3], ss0); }
-    }
-    {
-      if (2u * (q0 + 0u) + 1u < P.out_w) { store_biased(2u * (q0 + 0u) + 1u, 2u * (p0 + 2u) + 1u, oc, acc_11_2_0[0], ss0); }
-      if (2u * (q0 + 1u) + 1u < P.out_w) { store_biased(2u * (q0 + 1u) + 1u, 2u * (p0 + 2u) + 1u, oc, acc_11_2_0[1], ss0); }
-      if (2u * (q0 + 2u) + 1u < P.out_w) { store_biased(2u * (q0 + 2u) + 1u, 2u * (p0 + 2u) + 1u, oc, acc_11_2_0[2], ss0); }
-      if (2u * (q0 + 3u) + 1u < P.out_w) { store_biased(2u * (q0 + 3u) + 1u, 2u * (p0 + 2u) + 1u, oc, acc_11_2_0[3], ss0); }
-    }
-    {
-      if (2u * (q0 + 4u) + 1u < P.out_w) { store_biased(2u * (q0 + 4u) + 1u, 2u * (p0 + 2u) + 1u, oc, acc_11_2_1[0], ss0); }
-      if (2u * (q0 + 5u) + 1u < P.out_w) { store_biased(2u * (q0 + 5u) + 1u, 2u * (p0 + 2u) + 1u, oc, acc_11_2_1[1], ss0); }
-      if (2u * (q0 + 6u) + 1u < P.out_w) { store_biased(2u * (q0 + 6u) + 1u, 2u * (p0 + 2u) + 1u, oc, acc_11_2_1[2], ss0); }
-      if (2u * (q0 + 7u) + 1u < P.out_w) { store_biased(2u * (q0 + 7u) + 1u, 2u * (p0 + 2u) + 1u, oc, acc_11_2_1[3], ss0); }
-    }
+    store4(2u * (q0 + 0u) + 0u, 2u, 2u * (p0 + 2u) + 1u, oc, acc_10_2_0, ss0);
+    store4(2u * (q0 + 4u) + 0u, 2u, 2u * (p0 + 2u) + 1u, oc, acc_10_2_1, ss0);
+    store4(2u * (q0 + 0u) + 1u, 2u, 2u * (p0 + 2u) + 1u, oc, acc_11_2_0, ss0);
+    store4(2u * (q0 + 4u) + 1u, 2u, 2u * (p0 + 2u) + 1u, oc, acc_11_2_1, ss0);
   }
   if (7u + 2u * p0 < P.out_h) {
-    {
-      if (2u * (q0 + 0u) + 0u < P.out_w) { store_biased(2u * (q0 + 0u) + 0u, 2u * (p0 + 3u) + 1u, oc, acc_10_3_0[0], ss0); }
-      if (2u * (q0 + 1u) + 0u < P.out_w) { store_biased(2u * (q0 + 1u) + 0u, 2u * (p0 + 3u) + 1u, oc, acc_10_3_0[1], ss0); }
-      if (2u * (q0 + 2u) + 0u < P.out_w) { store_biased(2u * (q0 + 2u) + 0u, 2u * (p0 + 3u) + 1u, oc, acc_10_3_0[2], ss0); }
-      if (2u * (q0 + 3u) + 0u < P.out_w) { store_biased(2u * (q0 + 3u) + 0u, 2u * (p0 + 3u) + 1u, oc, acc_10_3_0[3], ss0); }
-    }
-    {
-      if (2u * (q0 + 4u) + 0u < P.out_w) { store_biased(2u * (q0 + 4u) + 0u, 2u * (p0 + 3u) + 1u, oc, acc_10_3_1[0], ss0); }
-      if (2u * (q0 + 5u) + 0u < P.out_w) { store_biased(2u * (q0 + 5u) + 0u, 2u * (p0 + 3u) + 1u, oc, acc_10_3_1[1], ss0); }
-      if (2u * (q0 + 6u) + 0u < P.out_w) { store_biased(2u * (q0 + 6u) + 0u, 2u * (p0 + 3u) + 1u, oc, acc_10_3_1[2], ss0); }
-      if (2u * (q0 + 7u) + 0u < P.out_w) { store_biased(2u * (q0 + 7u) + 0u, 2u * (p0 + 3u) + 1u, oc, acc_10_3_1[3], ss0); }
-    }
-    {
-      if (2u * (q0 + 0u) + 1u < P.out_w) { store_biased(2u * (q0 + 0u) + 1u, 2u * (p0 + 3u) + 1u, oc, acc_11_3_0[0], ss0); }
-      if (2u * (q0 + 1u) + 1u < P.out_w) { store_biased(2u * (q0 + 1u) + 1u, 2u * (p0 + 3u) + 1u, oc, acc_11_3_0[1], ss0); }
-      if (2u * (q0 + 2u) + 1u < P.out_w) { store_biased(2u * (q0 + 2u) + 1u, 2u * (p0 + 3u) + 1u, oc, acc_11_3_0[2], ss0); }
-      if (2u * (q0 + 3u) + 1u < P.out_w) { store_biased(2u * (q0 + 3u) + 1u, 2u * (p0 + 3u) + 1u, oc, acc_11_3_0[3], ss0); }
-    }
-    {
-      if (2u * (q0 + 4u) + 1u < P.out_w) { store_biased(2u * (q0 + 4u) + 1u, 2u * (p0 + 3u) + 1u, oc, acc_11_3_1[0], ss0); }
-      if (2u * (q0 + 5u) + 1u < P.out_w) { store_biased(2u * (q0 + 5u) + 1u, 2u * (p0 + 3u) + 1u, oc, acc_11_3_1[1], ss0); }
-      if (2u * (q0 + 6u) + 1u < P.out_w) { store_biased(2u * (q0 + 6u) + 1u, 2u * (p0 + 3u) + 1u, oc, acc_11_3_1[2], ss0); }
-      if (2u * (q0 + 7u) + 1u < P.out_w) { store_biased(2u * (q0 + 7u) + 1u, 2u * (p0 + 3u) + 1u, oc, acc_11_3_1[3], ss0); }
-    }
+    store4(2u * (q0 + 0u) + 0u, 2u, 2u * (p0 + 3u) + 1u, oc, acc_10_3_0, ss0);
+    store4(2u * (q0 + 4u) + 0u, 2u, 2u * (p0 + 3u) + 1u, oc, acc_10_3_1, ss0);
+    store4(2u * (q0 + 0u) + 1u, 2u, 2u * (p0 + 3u) + 1u, oc, acc_11_3_0, ss0);
+    store4(2u * (q0 + 4u) + 1u, 2u, 2u * (p0 + 3u) + 1u, oc, acc_11_3_1, ss0);
   }
 }

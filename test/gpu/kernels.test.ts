@@ -128,7 +128,7 @@ async function runConv(c: ConvCase) {
       ...F32_STORAGE,
       WG_X: WG, WG_Y: WG,
       LRELU: c.lrelu, SKIP: !!c.skip, IN_SCALE: !!c.inScale, SKIP_SCALE: !!c.skipScale,
-      K: k, S: stride, PAD: pad,
+      K: k, S: stride, PAD: pad, ONE_GROUP: outC4 === 1,
     },
     bindings,
     dispatch,
@@ -318,6 +318,11 @@ describe('deconv', () => {
 
   test('4x4/s2/p3 8->3 (UNet1 tail), no activation: 9x6 -> 14x8', async () => {
     const r = await runConv({ kind: 'deconv', k: 4, stride: 2, pad: 3, inC: 8, outC: 3, inW: 9, inH: 6, lrelu: false, seed: 11 });
+    assertSensitive(r.gpu, r.without({ lrelu: true }), 'the absence of LRELU');
+  });
+
+  test('5x5/s3/p2 8->3 (the 3x model tail: ONE_GROUP, one channel group), no activation: 5x4 -> 13x10', async () => {
+    const r = await runConv({ kind: 'deconv', k: 5, stride: 3, pad: 2, inC: 8, outC: 3, inW: 5, inH: 4, lrelu: false, seed: 13 });
     assertSensitive(r.gpu, r.without({ lrelu: true }), 'the absence of LRELU');
   });
 

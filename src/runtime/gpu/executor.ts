@@ -616,7 +616,7 @@ export class GraphExecutor {
       ...this.storage,
       WG_X: CONV_WG, WG_Y: CONV_WG,
       LRELU: op.lrelu, SKIP: !!op.skip, IN_SCALE: !!op.inScale, SKIP_SCALE: !!op.skipScale,
-      K: spec.kernel, S: spec.stride, PAD: spec.pad,
+      K: spec.kernel, S: spec.stride, PAD: spec.pad, ONE_GROUP: op.output.c4 === 1,
     };
     const kind = this.kernelOf(op);
     const pipeline = await pipelines.get(kind, defines);
