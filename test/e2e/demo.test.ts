@@ -123,7 +123,14 @@ describe('demo page', { skip }, () => {
         p.currentTime(1);
         await new Promise((r) => p.one('seeked', r));
       });
-      await page.waitForFunction((n: number) => window.demo.plugin.stats.frames > n + 1, { timeout: 60_000, polling: 250 }, framesBefore);
+      // The seeked frame is upscaled once the GPU is free: one more frame, or two when one was in
+      // flight at the pause (waiting for two hung when none was: playback here runs at ~2 fps).
+      // Then no new frame for 3 s (one takes ~1.5 s here), so the last one drawn is the seeked one.
+      await page.waitForFunction((n: number) => window.demo.plugin.stats.frames > n, { timeout: 60_000, polling: 250 }, framesBefore);
+      for (let last = -1, since = Date.now(); Date.now() - since < 3000; await new Promise((r) => setTimeout(r, 250))) {
+        const f = await page.evaluate(() => window.demo.plugin.stats.frames);
+        if (f !== last) [last, since] = [f, Date.now()];
+      }
       await page.click('#opt-loupe');
       const at = await page.$eval('.video-js video', (v) => {
         const r = v.getBoundingClientRect();
