@@ -1,7 +1,7 @@
 // Writes the wide-block conv kernels src/shaders/conv3x3-wide.wgsl, conv2x2s2-wide.wgsl,
-// deconv2x2s2-wide.wgsl and deconv4x4s2-wide.wgsl: convolutions with a large register block (PX x PY output pixels x
-// 4*OCG output channels per invocation), fully unrolled — too long and regular to keep by
-// hand. Edit this script, not the output, then run: node scripts/gen-wide-kernels.mjs
+// deconv2x2s2-wide.wgsl and deconv4x4s2-wide.wgsl: convolutions with a large register block
+// (PX x PY output pixels x 4*OCG output channels per invocation), fully unrolled — too long
+// and regular to keep by hand. Edit this script, not the output, then run: node scripts/gen-wide-kernels.mjs
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -183,7 +183,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
 deconvS2({ K: 4, PAD: 3, PXB: 2, PY: 4 });
 
 /**
- * A K x K stride-2 transposed conv with padding PAD (the 2x U-Net's 4x4/p3 tail), one output
+ * A K x K stride-2 transposed conv with padding PAD (UNet1's 4x4/p3 tail in the 2x and 4x
+ * models), one output
  * channel group per invocation. Output ox = 2 q + ph takes the taps kx = ph + PAD (mod 2), each
  * from input column q + (ph + PAD - kx) / 2: so an invocation computes both phases of 4*PXB
  * columns q and of PY rows (all K*K taps, 4 x PY x PXB accumulators) from one block of inputs,
@@ -205,13 +206,14 @@ function deconvS2({ K, PAD, PXB, PY }) {
   const name = `deconv${K}x${K}s2-wide.wgsl`;
   const { A, write } = kernel();
   A(`${GENERATED}
-// The ${K}x${K} stride-2 transposed convolution with padding ${PAD} (the 2x U-Net's last layer) on NHWC4
-// tensors: the wide-block variant of deconv.wgsl for that shape. Output ox = 2 q + ph sums the
-// taps kx = ph + ${PAD} (mod 2), each from input column q + (ph + ${PAD} - kx) / 2 (rows the same), so
-// one block of ${cols}x${rows} input pixels feeds all ${K * K} taps of ${2 * PX}x${2 * PY} outputs (both phases of ${PX}x${PY}
-// positions q, one output channel group: ${4 * PY * PXB} mat4x4 accumulators), loaded once per input channel
-// group. Its inputs are never left of or above the image for this padding, so no zero fill;
-// columns and rows past it are clamped (their outputs are not stored).
+// The ${K}x${K} stride-2 transposed convolution with padding ${PAD} (UNet1's last layer in the 2x and 4x
+// models) on NHWC4 tensors: the wide-block variant of deconv.wgsl for that shape.
+// Output ox = 2 q + ph sums the taps kx = ph + ${PAD} (mod 2), each from input column
+// q + (ph + ${PAD} - kx) / 2 (rows the same), so one block of ${cols}x${rows} input pixels feeds all
+// ${K * K} taps of ${2 * PX}x${2 * PY} outputs (both phases of ${PX}x${PY} positions q, one output channel group:
+// ${4 * PY * PXB} mat4x4 accumulators), loaded once per input channel group. Its inputs are never left
+// of or above the image for this padding, so no zero fill; columns and rows past it are clamped
+// (their outputs are not stored).
 #include "snippets/conv-io.wgsl"
 
 @compute @workgroup_size(64, 1, 1)
@@ -255,6 +257,5 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
     }
   }
   A('}');
-
   write(name);
 }

@@ -1,5 +1,6 @@
 // Frame reuse, step 1: compares the packed input of this frame with the previous frame's (a copy
-// kept for this), raises INPUT_CHANGED in `state.changed` if any value differs, and keeps this frame's copy.
+// kept for this), raises INPUT_CHANGED in `state.changed` if any value differs, and keeps this
+// frame's copy.
 // Anime holds each drawing for 2-3 frames; when nothing changed, reuse-gate.wgsl turns every
 // later pass of the frame into an empty indirect dispatch and the last output is shown again.
 // Exact: the network is a pure function of this tensor (and of alpha, which forces a re-run).

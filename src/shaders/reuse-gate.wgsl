@@ -2,7 +2,8 @@
 // later pass of the frame. Nothing changed: zero workgroups everywhere (the passes do nothing
 // and the output texture keeps the last frame). Some tiles changed and rerunning them costs
 // less than the whole frame (at most `max_tiles`): only those tiles' passes get their sizes.
-// Otherwise (or when the CPU asked for RUN_WHOLE) the whole-frame passes run. Then it resets the flags and counts for the stats.
+// Otherwise (or when the CPU asked for RUN_WHOLE) the whole-frame passes run. Then it resets
+// the flags and counts for the stats.
 #include "snippets/reuse-state.wgsl"
 
 struct GateParams { passes: u32, tile_passes: u32, tiles: u32, max_tiles: u32 }

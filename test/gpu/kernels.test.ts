@@ -271,7 +271,7 @@ describe('deconv2x2s2-wide (the U-Net upsampling)', () => {
   });
 });
 
-describe('deconv4x4s2-wide (the 2x U-Net tail)', () => {
+describe('deconv4x4s2-wide (UNet1 tail of the 2x and 4x models)', () => {
   const wide = 'deconv4x4s2-wide' as const;
   test('8->3 (one channel group), no activation, input a view: 9x6 -> 14x8', async () => {
     const r = await runConv({

@@ -612,13 +612,15 @@ export class GraphExecutor {
     const { device, model, weights, pipelines } = this.init;
     const layer = model.layers[op.layer]!;
     const spec = op.spec;
+    const kind = this.kernelOf(op);
     const defines = {
       ...this.storage,
       WG_X: CONV_WG, WG_Y: CONV_WG,
       LRELU: op.lrelu, SKIP: !!op.skip, IN_SCALE: !!op.inScale, SKIP_SCALE: !!op.skipScale,
-      K: spec.kernel, S: spec.stride, PAD: spec.pad, ONE_GROUP: op.output.c4 === 1,
+      K: spec.kernel, S: spec.stride, PAD: spec.pad,
+      // Only deconv.wgsl reads it; elsewhere it would only split the pipeline cache.
+      ONE_GROUP: kind === 'deconv' && op.output.c4 === 1,
     };
-    const kind = this.kernelOf(op);
     const pipeline = await pipelines.get(kind, defines);
     const entries: GPUBindGroupEntry[] = [
       { binding: 0, resource: this.slot(this.convSlot.get(op)!) },

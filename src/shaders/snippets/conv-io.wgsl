@@ -65,7 +65,7 @@ fn store_out(x: u32, y: u32, oc: u32, acc: vec4f) {
 
 // store_out for a sum that already holds the bias, with the skip scale ss of group oc: the wide
 // kernels start their sums from the bias and load both once per channel group, not per pixel
-// (on SwiftShader every load is a gather, and these were a third of a 2x2 deconv's time).
+// (fewer loads; no speed change measured on SwiftShader, within its ~15% noise).
 fn store_biased(x: u32, y: u32, oc: u32, acc: vec4f, ss: vec4f) {
   var r = acc;
 #if LRELU
@@ -79,7 +79,7 @@ fn store_biased(x: u32, y: u32, oc: u32, acc: vec4f, ss: vec4f) {
 
 // store_biased for the 4 columns of a, at x, x + dx, x + 2 dx, x + 3 dx of row y, those inside
 // the output. Unrolled on purpose: in a loop a[p] is a dynamic index, which SwiftShader serves
-// from memory with a gather per lane (the wide 2x2 deconv got ~15% faster without it).
+// from memory with a gather per lane (the wide 2x2 deconv got 10-20% faster without it).
 fn store4(x: u32, dx: u32, y: u32, oc: u32, a: mat4x4f, ss: vec4f) {
   if (x < P.out_w) { store_biased(x, y, oc, a[0], ss); }
   if (x + dx < P.out_w) { store_biased(x + dx, y, oc, a[1], ss); }
