@@ -15,7 +15,7 @@ import { groupBytes, tensorDefines, type TensorPrecision } from '../src/runtime/
 // Compose from the .wgsl files on disk (refreshes the gitignored embedded copy if stale).
 const embed = spawnSync(process.execPath, [fileURLToPath(new URL('../scripts/embed-shaders.mjs', import.meta.url))], { encoding: 'utf8' });
 if (embed.status !== 0) throw new Error(`scripts/embed-shaders.mjs failed: ${embed.stderr || embed.error}`);
-const { composeShader } = await import('../src/shaders/compose.js');
+const { composeShader, loadShaderSources } = await import('../src/shaders/compose.js');
 
 const N = Number(process.argv[2] ?? 3);
 const PRECISION = (process.argv[3] ?? 'f32') as TensorPrecision;
@@ -56,6 +56,7 @@ const weights = storage(fill(C * C * 9, 0.1), 'weights');
 const bias = storage(fill(C, 0.1), 'bias');
 const output = device.createBuffer({ label: 'output', size: OUT * OUT * C4 * groupBytes(PRECISION), usage: GPUBufferUsage.STORAGE });
 
+await loadShaderSources(KERNEL);
 const code = composeShader(KERNEL, { ...tensorDefines(PRECISION, device), WG_X: WG, WG_Y: WG, LRELU: true, SKIP: false, IN_SCALE: false, SKIP_SCALE: false });
 const module = device.createShaderModule({ label: 'conv3x3', code });
 const pipeline = await device.createComputePipelineAsync({ label: 'conv3x3', layout: 'auto', compute: { module, entryPoint: 'main' } });

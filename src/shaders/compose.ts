@@ -3,15 +3,27 @@
 //   #if NAME / #elif NAME / #else / #endif   evaluated by wgsl-preprocessor on defines[NAME]
 //   {{NAME}}   replaced by String(defines[NAME]) (block sizes, kernel sizes)
 // Unknown names are errors, so a typo cannot silently drop a branch.
+// The wide kernels' sources are a module of their own, loaded by loadShaderSources() (see
+// scripts/embed-shaders.mjs): the core bundle stays small, and a page fetches them only when used.
 
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
 import { SHADER_SOURCES } from './sources.generated.js';
 
 export type Defines = Record<string, boolean | number>;
 
+let wideSources: Record<string, string> | undefined;
+
+/** Loads the sources `name` needs (once): call before composeShader() for a `*-wide` kernel. */
+export async function loadShaderSources(name: string): Promise<void> {
+  if (name.endsWith('-wide') && !wideSources) wideSources = (await import('./wide-sources.generated.js')).WIDE_SHADER_SOURCES;
+}
+
 function withIncludes(name: string, seen: Set<string>): string {
-  const src = SHADER_SOURCES[name] ?? SHADER_SOURCES[`${name}.wgsl`];
-  if (src === undefined) throw new Error(`shader "${name}" not found in src/shaders`);
+  const file = name.endsWith('.wgsl') ? name : `${name}.wgsl`;
+  const src = SHADER_SOURCES[file] ?? wideSources?.[file];
+  if (src === undefined) {
+    throw new Error(/-wide(\.wgsl)?$/.test(name) ? `shader "${name}": await loadShaderSources() first` : `shader "${name}" not found in src/shaders`);
+  }
   return src.replace(/^#include "([^"]+)"\s*$/gm, (_m, inc: string) => {
     if (seen.has(inc)) return '';
     seen.add(inc);

@@ -15,7 +15,7 @@ const embed = spawnSync(process.execPath, [fileURLToPath(new URL('../../scripts/
   encoding: 'utf8',
 });
 if (embed.status !== 0) throw new Error(`scripts/embed-shaders.mjs failed: ${embed.stderr || embed.error}`);
-const { composeShader } = await import('../../src/shaders/compose.js');
+const { composeShader, loadShaderSources } = await import('../../src/shaders/compose.js');
 
 let devicePromise: Promise<GPUDevice> | undefined;
 const uncaptured: string[] = [];
@@ -146,6 +146,7 @@ const isTexture = (b: Binding): b is GPUTexture => typeof (b as GPUTexture).crea
 /** Composes, compiles and runs one compute dispatch; resolves when the GPU has finished it. */
 export async function runShader(device: GPUDevice, spec: RunSpec): Promise<void> {
   const label = `${spec.shader} ${JSON.stringify(spec.defines)}`;
+  if (!spec.code) await loadShaderSources(spec.shader);
   const code = spec.code ?? composeShader(spec.shader, spec.defines);
   const pipeline = await pipelineFor(device, code, label);
   await withErrorScopes(device, `running ${label}`, async () => {
