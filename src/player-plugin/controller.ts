@@ -1,5 +1,5 @@
 // What both integrations hand back: the upscaler over a video with its overlay canvas, the same
-// options, stats and events (`upscale:enabled`, `upscale:disabled`, `upscale:error`,
+// options, stats and events (`upscale:enabled`, `upscale:disabled`, `upscale:error`, `upscale:tuned`,
 // `upscale:stats`, `upscale:progress` (a model download), dispatched on the controller and,
 // bubbling, on the video element).
 
@@ -8,7 +8,7 @@ import type { UpscaleStats, VideoUpscaleOptions } from '../runtime/video/types.j
 import { VideoUpscaler } from '../runtime/video/video-upscaler.js';
 import { createOverlay, type Overlay } from './overlay.js';
 
-export const UPSCALE_EVENTS = ['enabled', 'disabled', 'error', 'stats', 'progress', 'tier', 'warning'] as const;
+export const UPSCALE_EVENTS = ['enabled', 'disabled', 'error', 'stats', 'progress', 'tier', 'warning', 'tuned'] as const;
 
 export class UpscaleController extends EventTarget {
   readonly video: HTMLVideoElement;

@@ -3,7 +3,7 @@
 // still-image Upscaler and the per-frame VideoUpscaler.
 
 import { CuganError } from './errors.js';
-import { tuneConvBlock, type ConvBlock } from './gpu/autotune.js';
+import { knownConvBlock, tuneConvBlock, type ConvBlock, type Exclusive } from './gpu/autotune.js';
 import { GraphExecutor } from './gpu/executor.js';
 import { PipelineCache } from './gpu/pipelines.js';
 import type { TensorPrecision } from './gpu/tensor-format.js';
@@ -47,7 +47,7 @@ export class ModelRunner {
   private readonly pipelines: PipelineCache;
   private alphaValue: number;
   private executor?: GraphExecutor;
-  private pending?: { width: number; height: number; promise: Promise<GraphExecutor> };
+  private pending?: { width: number; height: number; block?: ConvBlock; promise: Promise<GraphExecutor> };
 
   private readonly tileLimits: TileLimitOptions;
   /** How the feature maps are stored (resolved: never 'auto'). */
@@ -73,7 +73,7 @@ export class ModelRunner {
     });
     device.queue.writeBuffer(this.weights, 0, packed.data as Uint8Array<ArrayBuffer>);
     this.alphaUniform = device.createBuffer({ label: 'alpha', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-    this.pipelines = new PipelineCache(device);
+    this.pipelines = PipelineCache.of(device);
     this.writeAlpha();
   }
 
@@ -141,25 +141,67 @@ export class ModelRunner {
     return plan;
   }
 
-  /** The executor for a width x height input, building it (once) if the size changed. */
-  async prepare(width: number, height: number): Promise<GraphExecutor> {
+  /**
+   * The executor for a width x height input, building it (once) if the size or the register
+   * block changed. `block` defaults to the tuned one (autotune.ts); the old executor keeps
+   * working (and its output stays on screen) until the new one is swapped in.
+   */
+  async prepare(width: number, height: number, block?: ConvBlock): Promise<GraphExecutor> {
     const ex = this.executor;
-    if (ex && ex.graph.width === width && ex.graph.height === height) return ex;
-    if (this.pending && this.pending.width === width && this.pending.height === height) return this.pending.promise;
-    const plan = this.check(width, height);
-    const promise = this.kernel().then((convBlock) => GraphExecutor.create({
-      device: this.device, plan, model: this.packed, weights: this.weights, alpha: this.alphaUniform, pipelines: this.pipelines,
-      precision: this.precision, convBlock,
-    })).then((next) => {
-      // Swap only now, so the old size keeps working (and its output stays on screen) meanwhile.
+    const fits = (e: { width: number; height: number; block?: ConvBlock }) =>
+      e.width === width && e.height === height && (block === undefined || e.block === block);
+    if (ex && fits({ width: ex.graph.width, height: ex.graph.height, block: ex.convBlock })) return ex;
+    if (this.pending && fits(this.pending)) return this.pending.promise;
+    const promise = this.build(width, height, block).then((next) => {
       if (this.pending?.promise === promise) this.pending = undefined;
-      this.executor?.destroy();
-      this.executor = next;
-      this.writeAlpha();
+      this.adopt(next);
       return next;
     });
-    this.pending = { width, height, promise };
+    promise.catch(() => {
+      if (this.pending?.promise === promise) this.pending = undefined;
+    });
+    this.pending = { width, height, block, promise };
     return promise;
+  }
+
+  /** A new executor for a width x height input, not yet swapped in (see adopt()). */
+  async build(width: number, height: number, block?: ConvBlock): Promise<GraphExecutor> {
+    const plan = this.check(width, height);
+    const convBlock = block ?? (await this.kernel());
+    const next = await GraphExecutor.create({
+      device: this.device, plan, model: this.packed, weights: this.weights, alpha: this.alphaUniform, pipelines: this.pipelines,
+      precision: this.precision, convBlock,
+    });
+    this.pipelines.builtBlocks.add(convBlock);
+    return next;
+  }
+
+  /** Makes `next` the current executor and destroys the previous one. */
+  adopt(next: GraphExecutor): void {
+    if (this.executor === next) return;
+    this.executor?.destroy();
+    this.executor = next;
+    this.writeAlpha();
+  }
+
+  /**
+   * The register block that is quickest to start with: the tuned one where it is known and its
+   * kernels are compiled on this device, else 'compact'. The wide kernels are large unrolled
+   * shaders that take seconds each to compile on a software adapter (~3 s in SwiftShader, 21 s
+   * for the 2x model's seven): a video starts on the compact ones (4 s) and switches later.
+   */
+  get quickBlock(): ConvBlock {
+    if (this.convBlockOption !== 'auto') return this.convBlockOption;
+    const tuned = this.convBlockChosen ?? knownConvBlock(this.device);
+    return tuned && this.pipelines.builtBlocks.has(tuned) ? tuned : 'compact';
+  }
+
+  /**
+   * The block this runner's executors should end up with (measured once per adapter; a video
+   * passes `exclusive` to hold its frames while the measurement runs).
+   */
+  tunedBlock(exclusive?: Exclusive): Promise<ConvBlock> {
+    return this.kernel(exclusive);
   }
 
   /** The conv kernels' register block executors use (known after the first prepare() with 'auto'). */
@@ -167,9 +209,9 @@ export class ModelRunner {
     return this.convBlockOption === 'auto' ? this.convBlockChosen : this.convBlockOption;
   }
 
-  private async kernel(): Promise<ConvBlock> {
+  private async kernel(exclusive?: Exclusive): Promise<ConvBlock> {
     if (this.convBlockOption !== 'auto') return this.convBlockOption;
-    this.convBlockChosen ??= await tuneConvBlock(this.device, this.pipelines);
+    this.convBlockChosen ??= await tuneConvBlock(this.device, this.pipelines, exclusive);
     return this.convBlockChosen;
   }
 

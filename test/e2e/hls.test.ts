@@ -28,6 +28,11 @@ async function waitFor<T>(page: Page, fn: () => T, timeout = FRAME_TIMEOUT): Pro
   return (await h.jsonValue()) as T;
 }
 
+/** The `upscale:tuned` event (frames run on the kernels tuned for the adapter). */
+function waitForTuned(page: Page): Promise<{ kernels: string; t: number }> {
+  return waitFor(page, () => (window as unknown as Win).cugan.events.find((e: any) => e.type === 'upscale:tuned') ?? false);
+}
+
 /** The video's clock moves (the page loops the clip, so any change counts). */
 async function playing(page: Page): Promise<void> {
   const t0 = await page.evaluate(() => (window as unknown as Win).cugan.video.currentTime as number);
@@ -57,8 +62,18 @@ describe('hls.js integration (attachUpscaler)', { skip }, () => {
     try {
       await waitFor(page, () => (window as unknown as Win).cugan.events.some((e: any) => e.type === 'upscale:enabled'));
       await waitFor(page, () => (window as unknown as Win).cugan.ctl.stats.frames >= 1);
-      await playing(page);
+      // A start runs on the compact kernels (they compile in seconds here, the wide ones in ~20 s),
+      // then switches to the tuned ones between two frames: `tuned` comes later, frames go on.
+      const tuned = await waitForTuned(page);
       const stats = await page.evaluate(() => (window as unknown as Win).cugan.ctl.stats);
+      const enabled = await page.evaluate(() => (window as unknown as Win).cugan.events.find((e: any) => e.type === 'upscale:enabled'));
+      t.diagnostic(`enabled after ${enabled.t.toFixed(0)} ms on ${enabled.kernels} kernels, tuned (${tuned.kernels}) after ${tuned.t.toFixed(0)} ms`);
+      assert.equal(enabled.kernels, 'compact', 'the filter started on the compact kernels');
+      assert.ok(tuned.t > enabled.t);
+      assert.equal(stats.kernels, tuned.kernels);
+      if (/swiftshader/i.test(stats.adapter)) assert.equal(tuned.kernels, 'wide', 'the autotune picks the wide kernels on SwiftShader');
+      await page.waitForFunction((n: number) => (window as unknown as Win).cugan.ctl.stats.frames > n, { timeout: FRAME_TIMEOUT, polling: 200 }, stats.frames);
+      await playing(page);
       assert.equal(stats.model, 'se/up2x-conservative');
       assert.deepEqual([stats.outputWidth, stats.outputHeight], [stats.sourceWidth * 2, stats.sourceHeight * 2]);
       // Per-stage GPU times from timestamp queries (SwiftShader has the feature): UNet2 dominates.
@@ -99,6 +114,7 @@ describe('hls.js integration (attachUpscaler)', { skip }, () => {
   test('frame reuse: a repeated frame is shown again without running the network; alpha forces a run', async (t) => {
     const page = await open('?timing=1');
     try {
+      await waitForTuned(page); // a switch of kernels runs the next frame whole
       await waitFor(page, () => (window as unknown as Win).cugan.ctl.stats.frames >= 1);
       const reuse = () => page.evaluate(() => (window as unknown as Win).cugan.ctl.stats.reuse ?? null) as Promise<{ frames: number; computed: number } | null>;
       // Counters arrive with the asynchronous timing readback: wait until they count `frames`.
@@ -222,6 +238,9 @@ describe('hls.js integration (attachUpscaler)', { skip }, () => {
   test('a lost device: plain video at once, upscale:error DEVICE_LOST then upscale:enabled within a second, frames again', async (t) => {
     const page = await open();
     try {
+      // Lost in steady playback: the tuned kernels are in place (a loss while they compile
+      // waits for the old device's compiles in the GPU process, ~20 s here).
+      await waitForTuned(page);
       await waitFor(page, () => (window as unknown as Win).cugan.ctl.stats.frames >= 1);
       const before = await page.evaluate(() => {
         const c = (window as unknown as Win).cugan;

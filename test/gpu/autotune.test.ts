@@ -3,7 +3,7 @@
 // of measuring); both blocks give the official output on golden cases, equal to each other.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { adapterKey, CONV_BLOCKS, forgetConvBlockChoices, tuneConvBlock, type ConvBlock } from '../../src/runtime/gpu/autotune.js';
+import { adapterKey, CONV_BLOCKS, forgetConvBlockChoices, knownConvBlock, tuneConvBlock, type ConvBlock, type Exclusive } from '../../src/runtime/gpu/autotune.js';
 import { requestDevice } from '../../src/runtime/gpu/device.js';
 import { PipelineCache } from '../../src/runtime/gpu/pipelines.js';
 import { loadModel } from '../../src/runtime/model/load.js';
@@ -39,6 +39,36 @@ describe('conv block autotune', () => {
     assert.ok(CONV_BLOCKS.includes(v), `a known variant: ${v}`);
     assert.equal(storage.map.get(KEY + adapterKey(device)), v, 'stored under the adapter');
     assert.equal(await tuneConvBlock(device, pipelines), v, 'the same choice again, from memory');
+  });
+
+  test('the timed dispatches run inside `exclusive`; a failed measurement gives compact and is not kept', async () => {
+    forgetConvBlockChoices();
+    const storage = fakeStorage();
+    g.localStorage = storage;
+    const pipelines = new PipelineCache(device);
+    let calls = 0;
+    const failing: Exclusive = async () => {
+      calls++;
+      throw new Error('device lost meanwhile');
+    };
+    assert.equal(await tuneConvBlock(device, pipelines, failing), 'compact');
+    assert.equal(storage.map.size, 0, 'nothing stored');
+    assert.equal(knownConvBlock(device), undefined, 'nothing known');
+    let inside = false;
+    const watching: Exclusive = async (m) => {
+      calls++;
+      inside = true;
+      try {
+        return await m();
+      } finally {
+        inside = false;
+      }
+    };
+    const v = await tuneConvBlock(device, pipelines, watching);
+    assert.equal(calls, 2, 'measured again after the failure');
+    assert.ok(!inside && CONV_BLOCKS.includes(v));
+    assert.equal(knownConvBlock(device), v);
+    assert.equal(storage.map.get(KEY + adapterKey(device)), v);
   });
 
   test('a stored choice is used without measuring; a stored unknown value is ignored', async () => {

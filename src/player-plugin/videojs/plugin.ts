@@ -83,7 +83,7 @@ const DEFAULT_CHOICES: UpscaleChoices = { enabled: true, scale: 'auto', denoise:
 
 const NO_STATS: UpscaleStats = {
   fps: 0, videoFps: 0, dropped: 0, frames: 0, gpuMs: 0, sourceWidth: 0, sourceHeight: 0,
-  outputWidth: 0, outputHeight: 0, model: '', precision: 'f32', adapter: '', gpuBytes: 0, tiles: 0,
+  outputWidth: 0, outputHeight: 0, model: '', precision: 'f32', kernels: 'compact', adapter: '', gpuBytes: 0, tiles: 0,
 };
 
 /** The same checks VideoUpscaler makes, done before anything is stored or built. */

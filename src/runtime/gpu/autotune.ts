@@ -15,6 +15,7 @@ export const CONV_BLOCKS: readonly ConvBlock[] = ['compact', 'wide'];
 
 const STORAGE_PREFIX = 'cugan-webgpu:conv-block:';
 const chosen = new Map<string, Promise<ConvBlock>>();
+const settled = new Map<string, ConvBlock>();
 
 /** The defines of a plain conv3x3 pass (the executor's most common pipeline). */
 const PLAIN_CONV_DEFINES: Defines = {
@@ -27,26 +28,47 @@ export function adapterKey(device: GPUDevice): string {
   return i ? [i.vendor, i.architecture, i.device, i.description].join('|') : 'unknown';
 }
 
-/** The register block for this device's adapter: remembered, or measured once. */
-export function tuneConvBlock(device: GPUDevice, pipelines: PipelineCache): Promise<ConvBlock> {
+/**
+ * Runs the timed dispatches with nothing else on the queue: a video holds its frames meanwhile
+ * (the kernels are compiled before, so that is a pause of a few dispatches, once per adapter).
+ */
+export type Exclusive = <T>(measure: () => Promise<T>) => Promise<T>;
+const alone: Exclusive = (m) => m();
+
+/**
+ * The register block for this device's adapter: remembered, or measured once. A failed
+ * measurement (e.g. the device was lost meanwhile) gives 'compact' this time and is not kept.
+ */
+export function tuneConvBlock(device: GPUDevice, pipelines: PipelineCache, exclusive: Exclusive = alone): Promise<ConvBlock> {
   const key = adapterKey(device);
   let p = chosen.get(key);
   if (!p) {
     p = (async () => {
       const stored = readStored(key);
       if (stored) return stored;
-      const best = await measure(device, pipelines).catch(() => 'compact' as const);
+      const best = await measure(device, pipelines, exclusive);
       writeStored(key, best);
       return best;
     })();
     chosen.set(key, p);
+    p.then(
+      (v) => settled.set(key, v),
+      () => chosen.delete(key),
+    );
   }
-  return p;
+  return p.catch(() => 'compact' as const);
+}
+
+/** The register block for this device's adapter if already known (measured, or remembered), without measuring. */
+export function knownConvBlock(device: GPUDevice): ConvBlock | undefined {
+  const key = adapterKey(device);
+  return settled.get(key) ?? readStored(key);
 }
 
 /** Forgets the choices made in this process (tests). */
 export function forgetConvBlockChoices(): void {
   chosen.clear();
+  settled.clear();
 }
 
 function readStored(key: string): ConvBlock | undefined {
@@ -67,7 +89,7 @@ function writeStored(key: string, v: ConvBlock): void {
 }
 
 /** Seconds per dispatch of each variant on a 64 -> 64 layer with a 64x64 output; the fastest wins. */
-async function measure(device: GPUDevice, pipelines: PipelineCache): Promise<ConvBlock> {
+async function measure(device: GPUDevice, pipelines: PipelineCache, exclusive: Exclusive): Promise<ConvBlock> {
   const C4 = 16;
   const OUT = 64;
   const IN = OUT + 2;
@@ -101,15 +123,17 @@ async function measure(device: GPUDevice, pipelines: PipelineCache): Promise<Con
         };
       }),
     );
-    for (const run of runs) await run(1); // warm-up (first-use costs)
-    // Enough dispatches per submit that one takes >= 10 ms (a fast GPU needs many).
-    let n = 1;
-    while (n < 1024 && (await runs[0]!(n)) * n < 10) n *= 4;
-    const best = runs.map(() => Infinity);
-    for (let round = 0; round < 2; round++) {
-      for (let i = 0; i < runs.length; i++) best[i] = Math.min(best[i]!, await runs[i]!(n));
-    }
-    return CONV_BLOCKS[best.indexOf(Math.min(...best))]!;
+    return await exclusive(async () => {
+      for (const run of runs) await run(1); // warm-up (first-use costs)
+      // Enough dispatches per submit that one takes >= 10 ms (a fast GPU needs many).
+      let n = 1;
+      while (n < 1024 && (await runs[0]!(n)) * n < 10) n *= 4;
+      const best = runs.map(() => Infinity);
+      for (let round = 0; round < 2; round++) {
+        for (let i = 0; i < runs.length; i++) best[i] = Math.min(best[i]!, await runs[i]!(n));
+      }
+      return CONV_BLOCKS[best.indexOf(Math.min(...best))]!;
+    });
   } finally {
     for (const b of [...buffers, uniform]) b.destroy();
   }

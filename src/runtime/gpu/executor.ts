@@ -143,7 +143,8 @@ export class GraphExecutor {
       label: 'upscaled',
       size: [frame.outWidth, frame.outHeight],
       format: 'rgba8unorm',
-      usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC,
+      // COPY_DST: a video keeps its last picture when it switches kernels (VideoUpscaler).
+      usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC | GPUTextureUsage.COPY_DST,
     });
     this.fixedBytes =
       [...this.buffers, ...this.scales, ...this.sums, this.uniforms].reduce((a, b) => a + b.size, 0) +
@@ -154,6 +155,11 @@ export class GraphExecutor {
     const ex = new GraphExecutor(init);
     await ex.buildPasses();
     return ex;
+  }
+
+  /** The conv kernels' register block this executor runs. */
+  get convBlock(): ConvBlock {
+    return this.init.convBlock ?? 'compact';
   }
 
   /** More than one tile: SE blocks run in gathered phases. */

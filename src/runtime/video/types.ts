@@ -2,6 +2,7 @@
 // integration.
 
 import type { CuganError } from '../errors.js';
+import type { ConvBlock } from '../gpu/autotune.js';
 import type { Precision, TensorPrecision } from '../gpu/tensor-format.js';
 import type { LoadProgress } from '../model/load.js';
 
@@ -89,6 +90,11 @@ export interface UpscaleStats {
   model: string;
   /** How its feature maps are stored ('auto' resolved). */
   precision: TensorPrecision;
+  /**
+   * The conv kernels frames run on: 'compact' ones first (they compile fastest), then the ones
+   * the autotune picked for this adapter ('wide' on a software adapter) once compiled (`tuned`).
+   */
+  kernels: ConvBlock;
   /** With `adaptive`: the setting in use (model, and whether at half input size). */
   tier?: string;
   /** GPU memory the upscaler holds now, bytes: every buffer and texture it created (weights, feature maps, textures, present and timing buffers). */
@@ -107,6 +113,12 @@ export interface UpscaleEventMap {
   stats: CustomEvent<UpscaleStats>;
   /** `adaptive` changed the setting (`tier` 'off': the plain video is shown). */
   tier: CustomEvent<{ tier: string; model?: string; inputScale?: number; reason: string }>;
+  /**
+   * Frames now run on the kernels tuned for this adapter: after each start or model switch,
+   * once they are compiled (seconds on a software adapter; until then the compact kernels run,
+   * with the same pixels to float rounding) and swapped in between two frames.
+   */
+  tuned: CustomEvent<{ model: string; kernels: ConvBlock }>;
   /** Frames keep dropping with the viewer's explicit choice (not lowered without `adaptive`). */
   warning: CustomEvent<{ message: string }>;
   /** A model is being downloaded (or read from the cache): per chunk, and once done. */

@@ -3,10 +3,12 @@
 // the present pass into one command buffer and submits; it allocates no buffers, compiles
 // nothing, reads nothing back and never waits on the GPU (a frame that arrives while the GPU is
 // still busy is dropped and counted). Failures hide the canvas so the plain video shows, and
-// emit `error`; a lost device is recreated automatically.
+// emit `error`; a lost device is recreated automatically. A start runs on the kernels that
+// compile fastest and switches to the ones tuned for the adapter once those are compiled.
 
 import { CuganError } from '../errors.js';
 import { requestDevice } from '../gpu/device.js';
+import type { Exclusive } from '../gpu/autotune.js';
 import type { GraphExecutor, PackPasses } from '../gpu/executor.js';
 import type { Scale } from '../model/architecture.js';
 import { loadModel } from '../model/load.js';
@@ -117,7 +119,10 @@ export class VideoUpscaler extends EventTarget {
     try {
       await this.start();
       // disable() may have come while starting: then stay quiet.
-      if (this.wanted && this.running) this.emit('enabled', { model: this.runner!.packed.model.id });
+      if (this.wanted && this.running) {
+        this.emit('enabled', { model: this.runner!.packed.model.id });
+        this.upgrade();
+      }
     } catch (e) {
       const err = asCuganError(e, 'could not start the upscaler');
       this.fail(err, true);
@@ -139,7 +144,7 @@ export class VideoUpscaler extends EventTarget {
       // The size changed and the network is being rebuilt: wait for it, then draw.
       const w = this.video.videoWidth;
       const h = this.video.videoHeight;
-      if (this.runner) await this.runner.prepare(w, h);
+      if (this.runner) await this.prepareRunner(this.runner, w, h);
       this.processFrame();
       while (this.busy) await this.device!.queue.onSubmittedWorkDone();
     }
@@ -209,6 +214,7 @@ export class VideoUpscaler extends EventTarget {
     this.destroyed = true;
     this.wanted = false;
     this.generation++;
+    for (const wake of this.frameWaiters.splice(0)) wake(); // an upgrade waiting for a frame ends
     this.resizeObserver?.disconnect();
     this.video.removeEventListener('error', this.onMediaError);
     this.dprQuery?.removeEventListener('change', this.onPixelRatio);
@@ -339,6 +345,7 @@ export class VideoUpscaler extends EventTarget {
     this.runner = runner;
     if (runner.current) this.presenter?.setSource(runner.current.output);
     old?.destroy();
+    if (runner.current) this.upgrade();
   }
 
   private currentScale(): Scale {
@@ -426,12 +433,118 @@ export class VideoUpscaler extends EventTarget {
 
   private async prepareRunner(runner: ModelRunner, sw: number, sh: number): Promise<GraphExecutor> {
     const [w, h] = this.graphSize(sw, sh);
-    const ex = await runner.prepare(w, h);
-    await ex.setSourceScale(w === sw && h === sh ? 1 : 2);
-    await ex.packFor(); // the copy fallback's pack pass, made now rather than on a frame
+    // The adaptive probe times the kernels it will keep, so it waits for the tuned ones.
+    const ex = await runner.prepare(w, h, this.opts.adaptive ? undefined : runner.quickBlock);
+    await this.finishExecutor(ex, w === sw && h === sh ? 1 : 2);
+    return ex;
+  }
+
+  /** What an executor needs before its first frame (made now rather than on a frame). */
+  private async finishExecutor(ex: GraphExecutor, sourceScale: 1 | 2): Promise<void> {
+    await ex.setSourceScale(sourceScale);
+    await ex.packFor(); // the copy fallback's pack pass
     await ex.enableReuse();
     ex.reuseEnabled = this.opts.reuseFrames !== false;
-    return ex;
+  }
+
+  // ---------------------------------------------------------------- tuned kernels
+
+  /** The runner whose frames run on the tuned kernels (`tuned` was emitted for it). */
+  private tunedRunner?: ModelRunner;
+  private upgradeState?: { gen: number; again: boolean };
+
+  /**
+   * Once an executor is in place: rebuild it with the kernels tuned for this adapter (if
+   * it was a quick start on others) in the background, swap it in between two frames, and emit
+   * `tuned`. Called again while running, it checks again when the current run ends.
+   */
+  private upgrade(): void {
+    const s = this.upgradeState;
+    if (s && s.gen === this.generation) {
+      s.again = true;
+      return;
+    }
+    const state = { gen: this.generation, again: true };
+    this.upgradeState = state;
+    void (async () => {
+      try {
+        while (state.again && state.gen === this.generation) {
+          state.again = false;
+          await this.upgradeOnce(state);
+        }
+      } catch {
+        // stays on the quick kernels; a lost device is handled by recover()
+      }
+      // No await between the last check of `again` and this: a call meanwhile is not lost.
+      if (this.upgradeState === state) this.upgradeState = undefined;
+    })();
+  }
+
+  private async upgradeOnce(state: { gen: number; again: boolean }): Promise<void> {
+    const runner = this.runner;
+    if (!runner) return;
+    const block = await runner.tunedBlock(this.exclusive);
+    const ex = runner.current;
+    const stale = () => state.gen !== this.generation || runner !== this.runner;
+    if (!ex || stale()) return;
+    if (ex.convBlock !== block) {
+      // Compiles queue ahead of frames in the GPU process: let the first frame through first.
+      while (this.shownOn !== ex && !stale() && runner.current === ex) await new Promise<void>((r) => this.frameWaiters.push(r));
+      if (stale() || runner.current !== ex) {
+        state.again = !stale();
+        return;
+      }
+      const next = await runner.build(ex.graph.width, ex.graph.height, block);
+      await this.finishExecutor(next, ex.sourceScale);
+      if (stale() || runner.current !== ex) {
+        // Resized or switched meanwhile: look again at what is current now.
+        next.destroy();
+        state.again = !stale();
+        return;
+      }
+      this.swapExecutor(runner, ex, next);
+    }
+    // Said once the filter runs (after `enabled`; not for a start that ends in the tier 'off').
+    if (this.tunedRunner !== runner && this.running) {
+      this.tunedRunner = runner;
+      this.emit('tuned', { model: runner.packed.model.id, kernels: block });
+    }
+  }
+
+  /** The executor of the last frame shown, and who waits for the next. */
+  private shownOn?: GraphExecutor;
+  private frameWaiters: Array<() => void> = [];
+
+  /** Frames are held while the autotune's timed dispatches run alone on the queue. */
+  private holding = 0;
+  private readonly exclusive: Exclusive = async (measure) => {
+    this.holding++;
+    try {
+      const device = this.device;
+      while (this.busy && device && device === this.device) await device.queue.onSubmittedWorkDone();
+      return await measure();
+    } finally {
+      this.holding--;
+      if (this.holding === 0 && this.pendingFrame && this.video.paused) {
+        this.pendingFrame = false;
+        this.processFrame();
+      }
+    }
+  };
+
+  /**
+   * Swaps `next` in for `ex` between two frames. The last upscaled picture is copied over, so
+   * the screen (and a paused video) keeps it until the next frame runs on the new kernels.
+   */
+  private swapExecutor(runner: ModelRunner, ex: GraphExecutor, next: GraphExecutor): void {
+    const device = runner.device;
+    const encoder = device.createCommandEncoder({ label: 'tuned kernels: keep the picture' });
+    encoder.copyTextureToTexture({ texture: ex.output }, { texture: next.output }, [ex.output.width, ex.output.height]);
+    device.queue.submit([encoder.finish()]);
+    runner.adopt(next);
+    if (this.presenter?.source === ex.output) this.presenter.setSource(next.output);
+    for (const l of this.loupes) if (l.source === ex.output) l.setSource(next.output);
+    if (this.video.paused && !this.busy) this.processFrame();
   }
 
   // devicePixelRatio changes (zoom, moving to another screen) resize nothing in CSS pixels, so
@@ -463,7 +576,7 @@ export class VideoUpscaler extends EventTarget {
 
   private readonly onVideoFrame = (): void => {
     this.counters.videoInWindow++;
-    if (this.busy || this.switching > 0) {
+    if (this.busy || this.switching > 0 || this.holding > 0) {
       this.counters.dropped++;
       this.pendingFrame = true;
       return;
@@ -476,6 +589,10 @@ export class VideoUpscaler extends EventTarget {
     const device = this.device;
     const presenter = this.presenter;
     if (!this.running || !runner || !device || !presenter) return;
+    if (this.holding > 0) {
+      this.pendingFrame = true;
+      return;
+    }
     const w = this.video.videoWidth;
     const h = this.video.videoHeight;
     if (!w || !h || this.video.error) return; // a failed video: keep the plain one showing
@@ -549,6 +666,8 @@ export class VideoUpscaler extends EventTarget {
       this.busy = false;
       this.counters.gpuMs = performance.now() - t0;
       this.counters.frames++;
+      this.shownOn = ex;
+      for (const wake of this.frameWaiters.splice(0)) wake();
       if (probed && this.policy?.probing) this.onTierDecision(this.policy.frameTime(this.counters.gpuMs, this.sourceFps()));
       this.counters.shownInWindow++;
       this.maybeEmitStats();
@@ -570,6 +689,7 @@ export class VideoUpscaler extends EventTarget {
         if (gen !== this.generation || runner !== this.runner) return;
         this.presenter?.setSource(ex.output);
         this.relayout();
+        this.upgrade();
         if (this.video.paused) this.processFrame();
       })
       .catch((e) => this.fail(asCuganError(e, 'could not prepare the new frame size'), true))
@@ -586,7 +706,8 @@ export class VideoUpscaler extends EventTarget {
     this.sourceFps();
     const droppedNow = this.counters.dropped - this.droppedAtWindow;
     this.droppedAtWindow = this.counters.dropped;
-    if (this.policy && !this.video.paused) this.onTierDecision(this.policy.window(this.counters.videoInWindow, droppedNow));
+    // Frames dropped while tuned kernels compile in the background say nothing about the setting.
+    if (this.policy && !this.video.paused && this.upgradeState?.gen !== this.generation) this.onTierDecision(this.policy.window(this.counters.videoInWindow, droppedNow));
     this.counters.shownInWindow = 0;
     this.counters.videoInWindow = 0;
     this.counters.windowStart = now;
@@ -615,6 +736,7 @@ export class VideoUpscaler extends EventTarget {
       outputHeight: g?.outHeight ?? 0,
       model: this.runner?.packed.model.id ?? '',
       precision: this.runner?.precision ?? 'f32',
+      kernels: this.runner?.current?.convBlock ?? this.runner?.quickBlock ?? 'compact',
       ...(this.opts.adaptive ? { tier: tierName(this.policy?.tier) } : {}),
       adapter: this.adapterName,
       gpuBytes: this.gpuBytes,
@@ -684,6 +806,7 @@ export class VideoUpscaler extends EventTarget {
     if (this.destroyed || device !== this.device || (reason === 'destroyed' && !this.running && !this.wanted)) return;
     const wasWanted = this.wanted;
     this.generation++;
+    for (const wake of this.frameWaiters.splice(0)) wake(); // an upgrade waiting for a frame ends
     this.running = false;
     this.busy = false;
     this.scheduler.stop();
@@ -705,6 +828,7 @@ export class VideoUpscaler extends EventTarget {
       try {
         await this.start();
         this.emit('enabled', { model: this.runner!.packed.model.id });
+        this.upgrade();
         return;
       } catch {
         this.device = undefined;
