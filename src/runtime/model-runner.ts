@@ -1,6 +1,6 @@
-// One model on one device: the weights buffer, the alpha uniform, the pipeline cache, and the
-// executor for the current input size (rebuilt only when the size changes). Shared by the
-// still-image Upscaler and the per-frame VideoUpscaler.
+// One model on one device: the weights buffer, the alpha uniform, the device's pipeline cache,
+// and the executor for the current input size (rebuilt only when the size or the conv kernels'
+// register block changes). Shared by the still-image Upscaler and the per-frame VideoUpscaler.
 
 import { CuganError } from './errors.js';
 import { knownConvBlock, tuneConvBlock, type ConvBlock, type Exclusive } from './gpu/autotune.js';
