@@ -167,7 +167,7 @@ export class ModelRunner {
   /** A new executor for a width x height input, not yet swapped in (see adopt()). */
   async build(width: number, height: number, block?: ConvBlock): Promise<GraphExecutor> {
     const plan = this.check(width, height);
-    const convBlock = block ?? (await this.kernel());
+    const convBlock = block ?? (await this.tunedBlock());
     const next = await GraphExecutor.create({
       device: this.device, plan, model: this.packed, weights: this.weights, alpha: this.alphaUniform, pipelines: this.pipelines,
       precision: this.precision, convBlock,
@@ -200,19 +200,15 @@ export class ModelRunner {
    * The block this runner's executors should end up with (measured once per adapter; a video
    * passes `exclusive` to hold its frames while the measurement runs).
    */
-  tunedBlock(exclusive?: Exclusive): Promise<ConvBlock> {
-    return this.kernel(exclusive);
+  async tunedBlock(exclusive?: Exclusive): Promise<ConvBlock> {
+    if (this.convBlockOption !== 'auto') return this.convBlockOption;
+    this.convBlockChosen ??= await tuneConvBlock(this.device, this.pipelines, exclusive);
+    return this.convBlockChosen;
   }
 
   /** The conv kernels' register block executors use (known after the first prepare() with 'auto'). */
   get convBlock(): ConvBlock | undefined {
     return this.convBlockOption === 'auto' ? this.convBlockChosen : this.convBlockOption;
-  }
-
-  private async kernel(exclusive?: Exclusive): Promise<ConvBlock> {
-    if (this.convBlockOption !== 'auto') return this.convBlockOption;
-    this.convBlockChosen ??= await tuneConvBlock(this.device, this.pipelines, exclusive);
-    return this.convBlockChosen;
   }
 
   destroy(): void {

@@ -54,19 +54,16 @@ describe('conv block autotune', () => {
     assert.equal(await tuneConvBlock(device, pipelines, failing), 'compact');
     assert.equal(storage.map.size, 0, 'nothing stored');
     assert.equal(knownConvBlock(device), undefined, 'nothing known');
-    let inside = false;
+    let timed: unknown;
     const watching: Exclusive = async (m) => {
       calls++;
-      inside = true;
-      try {
-        return await m();
-      } finally {
-        inside = false;
-      }
+      timed = await m();
+      return timed as never;
     };
     const v = await tuneConvBlock(device, pipelines, watching);
     assert.equal(calls, 2, 'measured again after the failure');
-    assert.ok(!inside && CONV_BLOCKS.includes(v));
+    assert.ok(CONV_BLOCKS.includes(v));
+    assert.equal(v, timed, 'the choice is what ran inside exclusive');
     assert.equal(knownConvBlock(device), v);
     assert.equal(storage.map.get(KEY + adapterKey(device)), v);
   });

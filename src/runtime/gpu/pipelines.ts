@@ -1,13 +1,14 @@
 // Compiled compute pipelines, one per shader variant, shared by every pass that needs it.
 
 import { composeShader, loadShaderSources, type Defines } from '../../shaders/compose.js';
+import type { ConvBlock } from './autotune.js';
 
 const perDevice = new WeakMap<GPUDevice, PipelineCache>();
 
 export class PipelineCache {
   private readonly cache = new Map<string, Promise<GPUComputePipeline>>();
   /** Conv register blocks an executor was built with on this device: their pipelines are compiled. */
-  readonly builtBlocks = new Set<string>();
+  readonly builtBlocks = new Set<ConvBlock>();
   constructor(private readonly device: GPUDevice) {}
 
   /**

@@ -214,7 +214,7 @@ export class VideoUpscaler extends EventTarget {
     this.destroyed = true;
     this.wanted = false;
     this.generation++;
-    for (const wake of this.frameWaiters.splice(0)) wake(); // an upgrade waiting for a frame ends
+    this.wakeFrameWaiters(); // an upgrade waiting for a frame ends
     this.resizeObserver?.disconnect();
     this.video.removeEventListener('error', this.onMediaError);
     this.dprQuery?.removeEventListener('change', this.onPixelRatio);
@@ -488,7 +488,8 @@ export class VideoUpscaler extends EventTarget {
     const stale = () => state.gen !== this.generation || runner !== this.runner;
     if (!ex || stale()) return;
     if (ex.convBlock !== block) {
-      // Compiles queue ahead of frames in the GPU process: let the first frame through first.
+      // Compiles queue ahead of frames in Chromium's GPU process (started at once, the first frame
+      // after a recovery came 28 s after the loss, not 9 s): let the first frame through first.
       while (this.shownOn !== ex && !stale() && runner.current === ex) await new Promise<void>((r) => this.frameWaiters.push(r));
       if (stale() || runner.current !== ex) {
         state.again = !stale();
@@ -514,6 +515,9 @@ export class VideoUpscaler extends EventTarget {
   /** The executor of the last frame shown, and who waits for the next. */
   private shownOn?: GraphExecutor;
   private frameWaiters: Array<() => void> = [];
+  private wakeFrameWaiters(): void {
+    for (const wake of this.frameWaiters.splice(0)) wake();
+  }
 
   /** Frames are held while the autotune's timed dispatches run alone on the queue. */
   private holding = 0;
@@ -667,7 +671,7 @@ export class VideoUpscaler extends EventTarget {
       this.counters.gpuMs = performance.now() - t0;
       this.counters.frames++;
       this.shownOn = ex;
-      for (const wake of this.frameWaiters.splice(0)) wake();
+      this.wakeFrameWaiters();
       if (probed && this.policy?.probing) this.onTierDecision(this.policy.frameTime(this.counters.gpuMs, this.sourceFps()));
       this.counters.shownInWindow++;
       this.maybeEmitStats();
@@ -806,7 +810,7 @@ export class VideoUpscaler extends EventTarget {
     if (this.destroyed || device !== this.device || (reason === 'destroyed' && !this.running && !this.wanted)) return;
     const wasWanted = this.wanted;
     this.generation++;
-    for (const wake of this.frameWaiters.splice(0)) wake(); // an upgrade waiting for a frame ends
+    this.wakeFrameWaiters(); // an upgrade waiting for a frame ends
     this.running = false;
     this.busy = false;
     this.scheduler.stop();
