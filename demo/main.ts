@@ -295,9 +295,15 @@ player.on('upscale:stats', (_e: unknown, s: UpscaleStats) => {
   set('stat-frames', String(s.frames));
   set('stat-dropped', String(s.dropped));
   set('stat-gpu', s.gpuMs.toFixed(1));
-  set('stat-stages', s.stages
-    ? `input ${s.stages.input.toFixed(1)} · UNet1 ${s.stages.unet1.toFixed(0)} · UNet2 ${s.stages.unet2.toFixed(0)} · output ${s.stages.output.toFixed(1)} · present ${s.stages.present.toFixed(1)}`
-    : 'no timestamp-query here');
+  // A re-shown frame times its skipped passes at ~0: show the last frame that ran the network.
+  const st = s.wholeStages;
+  set('stat-stages', st
+    ? `input ${st.input.toFixed(1)} · UNet1 ${st.unet1.toFixed(0)} · UNet2 ${st.unet2.toFixed(0)} · output ${st.output.toFixed(1)} · present ${st.present.toFixed(1)}`
+    : s.stages ? 'waiting for a frame that runs the network' : 'no timestamp-query here');
+  const r = s.reuse;
+  set('stat-reuse', r
+    ? `${r.computed} of ${r.frames} frames ran the whole network${r.regionFrames ? `, ${r.regionFrames} only changed tiles` : ''}, ${r.frames - r.computed - r.regionFrames} re-shown`
+    : 'off');
   set('stat-source', `${s.sourceWidth}×${s.sourceHeight}`);
   set('stat-output', `${s.outputWidth}×${s.outputHeight}`);
   set('stat-model', s.model);

@@ -3,7 +3,7 @@
 // and the output texture keeps the last frame). Some tiles changed and rerunning them costs
 // less than the whole frame (at most `max_tiles`): only those tiles' passes get their sizes.
 // Otherwise (or when the CPU asked for RUN_WHOLE) the whole-frame passes run. Then it resets
-// the flags and counts for the stats.
+// the flags and counts for the stats (and how this frame ran, for its stage times).
 #include "snippets/reuse-state.wgsl"
 
 struct GateParams { passes: u32, tile_passes: u32, tiles: u32, max_tiles: u32 }
@@ -44,5 +44,6 @@ fn main(@builtin(local_invocation_index) li: u32) {
     state.computed += select(0u, 1u, whole);
     state.regions += select(0u, 1u, regions);
     state.tiles_run += select(0u, n, regions);
+    state.last_run = select(select(0u, 1u, regions), 2u, whole);
   }
 }

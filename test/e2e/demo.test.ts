@@ -82,6 +82,12 @@ describe('demo page', { skip }, () => {
       // Per-stage GPU times (timestamp queries; SwiftShader has them), a report or two later.
       await page.waitForFunction(() => /UNet2 [1-9]/.test(document.getElementById('stat-stages')?.textContent ?? ''), { timeout: 60_000, polling: 250 });
       console.log(`# stages: ${await text(page, '#stat-stages')}`);
+      // Frame reuse is on by default: the counters come with the timed frames.
+      const reuse = await text(page, '#stat-reuse');
+      console.log(`# reuse: ${reuse}`);
+      const m = /^(\d+) of (\d+) frames ran the whole network, (\d+) re-shown$/.exec(reuse);
+      assert.ok(m, `reuse readout: ${reuse}`);
+      assert.ok(Number(m[2]) >= 1 && Number(m[1]) >= 1 && Number(m[1]) + Number(m[3]) === Number(m[2]), reuse);
       assert.equal(await page.$eval('.vjs-upscale-toggle', (e) => e.getAttribute('aria-pressed')), 'true');
       assert.equal(await page.$eval('.video-js .cugan-canvas', (c) => getComputedStyle(c).visibility), 'visible');
 

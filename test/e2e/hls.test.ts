@@ -77,17 +77,14 @@ describe('hls.js integration (attachUpscaler)', { skip }, () => {
       assert.equal(stats.model, 'se/up2x-conservative');
       assert.deepEqual([stats.outputWidth, stats.outputHeight], [stats.sourceWidth * 2, stats.sourceHeight * 2]);
       // Per-stage GPU times from timestamp queries (SwiftShader has the feature). On a frame that
-      // runs the network whole, UNet2 dominates; a repeated frame (frame reuse) or one run as a few
-      // changed tiles times its skipped passes at ~0 (CI caught one: unet2 1.5 ms, present 3.3 ms),
-      // so wait for a timed frame that ran whole rather than take whichever came last.
-      const stages = await waitFor(page, () => {
-        const s = (window as unknown as Win).cugan.ctl.stats.stages;
-        return s && s.unet2 > 0 && s.unet2 > s.present && s.unet2 > s.unet1 ? s : false;
-      }).catch(async (e: Error) => {
-        const last = await page.evaluate(() => (window as unknown as Win).cugan.ctl.stats);
-        throw new Error(`no timed frame had UNet2 dominate: ${e.message}; last stages ${JSON.stringify(last.stages)}, reuse ${JSON.stringify(last.reuse)}`);
-      });
-      t.diagnostic(`stage ms: ${JSON.stringify(stages)}`);
+      // ran the network whole, UNet2 dominates. A re-shown frame (frame reuse) times its skipped
+      // passes at ~0 (CI caught `stages` of one: unet2 1.5 ms, present 3.3 ms): `wholeStages` keeps
+      // the last frame that ran whole.
+      const whole = await waitFor(page, () => (window as unknown as Win).cugan.ctl.stats.wholeStages ?? false);
+      const last = await page.evaluate(() => (window as unknown as Win).cugan.ctl.stats);
+      t.diagnostic(`stage ms of a whole frame: ${JSON.stringify(whole)}; last timed frame (${last.stagesRun}): ${JSON.stringify(last.stages)}`);
+      assert.ok(whole.unet2 > 0 && whole.unet2 > whole.present && whole.unet2 > whole.unet1, `stage times ${JSON.stringify(whole)}`);
+      assert.ok(['whole', 'reused'].includes(last.stagesRun), `an SE model runs whole or re-shows: ${last.stagesRun}`);
       const ref = await page.evaluate(() => (window as unknown as Win).cugan.stillOfCurrentFrame());
       assert.deepEqual([ref.width, ref.height], [192, 108]);
       const shot = PNG.sync.read(Buffer.from(await page.screenshot({ clip: ref.rect, type: 'png' })));
@@ -124,7 +121,12 @@ describe('hls.js integration (attachUpscaler)', { skip }, () => {
     try {
       await waitForTuned(page); // a switch of kernels runs the next frame whole
       await waitFor(page, () => (window as unknown as Win).cugan.ctl.stats.frames >= 1);
-      const reuse = () => page.evaluate(() => (window as unknown as Win).cugan.ctl.stats.reuse ?? null) as Promise<{ frames: number; computed: number } | null>;
+      // The counters and how the last timed frame ran (`stagesRun`) come from the same readback.
+      const reuse = () =>
+        page.evaluate(() => {
+          const s = (window as unknown as Win).cugan.ctl.stats;
+          return s.reuse ? { ...s.reuse, run: s.stagesRun, unet2: s.stages.unet2, wholeUnet2: s.wholeStages?.unet2 } : null;
+        }) as Promise<{ frames: number; computed: number; run: string; unet2: number; wholeUnet2?: number } | null>;
       // Counters arrive with the asynchronous timing readback: wait until they count `frames`.
       const settled = (frames: number) =>
         page.waitForFunction((n: number) => ((window as unknown as Win).cugan.ctl.stats.reuse?.frames ?? 0) >= n, { timeout: FRAME_TIMEOUT, polling: 100 }, frames).then(reuse);
@@ -141,11 +143,17 @@ describe('hls.js integration (attachUpscaler)', { skip }, () => {
       const second = (await settled(first.frames + 1))!;
       t.diagnostic(`reuse counters: ${JSON.stringify(first)} -> ${JSON.stringify(second)}`);
       assert.equal(second.computed, first.computed, 'the repeated frame was not run through the network');
+      assert.equal(second.run, 'reused', 'stagesRun says the timed frame was re-shown');
+      assert.ok(second.unet2 < second.wholeUnet2! / 10, `its skipped UNet2 times at ~0: ${second.unet2} ms vs ${second.wholeUnet2} ms whole`);
       assert.ok(before.equals(await shot()), 'the screen still shows the same upscaled frame');
       await page.evaluate(() => (window as unknown as Win).cugan.ctl.upscaler.setOptions({ alpha: 1.3 }));
       await render();
       const third = (await settled(second.frames + 1))!;
       assert.equal(third.computed, second.computed + 1, 'a new alpha runs the network on the same frame');
+      // setOptions may rerun the paused frame itself, and then render() re-shows it: the last
+      // timed frame can be either, but a new whole frame was timed.
+      t.diagnostic(`after alpha: ${JSON.stringify(third)}`);
+      assert.notEqual(third.wholeUnet2, second.wholeUnet2, 'the rerun was timed as a whole frame (wholeStages moved on)');
       assert.ok(!before.equals(await shot()), 'and the picture changes');
     } catch (e) {
       throw new Error(`${(e as Error).message}\n${b.logText()}`);

@@ -1,19 +1,27 @@
 // Per-stage GPU times from timestamp queries (adapters with 'timestamp-query'). Opt-in
 // (`timing: true`): it reads 96 bytes back per timed frame, asynchronously, into one of two
 // buffers; a frame that finds both still in flight is simply not timed. With frame reuse on it
-// also reads the reuse counters (frames seen, frames computed) of the executor.
+// also reads the reuse counters (frames seen, frames computed) of the executor and how the timed
+// frame ran: a re-shown frame times its skipped passes at ~0, so the stage times of the last frame
+// that ran the network whole are kept apart (`lastWhole`).
 
 import { STAGES } from '../gpu/executor.js';
 
 export const TIMED_STAGES = [...STAGES, 'present'] as const;
 export type StageTimes = Record<(typeof TIMED_STAGES)[number], number>;
+/** How a timed frame ran: the whole network, only its changed tiles, or not at all (re-shown). */
+export type FrameRun = 'whole' | 'tiles' | 'reused';
+const RUNS: readonly FrameRun[] = ['reused', 'tiles', 'whole'];
 /** The counters at the head of the executor's reuse state (snippets/reuse-state.wgsl). */
 const REUSE_BYTES = 32;
 
 export class StageTimer {
   readonly querySet: GPUQuerySet;
-  /** Milliseconds per stage of the last timed frame. */
+  /** Milliseconds per stage of the last timed frame, and how that frame ran. */
   last?: StageTimes;
+  lastRun?: FrameRun;
+  /** Milliseconds per stage of the last timed frame that ran the whole network. */
+  lastWhole?: StageTimes;
   /** Sum over all timed frames of their GPU ms (every stage), and how many were timed. */
   totalMs = 0;
   timedFrames = 0;
@@ -77,10 +85,13 @@ export class StageTimer {
         this.last = Object.fromEntries(TIMED_STAGES.map((s, i) => [s, ms(i)])) as StageTimes;
         this.totalMs += TIMED_STAGES.reduce((sum, _, i) => sum + ms(i), 0);
         this.timedFrames++;
+        this.lastRun = 'whole'; // without reuse every frame runs whole
         if (this.hasReuse[slot]) {
-          const [, frames, computed, regionFrames, regionTiles] = new Uint32Array(range, t.byteLength, REUSE_BYTES / 4);
+          const [, frames, computed, regionFrames, regionTiles, lastRun] = new Uint32Array(range, t.byteLength, REUSE_BYTES / 4);
           this.reuse = { frames: frames!, computed: computed!, regionFrames: regionFrames!, regionTiles: regionTiles!, tiles: this.tiles[slot]! };
+          this.lastRun = RUNS[lastRun!] ?? 'whole';
         }
+        if (this.lastRun === 'whole') this.lastWhole = this.last;
         buf.unmap();
       })
       .catch(() => undefined)

@@ -72,6 +72,14 @@ export interface UpscaleStats {
   gpuMs: number;
   /** With `timing` on a timestamp-query adapter: GPU ms per stage of a recent frame. */
   stages?: { input: number; unet1: number; unet2: number; output: number; present: number };
+  /**
+   * With `timing`: how that frame ran: `whole` (the network ran on the whole frame), `tiles`
+   * (only changed tiles, no-SE model) or `reused` (frame reuse re-showed the last output; its
+   * skipped passes time at ~0).
+   */
+  stagesRun?: 'whole' | 'tiles' | 'reused';
+  /** With `timing`: `stages` of the last timed frame that ran the whole network. */
+  wholeStages?: { input: number; unet1: number; unet2: number; output: number; present: number };
   /** With `timing`: mean GPU ms per shown frame (all stages) over the frames timed so far. */
   gpuMsPerFrame?: number;
   /** With `timing`: how many frames were timed so far. */

@@ -745,7 +745,8 @@ export class VideoUpscaler extends EventTarget {
       adapter: this.adapterName,
       gpuBytes: this.gpuBytes,
       tiles: this.runner?.current?.tiles.length ?? 0,
-      ...(this.timer?.last ? { stages: { ...this.timer.last } } : {}),
+      ...(this.timer?.last ? { stages: { ...this.timer.last }, stagesRun: this.timer.lastRun } : {}),
+      ...(this.timer?.lastWhole ? { wholeStages: { ...this.timer.lastWhole } } : {}),
       ...(this.timer?.timedFrames ? { gpuMsPerFrame: this.timer.totalMs / this.timer.timedFrames, timedFrames: this.timer.timedFrames } : {}),
       ...(this.timer?.reuse ? { reuse: { ...this.timer.reuse } } : {}),
     };

@@ -11,6 +11,7 @@ struct ReuseState {
   computed: u32,    // frames run in full
   regions: u32,     // frames run as changed tiles only
   tiles_run: u32,   // tiles run by those frames, together
-  _p0: u32, _p1: u32, _p2: u32,
+  last_run: u32,    // how the last frame ran: 0 re-shown, 1 changed tiles, 2 whole
+  _p1: u32, _p2: u32,
   tile_changed: array<atomic<u32>>,
 }
