@@ -19,6 +19,7 @@ export type { ModelManifest, ManifestEntry } from './runtime/model/manifest.js';
 // The video path: one inference per video frame into a canvas over the <video>.
 export { VideoUpscaler } from './runtime/video/video-upscaler.js';
 export type { VideoUpscaleOptions, UpscaleStats, UpscaleProgress, ScaleChoice, Denoise } from './runtime/video/types.js';
+export type { StageTimes, FrameRun } from './runtime/video/stage-timer.js';
 export { chooseModel, denoiseLevels, autoScale } from './runtime/video/model-choice.js';
 
 // The player integrations are their own entry points, so the core pulls in no player code:

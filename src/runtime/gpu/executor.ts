@@ -375,7 +375,8 @@ export class GraphExecutor {
 
   /**
    * With reuse on: the state buffer for stats readback; its first words are u32 changed, frames,
-   * frames computed whole, frames computed as tiles, tiles run (snippets/reuse-state.wgsl).
+   * frames computed whole, frames computed as tiles, tiles run, how the last frame ran
+   * (snippets/reuse-state.wgsl).
    */
   get reuseState(): GPUBuffer | undefined {
     return this.reuse?.state;

@@ -5,6 +5,7 @@ import type { CuganError } from '../errors.js';
 import type { ConvBlock } from '../gpu/autotune.js';
 import type { Precision, TensorPrecision } from '../gpu/tensor-format.js';
 import type { LoadProgress } from '../model/load.js';
+import type { FrameRun, StageTimes } from './stage-timer.js';
 
 /** A model download's progress (`upscale:progress`). */
 export type UpscaleProgress = LoadProgress;
@@ -71,15 +72,15 @@ export interface UpscaleStats {
   /** Wall time of the last upscaled frame from submit to GPU done, ms. */
   gpuMs: number;
   /** With `timing` on a timestamp-query adapter: GPU ms per stage of a recent frame. */
-  stages?: { input: number; unet1: number; unet2: number; output: number; present: number };
+  stages?: StageTimes;
   /**
    * With `timing`: how that frame ran: `whole` (the network ran on the whole frame), `tiles`
    * (only changed tiles, no-SE model) or `reused` (frame reuse re-showed the last output; its
    * skipped passes time at ~0).
    */
-  stagesRun?: 'whole' | 'tiles' | 'reused';
+  stagesRun?: FrameRun;
   /** With `timing`: `stages` of the last timed frame that ran the whole network. */
-  wholeStages?: { input: number; unet1: number; unet2: number; output: number; present: number };
+  wholeStages?: StageTimes;
   /** With `timing`: mean GPU ms per shown frame (all stages) over the frames timed so far. */
   gpuMsPerFrame?: number;
   /** With `timing`: how many frames were timed so far. */

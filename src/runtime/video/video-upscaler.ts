@@ -516,6 +516,7 @@ export class VideoUpscaler extends EventTarget {
   private shownOn?: GraphExecutor;
   private frameWaiters: Array<() => void> = [];
   private wakeFrameWaiters(): void {
+    if (this.frameWaiters.length === 0) return; // every frame calls this: splice would allocate
     for (const wake of this.frameWaiters.splice(0)) wake();
   }
 
