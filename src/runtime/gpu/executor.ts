@@ -18,23 +18,15 @@ import type { PackedModel } from '../model/packed-format.js';
 import { PAD } from '../model/architecture.js';
 import type { ConvOp, Graph, Op, OutputOp, SeOp, View } from '../plan/graph.js';
 import { planMemory, type MemoryPlan } from '../plan/memory.js';
-import { planRegions, type Tile, type TilePlan } from '../plan/tiling.js';
+import type { Tile, TilePlan } from '../plan/tiling.js';
 import type { ConvBlock } from './autotune.js';
 import { CONV_WG, convGroups, type ConvKernel } from './dispatch.js';
+import { run, type Pass } from './pass.js';
 import type { PipelineCache } from './pipelines.js';
+import { FrameReuse } from './reuse.js';
 import { groupBytes, tensorDefines, type TensorPrecision } from './tensor-format.js';
 
 const UNIFORM_SLOT = 256;
-/** Words of the reuse state before the per-tile flags (snippets/reuse-state.wgsl). */
-const REUSE_HEADER_WORDS = 8;
-/** The reuse state's RUN_WHOLE flag (snippets/reuse-state.wgsl): the next frame runs whole. */
-const RUN_WHOLE = 2;
-
-export interface Pass {
-  pipeline: GPUComputePipeline;
-  bindGroup: GPUBindGroup;
-  groups: [number, number, number];
-}
 
 /** The pack passes of one source: one per tile. */
 export type PackPasses = Pass[];
@@ -64,7 +56,6 @@ type Step =
 
 const div = (a: number, b: number) => Math.ceil(a / b);
 const viewOffset = (v: View) => (v.y * v.tensor.w + v.x) * v.tensor.c4;
-const wholeView = (t: View['tensor']): View => ({ tensor: t, x: 0, y: 0, w: t.w, h: t.h });
 /** A step's one pass in an untiled frame (or a frame without SE): the conv, or the fused SE pass. */
 const untiledPass = (st: Step): Pass => (st.kind === 'conv' ? st.pass : st.fused!);
 
@@ -97,8 +88,11 @@ export class GraphExecutor {
   private packExternalPipeline!: GPUComputePipeline;
   private packExternalBox2?: GPUComputePipeline;
   private sourceScaleValue: 1 | 2 = 1;
-  /** Frame reuse (enableReuse()): the diff and gate passes and their buffers. */
+  /** Frame reuse (enableReuse()). */
   private reuse?: FrameReuse;
+  /** Per tile: the passes after the input, the output pass last (untiled, or a model without SE). */
+  private afterInput: Pass[][] = [];
+  private afterInputRaw?: Pass[];
   private readonly fixedBytes: number;
   /** The storage defines (F16, F16_NATIVE) every tensor shader is composed with. */
   private readonly storage: Defines;
@@ -169,7 +163,7 @@ export class GraphExecutor {
 
   /** Bytes of GPU memory this executor holds (buffers and textures it created). */
   get bytes(): number {
-    return this.fixedBytes + (this.rawBuffer?.size ?? 0) + (this.cropParams?.size ?? 0) + (this.reuse?.bytes ?? 0) + (this.reuse?.twin?.bytes ?? 0);
+    return this.fixedBytes + (this.rawBuffer?.size ?? 0) + (this.reuse?.bytes ?? 0);
   }
 
   /** The pack passes reading `texture` (default: the internal source copy); made once per texture. */
@@ -212,148 +206,39 @@ export class GraphExecutor {
   }
 
   /**
-   * Turns on exact frame reuse: from now on each frame compares its packed input with the last
-   * one on the GPU and, when nothing changed, skips every later pass (indirect dispatches of
-   * zero workgroups), so the output texture keeps the previous result. For video; made once.
-   * Untiled frames only (a tiled frame has no single packed input): a no-op when tiled.
-   *
-   * Models without SE also get region reuse: a tiled twin of this executor (planRegions) writes
-   * into the same output texture, and when only some tiles' input windows changed and rerunning
-   * those costs fewer multiply-adds than the whole frame, only they run. Exact, since a tile
-   * computes the whole frame's values for the pixels it writes. SE models rerun whole frames:
-   * their channel means span the frame, so any change reaches every output pixel.
+   * Turns on exact frame reuse (reuse.ts): from now on each frame compares its packed input with
+   * the last one on the GPU and, when nothing changed, skips every later pass, so the output
+   * texture keeps the previous result; models without SE also rerun only changed regions. For
+   * video; made once. Untiled frames only (a tiled frame has no single packed input): a no-op
+   * when tiled.
    */
   async enableReuse(): Promise<void> {
     if (this.reuse || this.tiled) return;
     const { device, pipelines } = this.init;
-    const x = this.tileGraph.tensors[0]!;
-    const count = x.w * x.h * x.c4;
-    const twin = await this.regionTwin();
-    const gated = [...this.steps.map(untiledPass), this.output8[0]!];
-    const tileGroups = twin ? twin.ex.tiles.map((_, k) => twin.ex.tileGroups(k)) : [];
-    const full = new Uint32Array([...gated.map((p) => p.groups), ...tileGroups.flat()].flat());
-    const tiles = twin?.ex.tiles.length ?? 0;
-    const storage = GPUBufferUsage.STORAGE;
-    const make = (label: string, size: number, usage: number) => device.createBuffer({ label, size: Math.max(16, size), usage });
-    const fullBuf = make('reuse full sizes', full.byteLength, storage | GPUBufferUsage.COPY_DST);
-    const args = make('reuse dispatch args', full.byteLength, storage | GPUBufferUsage.INDIRECT);
-    const state = make('reuse state', (REUSE_HEADER_WORDS + Math.max(1, tiles)) * 4, storage | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC);
-    const previous = make('previous input', count * groupBytes(this.precision), storage);
-    if (twin) await twin.ex.cropFrom(previous, x.w);
-    const origins = make('region origins', tiles * 8, storage | GPUBufferUsage.COPY_DST);
-    const diffParams = make('frame diff params', 32, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    const gateParams = make('reuse gate params', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    device.queue.writeBuffer(fullBuf, 0, full);
-    const first = new Uint32Array(state.size / 4);
-    first[0] = RUN_WHOLE; // the first frame runs
-    device.queue.writeBuffer(state, 0, first);
-    if (twin) device.queue.writeBuffer(origins, 0, new Uint32Array(twin.ex.tiles.flatMap((t) => [t.x, t.y])));
-    const tw = twin?.ex.tileGraph;
-    device.queue.writeBuffer(diffParams, 0, new Uint32Array([count, x.c4, x.w, tiles, tw?.paddedWidth ?? 0, tw?.paddedHeight ?? 0, 0, 0]));
-    device.queue.writeBuffer(gateParams, 0, new Uint32Array([gated.length, tileGroups[0]?.length ?? 0, tiles, twin?.maxTiles ?? 0]));
-    const [diffPipeline, gatePipeline] = await Promise.all([pipelines.get('frame-diff', this.storage), pipelines.get('reuse-gate', {})]);
-    const groups = div(count, 64);
-    const gx = Math.min(groups, device.limits.maxComputeWorkgroupsPerDimension);
-    const diff: Pass = {
-      pipeline: diffPipeline,
-      bindGroup: device.createBindGroup({
-        label: 'frame diff',
-        layout: diffPipeline.getBindGroupLayout(0),
-        entries: [
-          { binding: 0, resource: { buffer: diffParams } },
-          { binding: 1, resource: this.tensorBinding(wholeView(x)) },
-          { binding: 2, resource: { buffer: previous } },
-          { binding: 3, resource: { buffer: state } },
-          { binding: 4, resource: { buffer: origins } },
-        ],
-      }),
-      groups: [gx, div(groups, gx), 1],
-    };
-    const gate: Pass = {
-      pipeline: gatePipeline,
-      bindGroup: device.createBindGroup({
-        label: 'reuse gate',
-        layout: gatePipeline.getBindGroupLayout(0),
-        entries: [
-          { binding: 0, resource: { buffer: gateParams } },
-          { binding: 1, resource: { buffer: fullBuf } },
-          { binding: 2, resource: { buffer: args } },
-          { binding: 3, resource: { buffer: state } },
-        ],
-      }),
-      groups: [1, 1, 1],
-    };
-    const buffers = [fullBuf, args, state, previous, origins, diffParams, gateParams];
-    this.reuse = { on: true, diff, gate, args, state, buffers, bytes: buffers.reduce((a, b) => a + b.size, 0), twin: twin?.ex };
+    this.reuse = await FrameReuse.create({
+      device, pipelines, precision: this.precision, storage: this.storage, owner: this,
+      twin: async (plan) => {
+        const twin = await GraphExecutor.create({ ...this.init, plan, shared: { input: this.input, output: this.output } });
+        twin.setAlpha(this.alphaValue);
+        return twin;
+      },
+    });
   }
 
-  /**
-   * Region twin only: each tile's first pass copies its input window out of `source`, the whole
-   * frame's packed input (`row` pixels wide), instead of packing the source texture. Tile k's
-   * window starts at its origin there: both packs mirror at the same frame edges. Made once.
-   */
-  private async cropFrom(source: GPUBuffer, row: number): Promise<void> {
-    const pipeline = await this.init.pipelines.get('crop', this.storage);
-    const x = this.tileGraph.tensors[0]!;
-    const params = this.device.createBuffer({ label: 'crop params', size: this.tiles.length * UNIFORM_SLOT, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-    const words = new Uint32Array(params.size / 4);
-    this.tiles.forEach((t, k) => words.set([row, t.x, t.y, x.w, x.h], (k * UNIFORM_SLOT) / 4));
-    this.device.queue.writeBuffer(params, 0, words);
-    this.cropParams = params;
-    this.crops = this.tiles.map((_, k) => ({
-      pipeline,
-      bindGroup: this.device.createBindGroup({
-        label: 'crop',
-        layout: pipeline.getBindGroupLayout(0),
-        entries: [
-          { binding: 0, resource: { buffer: params, offset: k * UNIFORM_SLOT, size: UNIFORM_SLOT } },
-          { binding: 1, resource: { buffer: source } },
-          { binding: 2, resource: this.tensorBinding(wholeView(x)) },
-        ],
-      }),
-      groups: this.packGroups,
-    }));
+  /** Untiled, or a model without SE: the passes after the input of tile k, in order (its output pass last). */
+  passesAfterInput(tile: number): readonly Pass[] {
+    return this.afterInput[tile]!;
   }
 
-  /** Region twin only (cropFrom()): each tile's input crop pass. */
-  private crops: Pass[] = [];
-  private cropParams?: GPUBuffer;
-
-  /**
-   * The tiled twin for region reuse, with the most changed tiles worth rerunning instead of
-   * the whole frame; undefined for SE models and for frames too small to split usefully.
-   */
-  private async regionTwin(): Promise<{ ex: GraphExecutor; maxTiles: number } | undefined> {
-    const g = this.graph;
-    if (g.ops.some((o) => o.kind === 'se')) return undefined;
-    const pad = PAD[g.variant.scale];
-    const core = Math.max(4 * pad, Math.ceil(Math.max(g.paddedWidth, g.paddedHeight) / 4));
-    const plan = planRegions(g.variant, g.width, g.height, core);
-    if (!plan) return undefined;
-    // Rerunning n tiles is worth it while n tiles cost fewer multiply-adds than the frame.
-    const maxTiles = Math.min(plan.tiles.length - 1, Math.floor((g.macs - 1) / plan.tile.macs));
-    if (maxTiles < 1) return undefined;
-    const ex = await GraphExecutor.create({ ...this.init, plan, shared: { input: this.input, output: this.output } });
-    ex.setAlpha(this.alphaValue);
-    return { ex, maxTiles };
-  }
-
-  /** Workgroup counts of tile k's passes in order: crop, convs, output (no SE in the model). */
-  private tileGroups(k: number): [number, number, number][] {
-    return [this.packGroups, ...this.steps.map((st) => untiledPass(st).groups), this.output8[k]!.groups];
-  }
-
-  /** Records tile k's passes (crop, convs, output) as indirect dispatches from `args` at `index`. */
-  private encodeTile(pass: GPUComputePassEncoder, k: number, args: GPUBuffer, index: number): number {
-    run(pass, this.crops[k]!, args, index++);
-    for (const st of this.steps) run(pass, untiledPass(st), args, index++);
-    run(pass, this.output8[k]!, args, index++);
-    return index;
+  /** Workgroups of a pass over the packed input (pack, crop): 8x8 pixels each. */
+  get inputGroups(): [number, number, number] {
+    const out = this.tileGraph.tensors[0]!;
+    return [div(out.w, 8), div(out.h, 8), 1];
   }
 
   /** With region reuse: the tiles a frame is split into for it (else 0). */
   get regionTiles(): number {
-    return this.reuse?.twin?.tiles.length ?? 0;
+    return this.reuse?.regionTiles ?? 0;
   }
 
   /** Whether frames are gated by the reuse check (after enableReuse(); default on). */
@@ -362,15 +247,12 @@ export class GraphExecutor {
   }
 
   set reuseEnabled(on: boolean) {
-    if (!this.reuse || this.reuse.on === on) return;
-    this.reuse.on = on;
-    // The kept copy went stale while off: the next frame must run.
-    if (on) this.invalidate();
+    if (this.reuse) this.reuse.on = on;
   }
 
   /** With reuse on: makes the next frame run in full (after alpha changed, for instance). */
   invalidate(): void {
-    if (this.reuse) this.init.device.queue.writeBuffer(this.reuse.state, 0, new Uint32Array([RUN_WHOLE]));
+    this.reuse?.invalidate();
   }
 
   /**
@@ -385,29 +267,14 @@ export class GraphExecutor {
   /** Records every pass of the network into one compute pass. */
   encode(pass: GPUComputePassEncoder, pack: PackPasses, raw = false): void {
     if (raw && !this.outputRaw) throw new Error('internal: enableRaw() first');
-    const outputs = raw ? this.outputRaw! : this.output8;
     const r = this.reuse?.on ? this.reuse : undefined;
     if (!r) {
-      for (const p of this.sequence(pack, outputs)) run(pass, p);
+      for (const p of this.sequence(pack, raw ? this.outputRaw! : this.output8)) run(pass, p);
       return;
     }
-    // Untiled with reuse: pack, diff, gate, then every pass indirect (zero groups when reused).
+    // Untiled with reuse: pack, then the check and every later pass indirect (zero groups when reused).
     run(pass, pack[0]!);
-    run(pass, r.diff);
-    run(pass, r.gate);
-    let i = 0;
-    for (const st of this.steps) run(pass, untiledPass(st), r.args, i++);
-    run(pass, outputs[0]!, r.args, i++);
-    this.encodeRegions(pass, r, i);
-  }
-
-  /** With region reuse: every tile of the twin, each run only when the gate chose it. */
-  private encodeRegions(pass: GPUComputePassEncoder, r: FrameReuse, index: number): void {
-    const twin = r.twin;
-    if (!twin) return;
-    twin.tiles.forEach((_, k) => {
-      index = twin.encodeTile(pass, k, r.args, index);
-    });
+    r.encode(pass, raw ? this.afterInputRaw! : this.afterInput[0]!);
   }
 
   /**
@@ -416,14 +283,13 @@ export class GraphExecutor {
    * A tiled frame interleaves the stages, so it is timed whole, as 'unet2'.
    */
   encodeTimed(encoder: GPUCommandEncoder, pack: PackPasses, querySet: GPUQuerySet): void {
-    // [pass, index of its indirect arguments with reuse on, or -1]
+    // [pass, index of its indirect arguments with reuse on]
     let stages: [Pass, number][][];
     const r = this.reuse?.on ? this.reuse : undefined;
     if (this.tiled) {
       stages = [[], [], [...this.sequence(pack, this.output8)].map((p) => [p, -1]), []];
     } else {
       stages = [[[pack[0]!, -1]], [], [], [[this.output8[0]!, this.steps.length]]];
-      if (r) stages[0]!.push([r.diff, -1], [r.gate, -1]);
       let unet2 = false; // from the first UNet2 conv on, SE passes included
       this.steps.forEach((s, i) => {
         unet2 ||= s.kind === 'conv' && s.unet2;
@@ -435,9 +301,13 @@ export class GraphExecutor {
         label: STAGES[i],
         timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 },
       });
-      for (const [p, at] of list) run(pass, p, r && at >= 0 ? r.args : undefined, at);
+      for (const [p, at] of list) {
+        if (r && at >= 0) r.encodeGated(pass, p, at);
+        else run(pass, p);
+      }
+      if (r && i === 0) r.encodeCheck(pass);
       // Region reuse's tiles are timed with UNet2 (they run instead of the whole network).
-      if (r && i === 2) this.encodeRegions(pass, r, this.steps.length + 1);
+      if (r && i === 2) r.encodeRegions(pass, this.steps.length + 1);
       pass.end();
     });
   }
@@ -474,6 +344,7 @@ export class GraphExecutor {
     if (this.outputRaw) return;
     const pipeline = await this.outputPipeline(true);
     this.outputRaw = this.tiles.map((_, k) => this.outputPass(pipeline, k, true));
+    if (this.afterInput.length) this.afterInputRaw = [...this.afterInput[0]!.slice(0, -1), this.outputRaw[0]!];
   }
 
   /** The unrounded output (HWC RGB f32, 0..255 space) of the last raw run. */
@@ -486,15 +357,14 @@ export class GraphExecutor {
     this.alphaValue = alpha;
     const v = this.tileGraph.alphaVector;
     if (v) this.device.queue.writeBuffer(this.scales[v.id]!, 0, new Float32Array(v.channels).fill(alpha));
-    this.reuse?.twin?.setAlpha(alpha);
+    this.reuse?.setAlpha(alpha);
   }
 
   private alphaValue = 1;
 
   destroy(): void {
-    for (const b of [...this.buffers, ...this.scales, ...this.sums, this.uniforms, ...(this.reuse?.buffers ?? [])]) b.destroy();
-    this.cropParams?.destroy();
-    this.reuse?.twin?.destroy();
+    for (const b of [...this.buffers, ...this.scales, ...this.sums, this.uniforms]) b.destroy();
+    this.reuse?.destroy();
     this.rawBuffer?.destroy();
     if (!this.init.shared) {
       this.input.destroy();
@@ -533,8 +403,9 @@ export class GraphExecutor {
     return this.tileGraph.ops[this.tileGraph.ops.length - 1] as OutputOp;
   }
 
-  private tensorBinding(v: View): GPUBufferBinding {
-    return { buffer: this.buffers[this.memory.bufferOf[v.tensor.id]!]! };
+  /** The pooled buffer holding tensor `t`. */
+  tensorBinding(t: View['tensor']): GPUBufferBinding {
+    return { buffer: this.buffers[this.memory.bufferOf[t.id]!]! };
   }
 
   private slot(index: number): GPUBufferBinding {
@@ -613,6 +484,8 @@ export class GraphExecutor {
     this.output8 = this.tiles.map((_, k) => this.outputPass(output, k, false));
     this.packPipeline = pack;
     this.packExternalPipeline = packExternal;
+    const seTiled = this.tiled && steps.some((s) => s.kind === 'se');
+    if (!seTiled) this.afterInput = this.output8.map((out) => [...steps.map(untiledPass), out]);
   }
 
   private async convPass(op: ConvOp): Promise<Pass> {
@@ -631,12 +504,12 @@ export class GraphExecutor {
     const pipeline = await pipelines.get(kind, defines);
     const entries: GPUBindGroupEntry[] = [
       { binding: 0, resource: this.slot(this.convSlot.get(op)!) },
-      { binding: 1, resource: this.tensorBinding(op.input) },
+      { binding: 1, resource: this.tensorBinding(op.input.tensor) },
       { binding: 2, resource: { buffer: weights, offset: layer.weightOffset, size: layer.weightBytes } },
       { binding: 3, resource: { buffer: weights, offset: layer.biasOffset, size: layer.biasBytes } },
-      { binding: 4, resource: this.tensorBinding(wholeView(op.output)) },
+      { binding: 4, resource: this.tensorBinding(op.output) },
     ];
-    if (op.skip) entries.push({ binding: 5, resource: this.tensorBinding(op.skip) });
+    if (op.skip) entries.push({ binding: 5, resource: this.tensorBinding(op.skip.tensor) });
     if (op.inScale) entries.push({ binding: 6, resource: { buffer: this.scales[op.inScale.id]! } });
     if (op.skipScale) entries.push({ binding: 7, resource: { buffer: this.scales[op.skipScale.id]! } });
     const bindGroup = device.createBindGroup({ label: spec.name, layout: pipeline.getBindGroupLayout(0), entries });
@@ -673,7 +546,7 @@ export class GraphExecutor {
       if (op.alpha) e.push({ binding: 7, resource: { buffer: alpha } });
       return e;
     };
-    const source = this.tensorBinding(wholeView(op.input));
+    const source = this.tensorBinding(op.input);
     const slot = this.slot(this.seSlot.get(op)!);
     if (!this.tiled) {
       const pipeline = await pipelines.get('se', { ...this.storage, ALPHA: op.alpha });
@@ -710,16 +583,10 @@ export class GraphExecutor {
       entries: [
         { binding: 0, resource: this.slot(this.packSlot[tile]!) },
         { binding: 1, resource: source },
-        { binding: 2, resource: this.tensorBinding(wholeView(out)) },
+        { binding: 2, resource: this.tensorBinding(out) },
       ],
     });
-    return { pipeline, bindGroup, groups: this.packGroups };
-  }
-
-  /** Workgroups of a pack pass (8x8 pixels each). */
-  private get packGroups(): [number, number, number] {
-    const out = this.tileGraph.tensors[0]!;
-    return [div(out.w, 8), div(out.h, 8), 1];
+    return { pipeline, bindGroup, groups: this.inputGroups };
   }
 
   private outputPipeline(raw: boolean): Promise<GPUComputePipeline> {
@@ -732,10 +599,10 @@ export class GraphExecutor {
     const frame = this.graph;
     const entries: GPUBindGroupEntry[] = [
       { binding: 0, resource: this.slot(this.outputSlot[tile]!) },
-      { binding: 1, resource: this.tensorBinding(op.input) },
+      { binding: 1, resource: this.tensorBinding(op.input.tensor) },
       { binding: 2, resource: this.output.createView() },
     ];
-    if (op.nearest) entries.push({ binding: 3, resource: this.tensorBinding(op.nearest) });
+    if (op.nearest) entries.push({ binding: 3, resource: this.tensorBinding(op.nearest.tensor) });
     if (raw) {
       this.rawBuffer ??= this.device.createBuffer({
         label: 'raw output',
@@ -749,25 +616,3 @@ export class GraphExecutor {
     return { pipeline, bindGroup, groups: [div(t.out.w, 8), div(t.out.h, 8), 1] };
   }
 }
-
-interface FrameReuse {
-  on: boolean;
-  diff: Pass;
-  gate: Pass;
-  /** Indirect dispatch arguments, 3 u32 per gated pass (the network's passes, then the output). */
-  args: GPUBuffer;
-  state: GPUBuffer;
-  buffers: GPUBuffer[];
-  bytes: number;
-  /** Region reuse: the tiled twin writing into the same output (models without SE). */
-  twin?: GraphExecutor;
-}
-
-/** Records one dispatch; with `args`, an indirect one reading the arguments of pass `index`. */
-function run(pass: GPUComputePassEncoder, p: Pass, args?: GPUBuffer, index = 0): void {
-  pass.setPipeline(p.pipeline);
-  pass.setBindGroup(0, p.bindGroup);
-  if (args) pass.dispatchWorkgroupsIndirect(args, index * 12);
-  else pass.dispatchWorkgroups(...p.groups);
-}
-
