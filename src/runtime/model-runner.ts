@@ -202,7 +202,7 @@ export class ModelRunner {
    */
   async tunedBlock(exclusive?: Exclusive): Promise<ConvBlock> {
     if (this.convBlockOption !== 'auto') return this.convBlockOption;
-    this.convBlockChosen ??= await tuneConvBlock(this.device, this.pipelines, exclusive);
+    this.convBlockChosen ??= await tuneConvBlock(this.device, this.pipelines, exclusive, this.precision);
     return this.convBlockChosen;
   }
 

@@ -11,20 +11,16 @@
 // and add no per-frame bind groups. SE models rerun whole frames: their channel means span the
 // frame, so any change reaches every output pixel.
 
-import type { Defines } from '../../shaders/compose.js';
+import { crop, frameDiff, REUSE_FLAGS, REUSE_HEADER_BYTES, reuseGate } from '../../shaders/programs/reuse.js';
 import { PAD } from '../model/architecture.js';
 import type { Graph, Tensor } from '../plan/graph.js';
 import { planRegions, type Tile, type TilePlan } from '../plan/tiling.js';
-import { run, type Pass } from './pass.js';
+import type { StorageDefines } from './conv-kernels.js';
+import { buildPasses, passSpec, run, type Pass, type PassSpec } from './pass.js';
 import type { PipelineCache } from './pipelines.js';
 import { groupBytes, type TensorPrecision } from './tensor-format.js';
 
-/** Bytes of the reuse state's header (snippets/reuse-state.wgsl): the counters the stats read back. */
-export const REUSE_HEADER_BYTES = 32;
-/** The reuse state's RUN_WHOLE flag (snippets/reuse-state.wgsl): the next frame runs whole. */
-const RUN_WHOLE = 2;
-const UNIFORM_SLOT = 256;
-const div = (a: number, b: number) => Math.ceil(a / b);
+export { REUSE_HEADER_BYTES } from '../../shaders/programs/reuse.js';
 
 /** An executor as frame reuse drives it (GraphExecutor): the owner, or its region twin. */
 export interface ReuseTarget {
@@ -49,8 +45,8 @@ export interface ReuseInit {
   device: GPUDevice;
   pipelines: PipelineCache;
   precision: TensorPrecision;
-  /** The storage defines every tensor shader is composed with. */
-  storage: Defines;
+  /** The storage defines every tensor program is compiled with. */
+  storage: StorageDefines;
   /** The executor whose frames are gated (untiled). */
   owner: ReuseTarget;
   /** Makes the region twin: an executor of `plan` writing into the owner's output texture. */
@@ -66,7 +62,7 @@ export class FrameReuse {
     private readonly gate: Pass,
     /** Indirect dispatch arguments, 3 u32 per gated pass: the owner's passes, then each tile's. */
     private readonly args: GPUBuffer,
-    /** The reuse state: flags and counters (snippets/reuse-state.wgsl), then a flag per tile. */
+    /** The reuse state: flags and counters (programs/reuse.ts), then a flag per tile. */
     readonly state: GPUBuffer,
     private readonly buffers: GPUBuffer[],
     /** Region reuse: the tiled twin, and each tile's passes (crop first). */
@@ -74,70 +70,50 @@ export class FrameReuse {
   ) {}
 
   static async create(init: ReuseInit): Promise<FrameReuse> {
-    const { device, pipelines, owner } = init;
+    const { device, owner, storage } = init;
     const x = owner.tileGraph.tensors[0]!;
-    const count = x.w * x.h * x.c4;
     const twin = await regionTwin(init);
     const gated = owner.passesAfterInput(0);
-    const tileCount = twin?.ex.tiles.length ?? 0;
-    const tileGroups = twin ? twin.ex.tiles.map((_, k) => [twin.ex.inputGroups, ...twin.ex.passesAfterInput(k).map((p) => p.groups)]) : [];
+    const tiles = twin?.ex.tiles ?? [];
+    const tileGroups = tiles.map((_, k) => [twin!.ex.inputGroups, ...twin!.ex.passesAfterInput(k).map((p) => p.groups)]);
     const full = new Uint32Array([...gated.map((p) => p.groups), ...tileGroups.flat()].flat());
-    const storage = GPUBufferUsage.STORAGE;
-    const make = (label: string, size: number, usage: number) => device.createBuffer({ label, size: Math.max(16, size), usage });
-    const fullBuf = make('reuse full sizes', full.byteLength, storage | GPUBufferUsage.COPY_DST);
-    const args = make('reuse dispatch args', full.byteLength, storage | GPUBufferUsage.INDIRECT);
-    const state = make('reuse state', REUSE_HEADER_BYTES + Math.max(1, tileCount) * 4, storage | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC);
-    const previous = make('previous input', count * groupBytes(init.precision), storage);
-    const origins = make('region origins', tileCount * 8, storage | GPUBufferUsage.COPY_DST);
-    const diffParams = make('frame diff params', 32, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    const gateParams = make('reuse gate params', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    const buffers = [fullBuf, args, state, previous, origins, diffParams, gateParams];
-    device.queue.writeBuffer(fullBuf, 0, full);
+    const usage = GPUBufferUsage.STORAGE;
+    const make = (label: string, size: number, more = 0) => device.createBuffer({ label, size: Math.max(16, size), usage: usage | more });
+    const fullSizes = make('reuse full sizes', full.byteLength, GPUBufferUsage.COPY_DST);
+    const args = make('reuse dispatch args', full.byteLength, GPUBufferUsage.INDIRECT);
+    const state = make('reuse state', REUSE_HEADER_BYTES + Math.max(1, tiles.length) * 4, GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC);
+    const previous = make('previous input', x.w * x.h * x.c4 * groupBytes(init.precision));
+    const origins = make('region origins', tiles.length * 8, GPUBufferUsage.COPY_DST);
+    device.queue.writeBuffer(fullSizes, 0, full);
     const first = new Uint32Array(state.size / 4);
-    first[0] = RUN_WHOLE; // the first frame runs
+    first[0] = REUSE_FLAGS.RUN_WHOLE; // the first frame runs
     device.queue.writeBuffer(state, 0, first);
-    if (twin) device.queue.writeBuffer(origins, 0, new Uint32Array(twin.ex.tiles.flatMap((t) => [t.x, t.y])));
+    device.queue.writeBuffer(origins, 0, new Uint32Array(tiles.flatMap((t) => [t.x, t.y])));
     const tw = twin?.ex.tileGraph;
-    device.queue.writeBuffer(diffParams, 0, new Uint32Array([count, x.c4, x.w, tileCount, tw?.paddedWidth ?? 0, tw?.paddedHeight ?? 0, 0, 0]));
-    device.queue.writeBuffer(gateParams, 0, new Uint32Array([gated.length, tileGroups[0]?.length ?? 0, tileCount, twin?.maxTiles ?? 0]));
-    const [diffPipeline, gatePipeline] = await Promise.all([pipelines.get('frame-diff', init.storage), pipelines.get('reuse-gate', {})]);
-    const groups = div(count, 64);
-    const gx = Math.min(groups, device.limits.maxComputeWorkgroupsPerDimension);
-    const diff: Pass = {
-      pipeline: diffPipeline,
-      bindGroup: device.createBindGroup({
+    const specs: PassSpec[] = [
+      passSpec({
         label: 'frame diff',
-        layout: diffPipeline.getBindGroupLayout(0),
-        entries: [
-          { binding: 0, resource: { buffer: diffParams } },
-          { binding: 1, resource: owner.tensorBinding(x) },
-          { binding: 2, resource: { buffer: previous } },
-          { binding: 3, resource: { buffer: state } },
-          { binding: 4, resource: { buffer: origins } },
-        ],
+        program: frameDiff,
+        defines: storage,
+        params: { count: x.w * x.h * x.c4, c4: x.c4, row: x.w, tiles: tiles.length, tile_w: tw?.paddedWidth ?? 0, tile_h: tw?.paddedHeight ?? 0 },
+        resources: { current: owner.tensorBinding(x), previous, state, origins },
+        extent: { w: x.w, h: x.h, c4: x.c4 },
       }),
-      groups: [gx, div(groups, gx), 1],
-    };
-    const gate: Pass = {
-      pipeline: gatePipeline,
-      bindGroup: device.createBindGroup({
+      passSpec({
         label: 'reuse gate',
-        layout: gatePipeline.getBindGroupLayout(0),
-        entries: [
-          { binding: 0, resource: { buffer: gateParams } },
-          { binding: 1, resource: { buffer: fullBuf } },
-          { binding: 2, resource: { buffer: args } },
-          { binding: 3, resource: { buffer: state } },
-        ],
+        program: reuseGate,
+        defines: {},
+        params: { passes: gated.length, tile_passes: tileGroups[0]?.length ?? 0, tiles: tiles.length, max_tiles: twin?.maxTiles ?? 0 },
+        resources: { full: fullSizes, args, state },
+        extent: { w: 1, h: 1 },
       }),
-      groups: [1, 1, 1],
-    };
-    let tiles: { ex: ReuseTarget; tiles: Pass[][] } | undefined;
-    if (twin) {
-      const crops = await cropPasses(init, twin.ex, previous, x.w, buffers);
-      tiles = { ex: twin.ex, tiles: crops.map((crop, k) => [crop, ...twin.ex.passesAfterInput(k)]) };
-    }
-    return new FrameReuse(device, diff, gate, args, state, buffers, tiles);
+      ...(twin ? cropSpecs(twin.ex, previous, x.w, storage) : []),
+    ];
+    const built = await buildPasses(device, init.pipelines, specs, 'frame reuse');
+    const [diff, gate, ...crops] = built.passes;
+    const buffers = [fullSizes, args, state, previous, origins, built.uniforms];
+    const regions = twin && { ex: twin.ex, tiles: crops.map((c, k) => [c, ...twin.ex.passesAfterInput(k)]) };
+    return new FrameReuse(device, diff!, gate!, args, state, buffers, regions);
   }
 
   /** Bytes of GPU memory held: its buffers and the region twin's. */
@@ -163,7 +139,7 @@ export class FrameReuse {
 
   /** Makes the next frame run whole (after alpha changed, for instance). */
   invalidate(): void {
-    this.device.queue.writeBuffer(this.state, 0, new Uint32Array([RUN_WHOLE]));
+    this.device.queue.writeBuffer(this.state, 0, new Uint32Array([REUSE_FLAGS.RUN_WHOLE]));
   }
 
   setAlpha(alpha: number): void {
@@ -223,26 +199,14 @@ async function regionTwin(init: ReuseInit): Promise<{ ex: ReuseTarget; maxTiles:
  * input (`row` pixels wide), instead of packing the source texture. Tile k's window starts at
  * its origin there: both packs mirror at the same frame edges.
  */
-async function cropPasses(init: ReuseInit, twin: ReuseTarget, source: GPUBuffer, row: number, buffers: GPUBuffer[]): Promise<Pass[]> {
-  const { device } = init;
-  const pipeline = await init.pipelines.get('crop', init.storage);
+function cropSpecs(twin: ReuseTarget, source: GPUBuffer, row: number, storage: StorageDefines): PassSpec[] {
   const x = twin.tileGraph.tensors[0]!;
-  const params = device.createBuffer({ label: 'crop params', size: twin.tiles.length * UNIFORM_SLOT, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-  buffers.push(params);
-  const words = new Uint32Array(params.size / 4);
-  twin.tiles.forEach((t, k) => words.set([row, t.x, t.y, x.w, x.h], (k * UNIFORM_SLOT) / 4));
-  device.queue.writeBuffer(params, 0, words);
-  return twin.tiles.map((_, k) => ({
-    pipeline,
-    bindGroup: device.createBindGroup({
-      label: 'crop',
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: params, offset: k * UNIFORM_SLOT, size: UNIFORM_SLOT } },
-        { binding: 1, resource: { buffer: source } },
-        { binding: 2, resource: twin.tensorBinding(x) },
-      ],
-    }),
-    groups: twin.inputGroups,
+  return twin.tiles.map((t) => passSpec({
+    label: 'crop',
+    program: crop,
+    defines: storage,
+    params: { src_w: row, x: t.x, y: t.y, out_w: x.w, out_h: x.h },
+    resources: { src: source, dst: twin.tensorBinding(x) },
+    extent: { w: x.w, h: x.h },
   }));
 }
