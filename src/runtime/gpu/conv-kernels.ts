@@ -52,10 +52,10 @@ export function convDefines(program: ConvProgram, op: Pick<ConvOp, 'spec' | 'out
   return resolveDefines(program, Object.fromEntries(Object.entries(all).filter(([k]) => k in program.defines)));
 }
 
-/** Whether every kernel of the set runs on this device with these storage defines. */
+/** Whether every kernel the set may run (its own and the compact ones) runs on this device with these storage defines. */
 export function setSupported(device: GPUDevice, block: ConvBlock, storage: StorageDefines): boolean {
   const set = CONV_KERNEL_SETS.find((s) => s.id === block);
-  return !!set && set.kernels.every((p: ConvProgram) => supports(device, p, resolveDefines(p, storage)));
+  return !!set && [...set.kernels, ...Object.values(COMPACT)].every((p: ConvProgram) => supports(device, p, resolveDefines(p, storage)));
 }
 
 const viewOffset = (v: View) => (v.y * v.tensor.w + v.x) * v.tensor.c4;

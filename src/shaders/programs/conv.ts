@@ -45,8 +45,17 @@ const compact = (block: Block, phases = false): { workgroup: readonly [number, n
 const wide = (block: Block): { workgroup: readonly [number, number, number]; dispatch: Dispatch } =>
   ({ workgroup: [64, 1, 1], dispatch: { kind: 'flat', block } });
 
-function conv(name: string, shape: ConvShape, defines: DefineSchema, layout: ReturnType<typeof compact>, minOutC4?: number): ConvProgram {
-  const p = declareProgram({ name, source: name, defines, params: CONV_PARAMS, bindings: CONV_BINDINGS, ...layout, features: (d) => tensorFeatures(d as { F16_NATIVE: boolean }) });
+/**
+ * A kernel of the family: its WGSL file is `<name>.wgsl`. `features`: what it needs of the
+ * device besides the tensor storage's (e.g. 'subgroups'); the autotune skips it where missing.
+ */
+function conv(
+  name: string, shape: ConvShape, defines: DefineSchema, layout: ReturnType<typeof compact>, minOutC4?: number, features: readonly GPUFeatureName[] = [],
+): ConvProgram {
+  const p = declareProgram({
+    name, source: name, defines, params: CONV_PARAMS, bindings: CONV_BINDINGS, ...layout,
+    features: (d) => [...features, ...tensorFeatures(d as { F16_NATIVE: boolean })],
+  });
   return { ...p, shape, minOutC4 };
 }
 
