@@ -18,7 +18,8 @@ import { conv3x3, conv3x3Wide } from '../src/shaders/programs/conv.js';
 const embed = spawnSync(process.execPath, [fileURLToPath(new URL('../scripts/embed-shaders.mjs', import.meta.url))], { encoding: 'utf8' });
 if (embed.status !== 0) throw new Error(`scripts/embed-shaders.mjs failed: ${embed.stderr || embed.error}`);
 const { convSpec } = await import('../src/runtime/gpu/conv-kernels.js');
-const { buildPasses, run } = await import('../src/runtime/gpu/pass.js');
+const { buildPasses } = await import('../src/runtime/gpu/pass.js');
+const { timeDispatches } = await import('../src/runtime/gpu/profile.js');
 const { PipelineCache } = await import('../src/runtime/gpu/pipelines.js');
 
 const N = Number(process.argv[2] ?? 3);
@@ -67,16 +68,8 @@ const op = {
 const spec = convSpec(op, PROGRAM, tensorDefines(PRECISION, device), { src: input, wts: weights, bias, dst: output });
 const { passes: [conv] } = await buildPasses(device, PipelineCache.of(device), [spec], 'bench');
 
-async function dispatch(n: number): Promise<number> {
-  const enc = device.createCommandEncoder();
-  const pass = enc.beginComputePass();
-  for (let i = 0; i < n; i++) run(pass, conv!);
-  pass.end();
-  const t0 = performance.now();
-  device.queue.submit([enc.finish()]);
-  await device.queue.onSubmittedWorkDone();
-  return (performance.now() - t0) / 1000;
-}
+/** Seconds for n dispatches in one submit. */
+const dispatch = async (n: number) => ((await timeDispatches(device, conv!, n)) * n) / 1000;
 
 const warmup = await dispatch(1);
 const seconds = await dispatch(N);

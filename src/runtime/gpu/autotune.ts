@@ -8,8 +8,9 @@
 
 import type { ConvOp, Tensor } from '../plan/graph.js';
 import { CONV_BLOCKS, convSpec, kernelFor, setSupported, type ConvBlock } from './conv-kernels.js';
-import { buildPasses, run } from './pass.js';
+import { buildPasses } from './pass.js';
 import type { PipelineCache } from './pipelines.js';
+import { timeDispatches } from './profile.js';
 import { tensorDefines, type TensorPrecision } from './tensor-format.js';
 
 export { CONV_BLOCKS, type ConvBlock } from './conv-kernels.js';
@@ -113,16 +114,7 @@ async function measure(device: GPUDevice, pipelines: PipelineCache, exclusive: E
   const buffers = { src: make(floats(op.input.tensor)), wts: make(16 * 16 * 16 * 9), bias: make(64), dst: make(floats(op.output)) };
   const built = await Promise.all(candidates.map((b) => buildPasses(device, pipelines, [convSpec(op, kernelFor(b, op), storage, buffers)], 'autotune')));
   try {
-    const runs = built.map(({ passes: [p] }) => async (n: number) => {
-      const enc = device.createCommandEncoder();
-      const pass = enc.beginComputePass();
-      for (let i = 0; i < n; i++) run(pass, p!);
-      pass.end();
-      const t0 = performance.now();
-      device.queue.submit([enc.finish()]);
-      await device.queue.onSubmittedWorkDone();
-      return (performance.now() - t0) / n;
-    });
+    const runs = built.map(({ passes: [p] }) => (n: number) => timeDispatches(device, p!, n));
     return await exclusive(async () => {
       for (const r of runs) await r(1); // warm-up (first-use costs)
       // Enough dispatches per submit that one takes >= 10 ms (a fast GPU needs many).

@@ -1,6 +1,7 @@
 // Timed encodings of a frame, for GPU times from timestamp queries: per stage (the stats of a
 // video with `timing: true`, and the bench), or per pass (bench/profile-passes.ts). Both record
 // the same passes as a plain frame, split into more compute passes to place the timestamps.
+// And the wall time of one pass repeated (the autotune, bench/conv-gflops.ts).
 
 import { STAGES, type Op } from '../plan/graph.js';
 import { run, type Pass } from './pass.js';
@@ -75,4 +76,16 @@ function info(op: Op): PassInfo {
     case 'pack': case 'output': return { name: op.kind, kind: op.kind, macs: 0 };
     default: return { name: op.spec.name, kind: op.kind, macs: op.macs };
   }
+}
+
+/** Milliseconds per dispatch of `p` run `n` times in one submit, until the queue is done. */
+export async function timeDispatches(device: GPUDevice, p: Pass, n: number): Promise<number> {
+  const enc = device.createCommandEncoder();
+  const pass = enc.beginComputePass();
+  for (let i = 0; i < n; i++) run(pass, p);
+  pass.end();
+  const t0 = performance.now();
+  device.queue.submit([enc.finish()]);
+  await device.queue.onSubmittedWorkDone();
+  return (performance.now() - t0) / n;
 }
