@@ -41,7 +41,7 @@ ${about}
 @compute @workgroup_size(WG_X, WG_Y, WG_Z)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   // Blocks of BLOCK_X x BLOCK_Y = ${PX}x${PY} output pixels x BLOCK_C4 = ${OCG} channel groups.
-  let blk = flat_block(gid, groups, (P.out_w + BLOCK_X - 1u) / BLOCK_X, (P.out_h + BLOCK_Y - 1u) / BLOCK_Y);
+  let blk = flat_block(gid, groups, (P.out_w + (BLOCK_X - 1u)) / BLOCK_X, (P.out_h + (BLOCK_Y - 1u)) / BLOCK_Y);
   let x0 = blk.x * BLOCK_X;
   let y0 = blk.y * BLOCK_Y;
   let oc0 = blk.z * BLOCK_C4;
@@ -143,7 +143,7 @@ function deconv2x2s2({ PXB, PY, OCG }) {
 @compute @workgroup_size(WG_X, WG_Y, WG_Z)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   // Blocks of BLOCK_X x BLOCK_Y = ${2 * PX}x${2 * PY} output pixels (half as many inputs) x BLOCK_C4 = ${OCG} channel groups.
-  let blk = flat_block(gid, groups, (P.out_w + BLOCK_X - 1u) / BLOCK_X, (P.out_h + BLOCK_Y - 1u) / BLOCK_Y);
+  let blk = flat_block(gid, groups, (P.out_w + (BLOCK_X - 1u)) / BLOCK_X, (P.out_h + (BLOCK_Y - 1u)) / BLOCK_Y);
   let ix0 = blk.x * (BLOCK_X / 2u);
   let iy0 = blk.y * (BLOCK_Y / 2u);
   let oc0 = blk.z * BLOCK_C4;
@@ -227,7 +227,7 @@ function deconvS2({ K, PAD, PXB, PY }) {
 @compute @workgroup_size(WG_X, WG_Y, WG_Z)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   // Blocks of BLOCK_X x BLOCK_Y = ${2 * PX}x${2 * PY} output pixels (both phases of half as many positions) x BLOCK_C4 = 1 channel group.
-  let blk = flat_block(gid, groups, (P.out_w + BLOCK_X - 1u) / BLOCK_X, (P.out_h + BLOCK_Y - 1u) / BLOCK_Y);
+  let blk = flat_block(gid, groups, (P.out_w + (BLOCK_X - 1u)) / BLOCK_X, (P.out_h + (BLOCK_Y - 1u)) / BLOCK_Y);
   let q0 = blk.x * (BLOCK_X / 2u);
   let p0 = blk.y * (BLOCK_Y / 2u);
   let oc = blk.z;

@@ -10,7 +10,7 @@
 @compute @workgroup_size(WG_X, WG_Y, WG_Z)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   // Blocks of BLOCK_X x BLOCK_Y = 8x4 output pixels x BLOCK_C4 = 4 channel groups.
-  let blk = flat_block(gid, groups, (P.out_w + BLOCK_X - 1u) / BLOCK_X, (P.out_h + BLOCK_Y - 1u) / BLOCK_Y);
+  let blk = flat_block(gid, groups, (P.out_w + (BLOCK_X - 1u)) / BLOCK_X, (P.out_h + (BLOCK_Y - 1u)) / BLOCK_Y);
   let x0 = blk.x * BLOCK_X;
   let y0 = blk.y * BLOCK_Y;
   let oc0 = blk.z * BLOCK_C4;

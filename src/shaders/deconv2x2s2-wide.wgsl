@@ -9,7 +9,7 @@
 @compute @workgroup_size(WG_X, WG_Y, WG_Z)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   // Blocks of BLOCK_X x BLOCK_Y = 16x4 output pixels (half as many inputs) x BLOCK_C4 = 2 channel groups.
-  let blk = flat_block(gid, groups, (P.out_w + BLOCK_X - 1u) / BLOCK_X, (P.out_h + BLOCK_Y - 1u) / BLOCK_Y);
+  let blk = flat_block(gid, groups, (P.out_w + (BLOCK_X - 1u)) / BLOCK_X, (P.out_h + (BLOCK_Y - 1u)) / BLOCK_Y);
   let ix0 = blk.x * (BLOCK_X / 2u);
   let iy0 = blk.y * (BLOCK_Y / 2u);
   let oc0 = blk.z * BLOCK_C4;

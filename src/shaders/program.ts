@@ -76,6 +76,8 @@ export interface ProgramDecl<S extends DefineSchema, P extends ParamSchema, B ex
   features?(d: DefinesOf<S>): readonly GPUFeatureName[];
   /** More generated WGSL (shared structs, flag constants). */
   declarations?: readonly string[];
+  /** The params struct's size in 4-byte words, when it must be more than its fields padded to a multiple of 4. */
+  paramWords?: number;
 }
 
 export interface Program<S extends DefineSchema = DefineSchema, P extends ParamSchema = ParamSchema, B extends string = string>
@@ -89,7 +91,7 @@ export function declareProgram<S extends DefineSchema, P extends ParamSchema, B 
     if (b.when !== undefined && typeof d.defines[b.when] !== 'boolean') throw new Error(`program ${d.name}: binding ${name} depends on ${b.when}, not a boolean define`);
   }
   if (d.dispatch.kind === 'flat' && (d.workgroup[1] !== 1 || d.workgroup[2] !== 1)) throw new Error(`program ${d.name}: a flat dispatch needs a workgroup of N x 1 x 1`);
-  return { ...d, paramBytes: paddedWords(d.params) * 4 };
+  return { ...d, paramBytes: Math.max(paddedWords(d.params), d.paramWords ?? 0) * 4 };
 }
 
 /** The defines with defaults filled in; unknown names are errors (a typo must not drop a branch). */
@@ -121,9 +123,9 @@ const ENABLES: Partial<Record<GPUFeatureName, string>> = { 'shader-f16': 'f16', 
  * A WGSL struct of 4-byte fields padded to a multiple of 16 bytes (a uniform struct's size rule),
  * then `tail` (a runtime-sized array) if given. Its size before the tail is paddedWords() * 4.
  */
-export function wgslStruct(name: string, fields: Readonly<Record<string, string>>, tail?: string): string {
+export function wgslStruct(name: string, fields: Readonly<Record<string, string>>, tail?: string, words = 0): string {
   const list = Object.entries(fields).map(([k, t]) => `${k}: ${t}`);
-  while (list.length < paddedWords(fields)) list.push(`_pad${list.length}: u32`);
+  while (list.length < Math.max(paddedWords(fields), words)) list.push(`_pad${list.length}: u32`);
   if (tail) list.push(tail);
   return `struct ${name} {\n  ${list.join(',\n  ')},\n}`;
 }
@@ -143,7 +145,7 @@ export function programHeader<S extends DefineSchema>(p: Program<S>, d: DefinesO
   }
   for (const [k, v] of Object.entries(d)) if (typeof v === 'number') lines.push(`const ${k} = ${v}u;`);
   lines.push(...(p.declarations ?? []));
-  lines.push(wgslStruct('Params', p.params), '@group(0) @binding(0) var<uniform> P: Params;');
+  lines.push(wgslStruct('Params', p.params, undefined, p.paramBytes / 4), '@group(0) @binding(0) var<uniform> P: Params;');
   Object.entries<BindingDecl>(p.bindings).forEach(([name, b], i) => {
     if (b.when && !d[b.when]) return;
     const type = typeof b.type === 'function' ? b.type(d) : b.type;

@@ -55,6 +55,9 @@ function conv(
   const p = declareProgram({
     name, source: name, defines, params: CONV_PARAMS, bindings: CONV_BINDINGS, ...layout,
     features: (d) => [...features, ...tensorFeatures(d as { F16_NATIVE: boolean })],
+    // 64 bytes: with the 48 of its fields, lavapipe (Mesa 25.0, LLVM 15) never finishes compiling
+    // deconv4x4s2-wide with native f16 (the compile, not the run: a dispatch of no workgroups hangs too).
+    paramWords: 16,
   });
   return { ...p, shape, minOutC4 };
 }
