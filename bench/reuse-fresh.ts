@@ -1,0 +1,81 @@
+// Fresh outputs for the reuse bench: runs the network (f32, one fixed conv block) on every frame
+// of the real-stream clips (scripts/build-reuse-clips.mjs) in Node and caches each output on
+// disk (bench/lib/reuse-clips.ts), so the threshold curve (bench/reuse-curve.ts) and the reuse
+// run (bench/reuse-run.ts) can compare a reused frame with what a full run gives.
+//
+//   node --import tsx bench/reuse-fresh.ts [--model ID]... [--clip NAME]... [--encoding NAME]... [--block wide|compact]
+//
+// Defaults: se/up2x-conservative (the players' default model), every clip and encoding, the
+// wide block. On a machine without a GPU: VK_ICD_FILENAMES=/usr/share/vulkan/icd.d/lvp_icd.json
+// (lavapipe, about 2.5x SwiftShader's speed) XDG_RUNTIME_DIR=/tmp.
+import { parseArgs } from 'node:util';
+import type { ConvBlock } from '../src/runtime/gpu/autotune.js';
+import { requestDevice } from '../src/runtime/gpu/device.js';
+import { readTexture } from '../src/runtime/gpu/readback.js';
+import { loadModel } from '../src/runtime/model/load.js';
+import { ModelRunner } from '../src/runtime/model-runner.js';
+import { readClips, readFrames, readFresh, writeFresh } from './lib/reuse-clips.js';
+
+/** The cache key of a model's fresh outputs: the model and everything that changes its pixels. */
+export const freshKey = (model: string, block: ConvBlock) => `${model.replace('/', '_')}-f32-${block}`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      model: { type: 'string', multiple: true },
+      clip: { type: 'string', multiple: true },
+      encoding: { type: 'string', multiple: true },
+      block: { type: 'string', default: 'wide' },
+    },
+  });
+  const block = values.block as ConvBlock;
+  if (block !== 'wide' && block !== 'compact') throw new Error(`--block must be wide or compact, got ${values.block}`);
+  const m = readClips();
+  const models = values.model ?? ['se/up2x-conservative'];
+  const clips = values.clip ?? m.clips.map((c) => c.name);
+  const encodings = values.encoding ?? ['source', ...m.encoders.map((e) => e.name)];
+  const device = await requestDevice();
+  for (const model of models) {
+    const key = freshKey(model, block);
+    const runner = new ModelRunner(device, await loadModel(model, { dtype: 'f32' }), 1, {}, 'f32', block);
+    const ex = await runner.prepare(m.width, m.height, block);
+    const pack = await ex.packFor();
+    for (const clip of clips) {
+      for (const enc of encodings) {
+        const frames = readFrames(m, clip, enc);
+        for (let i = 0; i < frames.length; i++) {
+          if (readFresh(key, clip, enc, i)) continue;
+          // A frame equal to an earlier one has its output (the network is a pure function of it).
+          const same = frames.findIndex((f, k) => k < i && Buffer.compare(f, frames[i]!) === 0);
+          const earlier = same >= 0 ? readFresh(key, clip, enc, same) : undefined;
+          if (earlier) {
+            writeFresh(key, clip, enc, i, earlier);
+            continue;
+          }
+          const t0 = performance.now();
+          device.queue.writeTexture({ texture: ex.input }, frames[i]! as Uint8Array<ArrayBuffer>, { bytesPerRow: m.width * 4 }, [m.width, m.height]);
+          const encoder = device.createCommandEncoder();
+          const pass = encoder.beginComputePass();
+          ex.encode(pass, pack);
+          pass.end();
+          device.queue.submit([encoder.finish()]);
+          const out = await readTexture(device, ex.output);
+          writeFresh(key, clip, enc, i, new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength));
+          console.log(`${key} ${clip} ${enc} ${i}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+        }
+      }
+    }
+    runner.destroy();
+  }
+  device.destroy();
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().then(
+    () => process.exit(0),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
