@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import type { ConvBlock } from '../src/runtime/gpu/autotune.js';
 import { loadModel } from '../src/runtime/model/load.js';
 import { readClips, readFrames, readFresh } from './lib/reuse-clips.js';
-import { composite, geometry, packInput, psnrs, simulate, STATISTICS, windowStat, type Geometry, type Statistic } from './lib/reuse-model.js';
+import { composite, geometry, packInput, psnrs, simulate, STATISTICS, windowStat, type Geometry, type Statistic } from '../test/helpers/reuse-model.js';
 import { freshKey } from './reuse-fresh.js';
 
 /** Candidate thresholds per statistic (mse as the block PSNR it allows, in dB). */

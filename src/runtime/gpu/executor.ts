@@ -195,23 +195,29 @@ export class GraphExecutor {
   }
 
   /**
-   * Turns on exact frame reuse (reuse.ts): from now on each frame compares its packed input with
-   * the last one on the GPU and, when nothing changed, skips every later pass, so the output
-   * texture keeps the previous result; models without SE also rerun only changed regions. For
-   * video; made once. Untiled frames only (a tiled frame has no single packed input): a no-op
-   * when tiled.
+   * Turns on frame reuse (reuse.ts): from now on each frame compares its packed input, block by
+   * block, with the input the shown output was computed from, on the GPU, and when no block
+   * differs by more than `threshold` (mean squared difference, 8-bit levels; 0: exact) skips
+   * every later pass, so the output texture keeps the last result; models without SE also rerun
+   * only changed regions. For video; made once. Untiled frames only (a tiled frame has no single
+   * packed input): a no-op when tiled.
    */
-  async enableReuse(): Promise<void> {
+  async enableReuse(threshold = 0): Promise<void> {
     if (this.reuse || this.tiled) return;
     const { device, pipelines } = this.init;
     this.reuse = await FrameReuse.create({
-      device, pipelines, precision: this.precision, storage: this.storage, owner: this,
+      device, pipelines, precision: this.precision, storage: this.storage, owner: this, threshold,
       twin: async (plan) => {
         const twin = await GraphExecutor.create({ ...this.init, plan, shared: { input: this.input, output: this.output } });
         twin.setAlpha(this.alphaValue);
         return twin;
       },
     });
+  }
+
+  /** With reuse: the gate's threshold (see enableReuse()); takes effect from the next frame. */
+  setReuseThreshold(threshold: number): void {
+    this.reuse?.setThreshold(threshold);
   }
 
   /** Untiled, or a model without SE: the passes after the input of tile k, in order (its output pass last). */
@@ -249,7 +255,7 @@ export class GraphExecutor {
    * (programs/reuse.ts).
    */
   get reuseState(): GPUBuffer | undefined {
-    return this.reuse?.state;
+    return this.reuse?.counters.state;
   }
 
   /** Records every pass of the network into one compute pass. */

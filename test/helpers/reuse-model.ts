@@ -1,4 +1,5 @@
-// A CPU model of the frame-reuse gate, for the offline threshold curve (bench/reuse-curve.ts):
+// A CPU model of the frame-reuse gate (src/runtime/gpu/reuse.ts), for its tests and the offline
+// threshold curve (bench/reuse-curve.ts):
 // the same geometry as the GPU (the packed, reflect-padded input; the no-SE model's region
 // tiles from planRegions), each tile compared with its own baseline (the input it last ran on),
 // per block of BLOCK x BLOCK pixels, with several candidate statistics.
