@@ -20,6 +20,8 @@ export type { ModelManifest, ManifestEntry } from './runtime/model/manifest.js';
 export { VideoUpscaler } from './runtime/video/video-upscaler.js';
 export type { VideoUpscaleOptions, UpscaleStats, UpscaleProgress, ScaleChoice, Denoise } from './runtime/video/types.js';
 export type { StageTimes, FrameRun } from './runtime/video/stage-timer.js';
+export type { ReuseStats } from './runtime/video/reuse-counters.js';
+export type { ReuseFrames } from './runtime/video/reuse-option.js';
 export { chooseModel, denoiseLevels, autoScale } from './runtime/video/model-choice.js';
 
 // The player integrations are their own entry points, so the core pulls in no player code:

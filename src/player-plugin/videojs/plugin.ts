@@ -82,7 +82,7 @@ export interface UpscalePlugin {
 const DEFAULT_CHOICES: UpscaleChoices = { enabled: true, scale: 'auto', denoise: 'conservative', pro: false, alpha: 1 };
 
 const NO_STATS: UpscaleStats = {
-  fps: 0, videoFps: 0, dropped: 0, frames: 0, gpuMs: 0, sourceWidth: 0, sourceHeight: 0,
+  fps: 0, videoFps: 0, dropped: 0, frames: 0, gpuMs: 0, effectiveGpuMs: 0, sourceWidth: 0, sourceHeight: 0,
   outputWidth: 0, outputHeight: 0, model: '', precision: 'f32', kernels: 'compact', adapter: '', gpuBytes: 0, tiles: 0,
 };
 

@@ -23,7 +23,7 @@ import { buildFramePasses, type FramePasses, type Step } from './frame-passes.js
 import { rebind, run, type Pass } from './pass.js';
 import type { PipelineCache } from './pipelines.js';
 import { encodeProfiled, encodeTimed, type OpPass, type PassInfo } from './profile.js';
-import { FrameReuse } from './reuse.js';
+import { FrameReuse, type ReuseSource } from './reuse.js';
 import { groupBytes, tensorDefines, type TensorPrecision } from './tensor-format.js';
 
 export { STAGES } from '../plan/graph.js';
@@ -256,6 +256,11 @@ export class GraphExecutor {
    */
   get reuseState(): GPUBuffer | undefined {
     return this.reuse?.counters.state;
+  }
+
+  /** With reuse on: the counters to read for the stats (one object, made once). */
+  get reuseCounters(): ReuseSource | undefined {
+    return this.reuse?.on ? this.reuse.counters : undefined;
   }
 
   /** Records every pass of the network into one compute pass. */

@@ -5,6 +5,8 @@ import type { CuganError } from '../errors.js';
 import type { ConvBlock } from '../gpu/autotune.js';
 import type { Precision, TensorPrecision } from '../gpu/tensor-format.js';
 import type { LoadProgress } from '../model/load.js';
+import type { ReuseStats } from './reuse-counters.js';
+import type { ReuseFrames } from './reuse-option.js';
 import type { FrameRun, StageTimes } from './stage-timer.js';
 
 /** A model download's progress (`upscale:progress`). */
@@ -44,12 +46,22 @@ export interface VideoUpscaleOptions {
    */
   timing?: boolean;
   /**
-   * Exact frame reuse (default true): a frame equal to the last one (compared on the GPU) is
-   * not run through the network; the last output is shown again. Anime holds most drawings
-   * for 2-3 frames. The no-SE model also reruns only the changed regions (tiles with their
-   * receptive-field margins) when that costs less than the whole frame, with the same pixels.
+   * Frame reuse (default 'near'; true is 'near', false turns it off). Anime holds most drawings
+   * for 2-3 frames: a frame whose every 16x16 block is within `reuseThreshold` of the input the
+   * shown output was computed from (compared on the GPU, no readback) is not run through the
+   * network; the last output is shown again. Real encoders deliver held drawings slightly
+   * different each frame, so 'near' is what reuses on real streams; 'exact' reuses only frames
+   * equal to it (the pixels of a full run every frame). The no-SE model also reruns only the
+   * changed regions (tiles with their receptive-field margins) when that costs less than the
+   * whole frame.
    */
-  reuseFrames?: boolean;
+  reuseFrames?: ReuseFrames;
+  /**
+   * With reuseFrames 'near': the lowest PSNR (dB, 20-100) a 16x16 block of a frame's input may
+   * have against the input of the shown output for the frame to be reused (default 40, measured
+   * to keep every reused frame within 40 dB of a full run on real encodes).
+   */
+  reuseThreshold?: number;
   /**
    * Adaptive quality (default false): times the chosen model on the first frames at the real
    * size and steps down (chosen model -> the no-SE model -> that at half the input size -> off)
@@ -71,6 +83,11 @@ export interface UpscaleStats {
   frames: number;
   /** Wall time of the last upscaled frame from submit to GPU done, ms. */
   gpuMs: number;
+  /**
+   * Mean of `gpuMs` over the frames shown in the last second: the effective GPU cost of a shown
+   * frame, frames re-shown by frame reuse counting at their small cost (what `adaptive` budgets).
+   */
+  effectiveGpuMs: number;
   /** With `timing` on a timestamp-query adapter: GPU ms per stage of a recent frame. */
   stages?: StageTimes;
   /**
@@ -86,11 +103,13 @@ export interface UpscaleStats {
   /** With `timing`: how many frames were timed so far. */
   timedFrames?: number;
   /**
-   * With `timing` and `reuseFrames`, at the current model and size: frames seen, frames run
-   * whole through the network, frames run as changed regions only (no-SE model), and the
-   * region tiles those ran (of `tiles` per frame). The rest re-showed the last output.
+   * With `reuseFrames`, at the current model and size: frames seen, frames run whole through the
+   * network, frames run as changed regions only (no-SE model) and the region tiles those ran (of
+   * `tiles` per frame); the share of frames that re-showed the last output (`reused`) and the
+   * network work run per frame against a full run (`work`, multiply-adds). Read once a second
+   * (with `timing`: with each timed frame).
    */
-  reuse?: { frames: number; computed: number; regionFrames: number; regionTiles: number; tiles: number };
+  reuse?: ReuseStats;
   sourceWidth: number;
   sourceHeight: number;
   outputWidth: number;

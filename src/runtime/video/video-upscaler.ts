@@ -19,6 +19,8 @@ import { FrameScheduler } from './frame-scheduler.js';
 import { isTainted } from './origin.js';
 import { autoScale, checkScale, chooseModel } from './model-choice.js';
 import { Presenter, type ContentRect } from './presenter.js';
+import { ReuseCounters } from './reuse-counters.js';
+import { checkReuseOptions, reuseGateThreshold } from './reuse-option.js';
 import { StageTimer } from './stage-timer.js';
 import { localTierCache, TierPolicy, tierCacheKey, tierLadder, tierName, type TierDecision } from './tiers.js';
 import type { UpscaleStats, VideoUpscaleOptions } from './types.js';
@@ -38,6 +40,8 @@ export class VideoUpscaler extends EventTarget {
   private runner?: ModelRunner;
   private presenter?: Presenter;
   private timer?: StageTimer;
+  /** Frame reuse's counters for the stats, read once a stats window when `timing` is off. */
+  private reuseCounters?: ReuseCounters;
   /** Magnifier views: more canvases drawing a part of each upscaled frame. */
   private readonly loupes = new Set<Presenter>();
   private readonly scheduler: FrameScheduler;
@@ -50,7 +54,7 @@ export class VideoUpscaler extends EventTarget {
   private generation = 0; // bumps on device loss / model switch, so stale async work is ignored
   private resizeObserver?: ResizeObserver;
   // stats
-  private counters = { frames: 0, dropped: 0, shownInWindow: 0, videoInWindow: 0, gpuMs: 0, windowStart: 0 };
+  private counters = { frames: 0, dropped: 0, shownInWindow: 0, videoInWindow: 0, gpuMs: 0, gpuMsInWindow: 0, windowStart: 0 };
   private lastStats?: UpscaleStats;
   /** Adaptive quality (opts.adaptive) or, without it, the drop watch that only warns. */
   private policy?: TierPolicy;
@@ -197,7 +201,7 @@ export class VideoUpscaler extends EventTarget {
     if ('model' in partial && partial.model === undefined) delete next.model;
     this.opts = next;
     if (this.runner && next.alpha !== undefined && next.alpha !== this.runner.alpha) this.runner.alpha = next.alpha;
-    if (this.runner?.current) this.runner.current.reuseEnabled = next.reuseFrames !== false;
+    this.applyReuse(this.runner?.current);
     if (this.running) {
       try {
         await this.ensureModel();
@@ -221,6 +225,7 @@ export class VideoUpscaler extends EventTarget {
     this.runner?.destroy();
     this.presenter?.destroy();
     this.timer?.destroy();
+    this.reuseCounters?.destroy();
     for (const l of this.loupes) l.destroy();
     this.loupes.clear();
     if (this.ownsDevice) this.device?.destroy();
@@ -232,7 +237,8 @@ export class VideoUpscaler extends EventTarget {
     if (o.scale !== undefined) checkScale(o.scale);
     if (o.alpha !== undefined) checkAlpha(o.alpha);
     if (o.precision !== undefined) checkPrecision(o.precision);
-    for (const key of ['pro', 'timing', 'enabled', 'reuseFrames', 'adaptive'] as const) {
+    checkReuseOptions(o);
+    for (const key of ['pro', 'timing', 'enabled', 'adaptive'] as const) {
       if (o[key] !== undefined && typeof o[key] !== 'boolean') throw new CuganError('BAD_OPTION', `${key} must be a boolean, got ${String(o[key])}`);
     }
     for (const key of ['model', 'modelBaseUrl'] as const) {
@@ -269,6 +275,7 @@ export class VideoUpscaler extends EventTarget {
       this.presenter = p;
     }
     if (this.opts.timing && !this.timer && StageTimer.supported(this.device)) this.timer = new StageTimer(this.device);
+    this.reuseCounters ??= new ReuseCounters(this.device);
     await this.ensureModel();
     if (gen !== this.generation || !this.wanted) return;
     if (this.opts.adaptive && this.policy && !this.policy.tier) {
@@ -375,7 +382,7 @@ export class VideoUpscaler extends EventTarget {
       return this.policy;
     }
     this.policyKey = key;
-    this.policy = new TierPolicy(ladder, cached ?? 0, adaptive && cached === undefined);
+    this.policy = new TierPolicy(ladder, cached ?? 0, adaptive && cached === undefined, { reuse: reuseGateThreshold(this.opts) !== undefined });
     return this.policy;
   }
 
@@ -444,7 +451,15 @@ export class VideoUpscaler extends EventTarget {
     await ex.setSourceScale(sourceScale);
     await ex.packFor(); // the copy fallback's pack pass
     await ex.enableReuse();
-    ex.reuseEnabled = this.opts.reuseFrames !== false;
+    this.applyReuse(ex);
+  }
+
+  /** Frame reuse as the options ask: on or off, and the gate's threshold. */
+  private applyReuse(ex: GraphExecutor | undefined): void {
+    const threshold = reuseGateThreshold(this.opts);
+    if (!ex) return;
+    ex.reuseEnabled = threshold !== undefined;
+    if (threshold !== undefined) ex.setReuseThreshold(threshold);
   }
 
   // ---------------------------------------------------------------- tuned kernels
@@ -638,23 +653,24 @@ export class VideoUpscaler extends EventTarget {
       pack = ex.cachedPack()!;
     }
     if (presenter.source !== ex.output) presenter.setSource(ex.output);
-    // The adaptive probe times real network runs: no frame reuse while it runs, and only
-    // frames of the setting being probed count.
+    // The adaptive probe times whole network runs (no frame reuse while it does), then, if
+    // needed, frames with reuse; only frames of the setting being probed count.
     const tier = this.policy?.probing ? this.policy.tier : undefined;
     const probed = !!tier && tier.model === runner.packed.model.id && ex.sourceScale === (tier.inputScale === 0.5 ? 2 : 1);
-    ex.reuseEnabled = this.opts.reuseFrames !== false && !tier;
+    ex.reuseEnabled = reuseGateThreshold(this.opts) !== undefined && !this.policy?.timingWholeFrames;
     const encoder = device.createCommandEncoder({ label: 'frame' });
     const timer = this.timer;
     let slot = -1;
     if (timer) {
       ex.encodeTimed(encoder, pack, timer.querySet);
       presenter.encode(encoder, timer.presentWrites);
-      slot = timer.resolve(encoder, ex.reuseEnabled ? ex.reuseState : undefined, ex.regionTiles);
+      slot = timer.resolve(encoder, ex.reuseCounters);
     } else {
       const pass = encoder.beginComputePass({ label: 'Real-CUGAN' });
       ex.encode(pass, pack);
       pass.end();
       presenter.encode(encoder);
+      if (ex.reuseCounters) this.reuseCounters?.record(encoder, ex.reuseCounters);
     }
     for (const l of this.loupes) {
       if (l.source !== ex.output) l.setSource(ex.output);
@@ -662,6 +678,7 @@ export class VideoUpscaler extends EventTarget {
     }
     device.queue.submit([encoder.finish()]);
     timer?.collect(slot);
+    this.reuseCounters?.collect();
     this.busy = true;
     this.setVisible(true);
     const t0 = performance.now();
@@ -670,6 +687,7 @@ export class VideoUpscaler extends EventTarget {
       if (gen !== this.generation) return;
       this.busy = false;
       this.counters.gpuMs = performance.now() - t0;
+      this.counters.gpuMsInWindow += this.counters.gpuMs;
       this.counters.frames++;
       this.shownOn = ex;
       this.wakeFrameWaiters();
@@ -715,6 +733,8 @@ export class VideoUpscaler extends EventTarget {
     if (this.policy && !this.video.paused && this.upgradeState?.gen !== this.generation) this.onTierDecision(this.policy.window(this.counters.videoInWindow, droppedNow));
     this.counters.shownInWindow = 0;
     this.counters.videoInWindow = 0;
+    this.counters.gpuMsInWindow = 0;
+    this.reuseCounters?.request();
     this.counters.windowStart = now;
     this.lastStats = stats;
     this.emit('stats', stats);
@@ -722,19 +742,21 @@ export class VideoUpscaler extends EventTarget {
 
   /** GPU memory held now, bytes: the model runner's, the presenters' and the timer's buffers. */
   get gpuBytes(): number {
-    let bytes = (this.runner?.bytes ?? 0) + (this.presenter?.bytes ?? 0) + (this.timer?.bytes ?? 0);
+    let bytes = (this.runner?.bytes ?? 0) + (this.presenter?.bytes ?? 0) + (this.timer?.bytes ?? 0) + (this.reuseCounters?.bytes ?? 0);
     for (const l of this.loupes) bytes += l.bytes;
     return bytes;
   }
 
   private makeStats(fps: number, videoFps: number): UpscaleStats {
     const g = this.runner?.current?.graph;
+    const reuse = this.runner?.current?.reuseCounters ? (this.timer?.reuse ?? this.reuseCounters?.latest) : undefined;
     return {
       fps,
       videoFps,
       dropped: this.counters.dropped,
       frames: this.counters.frames,
       gpuMs: this.counters.gpuMs,
+      effectiveGpuMs: this.counters.shownInWindow ? this.counters.gpuMsInWindow / this.counters.shownInWindow : this.counters.gpuMs,
       sourceWidth: g?.width ?? this.video.videoWidth,
       sourceHeight: g?.height ?? this.video.videoHeight,
       outputWidth: g?.outWidth ?? 0,
@@ -749,7 +771,7 @@ export class VideoUpscaler extends EventTarget {
       ...(this.timer?.last ? { stages: { ...this.timer.last }, stagesRun: this.timer.lastRun } : {}),
       ...(this.timer?.lastWhole ? { wholeStages: { ...this.timer.lastWhole } } : {}),
       ...(this.timer?.timedFrames ? { gpuMsPerFrame: this.timer.totalMs / this.timer.timedFrames, timedFrames: this.timer.timedFrames } : {}),
-      ...(this.timer?.reuse ? { reuse: { ...this.timer.reuse } } : {}),
+      ...(reuse ? { reuse: { ...reuse } } : {}),
     };
   }
 
@@ -820,6 +842,7 @@ export class VideoUpscaler extends EventTarget {
     this.runner = undefined;
     this.presenter = undefined;
     this.timer = undefined;
+    this.reuseCounters = undefined;
     this.loupes.clear(); // they belong to the lost device
     this.device = undefined;
     this.emit('error', { error: new CuganError('DEVICE_LOST', `the GPU device was lost (${reason}: ${message}); recovering`) });

@@ -1,0 +1,33 @@
+// The reuseFrames / reuseThreshold options: checks, and the gate threshold they give.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CuganError } from '../../src/runtime/errors.js';
+import { checkReuseOptions, DEFAULT_REUSE_THRESHOLD_DB, reuseGateThreshold } from '../../src/runtime/video/reuse-option.js';
+
+test('reuseFrames: near by default (true is near), exact is threshold 0, false is off', () => {
+  const near = (255 * 255) / 10 ** (DEFAULT_REUSE_THRESHOLD_DB / 10);
+  assert.equal(reuseGateThreshold({}), near);
+  assert.equal(reuseGateThreshold({ reuseFrames: true }), near);
+  assert.equal(reuseGateThreshold({ reuseFrames: 'near' }), near);
+  assert.equal(reuseGateThreshold({ reuseFrames: 'exact' }), 0);
+  assert.equal(reuseGateThreshold({ reuseFrames: 'exact', reuseThreshold: 30 }), 0, 'the threshold is for near only');
+  assert.equal(reuseGateThreshold({ reuseFrames: false }), undefined);
+  // 40 dB: a block's mean squared difference of 6.5 levels; 30 dB: 65.
+  assert.ok(Math.abs(reuseGateThreshold({ reuseThreshold: 40 })! - 6.5025) < 1e-9);
+  assert.ok(Math.abs(reuseGateThreshold({ reuseThreshold: 30 })! - 65.025) < 1e-9);
+});
+
+test('bad reuse options are BAD_OPTION errors that name the option', () => {
+  for (const [o, name] of [
+    [{ reuseFrames: 'yes' }, /reuseFrames/],
+    [{ reuseFrames: 1 }, /reuseFrames/],
+    [{ reuseThreshold: '40' }, /reuseThreshold/],
+    [{ reuseThreshold: 10 }, /reuseThreshold/],
+    [{ reuseThreshold: Number.NaN }, /reuseThreshold/],
+    [{ reuseThreshold: Infinity }, /reuseThreshold/],
+  ] as const) {
+    assert.throws(() => checkReuseOptions(o), (e: unknown) => e instanceof CuganError && e.code === 'BAD_OPTION' && name.test(e.message));
+  }
+  checkReuseOptions({ reuseFrames: 'exact', reuseThreshold: 45 });
+  checkReuseOptions({});
+});
