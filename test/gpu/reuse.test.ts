@@ -11,6 +11,7 @@ import type { GraphExecutor, PackPasses } from '../../src/runtime/gpu/executor.j
 import { readTexture } from '../../src/runtime/gpu/readback.js';
 import { loadModel } from '../../src/runtime/model/load.js';
 import { ModelRunner } from '../../src/runtime/model-runner.js';
+import { ReuseCounters } from '../../src/runtime/video/reuse-counters.js';
 import { modelsAvailable } from '../helpers/models.js';
 import { rng as makeRng } from '../helpers/reference.js';
 import { geometry, packInput, windowStat, type Geometry } from '../helpers/reuse-model.js';
@@ -248,6 +249,17 @@ describe('near-duplicate frame reuse', { skip: modelsAvailable(MODEL) ? false : 
     assert.deepEqual(await reused(steps[4]!), ref4);
     const after = await counters();
     assert.deepEqual([after[0]! - before[0]!, after[1]! - before[1]!], [5, 3], 'frames 0, 2 and 4 of 5 computed');
+
+    // The player's stats read the same counters back asynchronously (video/reuse-counters.ts).
+    const meter = new ReuseCounters(f.device);
+    const enc = f.device.createCommandEncoder();
+    meter.record(enc, f.exReuse.reuseCounters!);
+    f.device.queue.submit([enc.finish()]);
+    meter.collect();
+    for (let i = 0; i < 100 && !meter.latest; i++) await new Promise((r) => setTimeout(r, 20));
+    const [frames, computed] = after;
+    assert.deepEqual(meter.latest, { frames, computed, regionFrames: 0, regionTiles: 0, tiles: 0, reused: (frames! - computed!) / frames!, work: computed! / frames! });
+    meter.destroy();
   });
 });
 

@@ -1,7 +1,9 @@
-// The reuseFrames / reuseThreshold options: checks, and the gate threshold they give.
+// The reuseFrames / reuseThreshold options (checks, the gate threshold they give) and the stats
+// from the reuse counters.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CuganError } from '../../src/runtime/errors.js';
+import { reuseStats } from '../../src/runtime/video/reuse-counters.js';
 import { checkReuseOptions, DEFAULT_REUSE_THRESHOLD_DB, reuseGateThreshold } from '../../src/runtime/video/reuse-option.js';
 
 test('reuseFrames: near by default (true is near), exact is threshold 0, false is off', () => {
@@ -30,4 +32,14 @@ test('bad reuse options are BAD_OPTION errors that name the option', () => {
   }
   checkReuseOptions({ reuseFrames: 'exact', reuseThreshold: 45 });
   checkReuseOptions({});
+});
+
+test('the stats from the reuse counters: the share re-shown and the network work per frame', () => {
+  // changed, frames 10, run whole 3, run as tiles 2 (5 tiles together), ...
+  const words = new Uint32Array([0, 10, 3, 2, 5, 0, 0, 0]);
+  const s = reuseStats(words, { tiles: 8, tileWork: 0.175 });
+  assert.deepEqual({ ...s, work: Math.round(s.work * 1e6) / 1e6 }, {
+    frames: 10, computed: 3, regionFrames: 2, regionTiles: 5, tiles: 8, reused: 0.5, work: 0.3875,
+  });
+  assert.deepEqual(reuseStats(new Uint32Array(8), { tiles: 0, tileWork: 0 }).reused, 0, 'no frames yet: nothing re-shown');
 });
