@@ -9,24 +9,15 @@
 // wide block. On a machine without a GPU: VK_ICD_FILENAMES=/usr/share/vulkan/icd.d/lvp_icd.json
 // (lavapipe, about 2.5x SwiftShader's speed) XDG_RUNTIME_DIR=/tmp.
 import { parseArgs } from 'node:util';
-import type { ConvBlock } from '../src/runtime/gpu/autotune.js';
+import type { ConvBlock } from '../src/runtime/gpu/conv-kernels.js';
 import { requestDevice } from '../src/runtime/gpu/device.js';
-import { readTexture } from '../src/runtime/gpu/readback.js';
 import { loadModel } from '../src/runtime/model/load.js';
 import { ModelRunner } from '../src/runtime/model-runner.js';
-import { readClips, readFrames, readFresh, writeFresh } from './lib/reuse-clips.js';
-
-/** The cache key of a model's fresh outputs: the model and everything that changes its pixels. */
-export const freshKey = (model: string, block: ConvBlock) => `${model.replace('/', '_')}-f32-${block}`;
+import { freshKey, readClips, readFrames, readFresh, runScript, SELECTION_OPTIONS, upscaleFrame, writeFresh } from './lib/reuse-clips.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: {
-      model: { type: 'string', multiple: true },
-      clip: { type: 'string', multiple: true },
-      encoding: { type: 'string', multiple: true },
-      block: { type: 'string', default: 'wide' },
-    },
+    options: { ...SELECTION_OPTIONS, block: { type: 'string', default: 'wide' } },
   });
   const block = values.block as ConvBlock;
   if (block !== 'wide' && block !== 'compact') throw new Error(`--block must be wide or compact, got ${values.block}`);
@@ -53,14 +44,7 @@ async function main(): Promise<void> {
             continue;
           }
           const t0 = performance.now();
-          device.queue.writeTexture({ texture: ex.input }, frames[i]! as Uint8Array<ArrayBuffer>, { bytesPerRow: m.width * 4 }, [m.width, m.height]);
-          const encoder = device.createCommandEncoder();
-          const pass = encoder.beginComputePass();
-          ex.encode(pass, pack);
-          pass.end();
-          device.queue.submit([encoder.finish()]);
-          const out = await readTexture(device, ex.output);
-          writeFresh(key, clip, enc, i, new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength));
+          writeFresh(key, clip, enc, i, await upscaleFrame(device, ex, pack, frames[i]!, m.width, m.height));
           console.log(`${key} ${clip} ${enc} ${i}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
         }
       }
@@ -70,12 +54,4 @@ async function main(): Promise<void> {
   device.destroy();
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().then(
-    () => process.exit(0),
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+runScript(import.meta.url, main);

@@ -5,6 +5,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ConvBlock } from '../../src/runtime/gpu/conv-kernels.js';
+import type { GraphExecutor, PackPasses } from '../../src/runtime/gpu/executor.js';
+import { readTexture } from '../../src/runtime/gpu/readback.js';
 
 export const CLIPS_DIR = fileURLToPath(new URL('../../test/.media/reuse/', import.meta.url));
 
@@ -49,4 +52,38 @@ export function writeFresh(key: string, clip: string, encoding: string, frame: n
   const p = freshPath(key, clip, encoding, frame);
   mkdirSync(dirname(p), { recursive: true });
   writeFileSync(p, data);
+}
+
+/** The cache key of a model's fresh outputs: the model and everything that changes its pixels. */
+export const freshKey = (model: string, block: ConvBlock) => `${model.replace('/', '_')}-f32-${block}`;
+
+/** The options every reuse script takes (util.parseArgs): models, clips and encodings, each repeatable. */
+export const SELECTION_OPTIONS = {
+  model: { type: 'string', multiple: true },
+  clip: { type: 'string', multiple: true },
+  encoding: { type: 'string', multiple: true },
+} as const;
+
+/** Uploads one RGBA frame into the executor's input, runs it (through its reuse gate, if on) and reads the output. */
+export async function upscaleFrame(device: GPUDevice, ex: GraphExecutor, pack: PackPasses, rgba: Uint8Array, width: number, height: number): Promise<Uint8Array> {
+  device.queue.writeTexture({ texture: ex.input }, rgba as Uint8Array<ArrayBuffer>, { bytesPerRow: width * 4 }, [width, height]);
+  const encoder = device.createCommandEncoder();
+  const pass = encoder.beginComputePass();
+  ex.encode(pass, pack);
+  pass.end();
+  device.queue.submit([encoder.finish()]);
+  const out = await readTexture(device, ex.output);
+  return new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength);
+}
+
+/** Runs a script's main() when the file is run directly: exit 0, or 1 with the error (the webgpu package keeps Node alive otherwise). */
+export function runScript(url: string, main: () => Promise<void>): void {
+  if (url !== `file://${process.argv[1]}`) return;
+  main().then(
+    () => process.exit(0),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }
