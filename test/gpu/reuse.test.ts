@@ -142,7 +142,7 @@ describe('region reuse', { skip: modelsAvailable(NOSE) ? false : 'no converted m
   test('only the changed tiles rerun, and the output equals a whole run exactly', async () => {
     assert.equal(f.exReuse.regionTiles, 2, 'a 120x8 frame is split into two region tiles');
     // A video frame's pack bind groups are made per frame (external textures live one task); the
-    // tiles crop their input from the kept copy, so they add none.
+    // tiles crop their input from the frame's packed input, so they add none.
     assert.equal(f.packReuse.length, 1, 'one pack pass per frame, none per region tile');
     const a = image(7, RW, RH);
     const left = withPixel(a, 2, 3); // inside the left tile's window only

@@ -172,7 +172,7 @@ export class GraphExecutor {
   /**
    * The pack passes for a video frame imported this task. A GPUExternalTexture lives for one
    * task, so its bind groups (one per tile) are the GPU objects made per frame (WebGPU requires it).
-   * Region reuse's tiles crop their input from the kept copy instead, so they add none.
+   * Region reuse's tiles crop their input from the packed input instead, so they add none.
    */
   packExternal(frame: GPUExternalTexture): PackPasses {
     const box2 = this.sourceScaleValue === 2;
