@@ -180,7 +180,7 @@ describe('a hosted models folder (HTTP)', { skip }, () => {
     // In a folder whose manifest lacks the model: said so, without a request for the file.
     await assert.rejects(loadModel('se/up4x-conservative', { dtype: 'f32', baseUrl: `${server.url}/good/` }), (e) => {
       assert.equal(codeOf(e), 'WEIGHTS_NOT_FOUND');
-      assert.match((e as Error).message, /not in .*manifest\.json/);
+      assert.match((e as Error).message, /not in .*manifest\.json; convert it into that folder: npx cugan-weights --dtype f32 --out DIR SOURCE…$/);
       return true;
     });
   });

@@ -103,7 +103,7 @@ async function loadOverHttp(id: string, opts: LoadOptions): Promise<PackedModel>
   const manifest = await manifestOf(base, timeoutMs);
   const entry = manifest ? findManifestEntry(manifest, id, opts.dtype) : undefined;
   if (manifest && !entry) {
-    throw new CuganError('WEIGHTS_NOT_FOUND', `model "${id}" (${opts.dtype}) is not in ${base}${MANIFEST_FILE}; convert it into that folder (npm run weights -- --out DIR)`);
+    throw new CuganError('WEIGHTS_NOT_FOUND', `model "${id}" (${opts.dtype}) is not in ${base}${MANIFEST_FILE}; convert it into that folder: npx cugan-weights --dtype ${opts.dtype} --out DIR SOURCE…`);
   }
   const url = new URL(entry?.file ?? modelFileName(id, opts.dtype), base).href;
   const report = (p: Omit<LoadProgress, 'model'>) => opts.onProgress?.({ model: id, ...p });
