@@ -103,41 +103,33 @@ function zip(entries) {
   const parts = [];
   const central = [];
   let offset = 0;
-  const dosTime = 0; // 00:00:00
-  const dosDate = (1 << 5) | 1; // 1980-01-01: reproducible archives
   for (const { name, data } of entries) {
     const packed = deflateRawSync(data, { level: 9 });
-    const useDeflate = packed.length < data.length;
-    const body = useDeflate ? packed : data;
+    const deflated = packed.length < data.length;
+    const body = deflated ? packed : data;
     const nameBytes = Buffer.from(name, 'utf8');
-    const crc = crc32(data);
+    // The fields a local header (at 6) and its central directory entry (at 8) share.
+    const fields = (buf, at) => {
+      buf.writeUInt16LE(0x0800, at); // UTF-8 names
+      buf.writeUInt16LE(deflated ? 8 : 0, at + 2);
+      buf.writeUInt16LE(0, at + 4); // 00:00:00
+      buf.writeUInt16LE((1 << 5) | 1, at + 6); // 1980-01-01: reproducible archives
+      buf.writeUInt32LE(crc32(data), at + 8);
+      buf.writeUInt32LE(body.length, at + 12);
+      buf.writeUInt32LE(data.length, at + 16);
+      buf.writeUInt16LE(nameBytes.length, at + 20);
+      return buf;
+    };
     const head = Buffer.alloc(30);
     head.writeUInt32LE(0x04034b50, 0);
     head.writeUInt16LE(20, 4);
-    head.writeUInt16LE(0x0800, 6); // UTF-8 names
-    head.writeUInt16LE(useDeflate ? 8 : 0, 8);
-    head.writeUInt16LE(dosTime, 10);
-    head.writeUInt16LE(dosDate, 12);
-    head.writeUInt32LE(crc, 14);
-    head.writeUInt32LE(body.length, 18);
-    head.writeUInt32LE(data.length, 22);
-    head.writeUInt16LE(nameBytes.length, 26);
-    head.writeUInt16LE(0, 28);
     const dir = Buffer.alloc(46);
     dir.writeUInt32LE(0x02014b50, 0);
     dir.writeUInt16LE(20, 4);
     dir.writeUInt16LE(20, 6);
-    dir.writeUInt16LE(0x0800, 8);
-    dir.writeUInt16LE(useDeflate ? 8 : 0, 10);
-    dir.writeUInt16LE(dosTime, 12);
-    dir.writeUInt16LE(dosDate, 14);
-    dir.writeUInt32LE(crc, 16);
-    dir.writeUInt32LE(body.length, 20);
-    dir.writeUInt32LE(data.length, 24);
-    dir.writeUInt16LE(nameBytes.length, 28);
     dir.writeUInt32LE(offset, 42);
-    central.push(dir, nameBytes);
-    parts.push(head, nameBytes, body);
+    central.push(fields(dir, 8), nameBytes);
+    parts.push(fields(head, 6), nameBytes, body);
     offset += head.length + nameBytes.length + body.length;
   }
   const dirBytes = central.reduce((n, b) => n + b.length, 0);

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page, Target } from 'puppeteer-core';
 import { PNG } from 'pngjs';
+import type { FrameReport } from '../../extension/src/shared/messages.js';
 import { launchBrowser, openPage, type TestBrowser } from '../helpers/browser.js';
 import { serveStatic, type TestServer } from '../helpers/server.js';
 import { ROOT, startVite, type ViteTestServer } from '../helpers/vite.js';
@@ -24,27 +25,6 @@ const skip = !existsSync(join(ROOT, 'test', '.media', 'hls', 'master.m3u8'))
     : false;
 
 const START_TIMEOUT = 180_000; // model, pipelines and a first 96x54 frame for four videos on SwiftShader
-
-interface VideoReport {
-  state: string;
-  code?: string;
-  reason?: string;
-  sourceWidth: number;
-  sourceHeight: number;
-  outputWidth: number;
-  outputHeight: number;
-  model: string;
-  frames: number;
-  gpuBytes: number;
-}
-interface FrameReport {
-  url: string;
-  siteOn: boolean;
-  videos: VideoReport[];
-  gpuBytes: number;
-  devices: number;
-  overlays: number;
-}
 
 /** Opens the popup the way the toolbar button does (this grants the extension activeTab on `page`). */
 async function openPopup(b: TestBrowser, page: Page): Promise<Page> {
@@ -312,6 +292,33 @@ describe('browser extension (extension/dist in headless Chromium)', { skip }, ()
     assert.deepEqual((await describeVideo(page, 'track')).trackModes, ['showing'], 'the browser draws the track again');
     await assertPlaying(page, NAMES);
     t.diagnostic(`test body ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  });
+
+  test('refusals: no WebGPU adapter, an encrypted (EME) video: reason and badge, no canvas, the videos play', { timeout: 90_000 }, async () => {
+    const nogpu = await launchBrowser({ extensions: [EXTENSION], webgpu: false });
+    try {
+      const page = await openPage(nogpu, `${vite.url}/test/e2e/pages/extension-frame.html?eme=1`);
+      await page.waitForFunction(() => (window as any).emeReady === true);
+      const popup = await openPopup(nogpu, page);
+      await popup.click('#site-on');
+      const videos = await until('both videos refused', async () => {
+        const v = (await reports(popup)).flatMap((f) => f.videos);
+        return v.length === 2 && v.every((x) => x.state === 'refused') && v;
+      }, 30_000);
+      assert.deepEqual(videos.map((v) => v.code).sort(), ['ENCRYPTED', 'NO_WEBGPU']);
+      assert.match(await popup.$eval('#videos li[data-code="NO_WEBGPU"]', (e) => e.textContent ?? ''), /no usable WebGPU/);
+      assert.match(await popup.$eval('#videos li[data-code="ENCRYPTED"]', (e) => e.textContent ?? ''), /encrypted \(EME\/DRM\)/);
+      const badge = await popup.evaluate(async () => {
+        const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
+        return chrome.action.getBadgeText({ tabId: tab!.id });
+      });
+      assert.ok(['GPU', 'DRM'].includes(badge), `badge ${badge}`);
+      assert.equal(await page.evaluate(() => document.querySelectorAll('canvas, .cugan-captions').length), 0, 'nothing drawn over the videos');
+      const t0 = await page.evaluate(() => [...document.querySelectorAll('video')].map((v) => v.currentTime));
+      await page.waitForFunction((t: number[]) => [...document.querySelectorAll('video')].every((v, i) => Math.abs(v.currentTime - t[i]!) > 0.2), { timeout: 20_000 }, t0);
+    } finally {
+      await nogpu.close();
+    }
   });
 });
 

@@ -43,17 +43,17 @@ async function packedModels(): Promise<Set<string>> {
   }
 }
 
+const option = (value: string, text = value) => Object.assign(document.createElement('option'), { value, textContent: text });
+
 function renderSettings(s: FilterSettings, packed: Set<string>): void {
+  if (!ui.scale.options.length) ui.scale.append(...(['auto', 2, 3, 4] as const).map((k) => option(String(k), k === 'auto' ? k : `${k}x`)));
   ui.scale.value = String(s.scale);
   const scales = s.scale === 'auto' ? ([2, 3, 4] as const) : [s.scale];
   const levels = denoiseLevels(scales[0], s.pro);
   ui.denoise.replaceChildren(
     ...levels.map((d) => {
-      const o = document.createElement('option');
-      o.value = d;
       const missing = scales.filter((k) => !packed.has(chooseModel({ denoise: d, pro: s.pro }, k)));
-      o.textContent = missing.length === scales.length ? `${d} (not packed)` : d;
-      return o;
+      return option(d, missing.length === scales.length ? `${d} (not packed)` : d);
     }),
   );
   ui.denoise.value = levels.includes(s.denoise) ? s.denoise : 'conservative';
