@@ -8,6 +8,7 @@ import { GraphExecutor } from './gpu/executor.js';
 import { PipelineCache } from './gpu/pipelines.js';
 import type { TensorPrecision } from './gpu/tensor-format.js';
 import type { PackedModel } from './model/packed-format.js';
+import { widenToF32 } from './model/widen.js';
 import { buildGraph } from './plan/graph.js';
 import { planTiles, type TileLimits, type TilePlan } from './plan/tiling.js';
 
@@ -64,14 +65,15 @@ export class ModelRunner {
     this.device = device;
     this.precision = precision;
     this.tileLimits = checkTileLimits(tileLimits);
-    this.packed = packed;
+    this.packed = widenToF32(packed); // the kernels read f32 weights (an f16 file holds the same values)
     this.alphaValue = checkAlpha(alpha);
+    const data = this.packed.data;
     this.weights = device.createBuffer({
       label: `weights ${packed.model.id}`,
-      size: packed.data.byteLength,
+      size: data.byteLength,
       usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
     });
-    device.queue.writeBuffer(this.weights, 0, packed.data as Uint8Array<ArrayBuffer>);
+    device.queue.writeBuffer(this.weights, 0, data as Uint8Array<ArrayBuffer>);
     this.alphaUniform = device.createBuffer({ label: 'alpha', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.pipelines = PipelineCache.of(device);
     this.writeAlpha();

@@ -31,6 +31,11 @@ export interface VideoUpscaleOptions {
   /** A model download that receives nothing for this long fails with WEIGHTS_TIMEOUT (ms, default 30000). */
   modelTimeoutMs?: number;
   /**
+   * Which packed files to load from `modelBaseUrl`: 'f32' (default) or 'f16' (half the
+   * download; widened to f32 on load, the same values: the released weights are float16).
+   */
+  modelDType?: 'f32' | 'f16';
+  /**
    * How feature maps are stored: 'auto' (default) f16 where the adapter has shader-f16, else
    * f32; 'f16' half floats on any adapter (>= 62.5 dB PSNR from the exact output on the golden
    * set); 'f32' exact.

@@ -241,6 +241,9 @@ export class VideoUpscaler extends EventTarget {
     if (o.modelTimeoutMs !== undefined && !(typeof o.modelTimeoutMs === 'number' && o.modelTimeoutMs > 0)) {
       throw new CuganError('BAD_OPTION', `modelTimeoutMs must be a positive number of milliseconds, got ${String(o.modelTimeoutMs)}`);
     }
+    if (o.modelDType !== undefined && o.modelDType !== 'f32' && o.modelDType !== 'f16') {
+      throw new CuganError('BAD_OPTION', `modelDType must be 'f32' or 'f16', got ${String(o.modelDType)}`);
+    }
     if (o.device !== undefined && (typeof o.device !== 'object' || typeof (o.device as GPUDevice)?.createBuffer !== 'function')) {
       throw new CuganError('BAD_OPTION', `device must be a GPUDevice, got ${String(o.device)}`);
     }
@@ -327,7 +330,7 @@ export class VideoUpscaler extends EventTarget {
     let packed = this.models.get(id);
     if (!packed) {
       packed = loadModel(id, {
-        dtype: 'f32',
+        dtype: this.opts.modelDType ?? 'f32',
         baseUrl: this.opts.modelBaseUrl,
         timeoutMs: this.opts.modelTimeoutMs,
         onProgress: (p) => this.emit('progress', p),
