@@ -33,10 +33,10 @@ const UPSCALE_OPTIONS = `Options:
                           larger images run as tiles, with the same pixels
   -h, --help              this help`;
 
-const ABOUT_FILES = `Images in: ${INPUT_FORMATS_TEXT} (JPEG decoded by libjpeg-turbo, as the official tools do;
-colour values as stored: no colour profile or EXIF rotation applied; transparency is dropped).
-Images out: RGB PNG, WebP, JPEG or AVIF, by <out>'s extension. A folder's images are found by
-their extensions; progress goes to stderr.`;
+const ABOUT_FILES = `Images in: ${INPUT_FORMATS_TEXT}; JPEG decoded by libjpeg-turbo, as the official
+tools do; colour values as stored (no colour profile or EXIF rotation applied); transparency
+dropped. Images out: RGB PNG, WebP, JPEG or AVIF, by <out>'s extension. A folder's images are
+found by their extensions; progress goes to stderr.`;
 
 export const UPSCALE_HELP = `Usage:
   cugan upscale [options] <in> <out>

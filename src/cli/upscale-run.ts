@@ -4,7 +4,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { CuganError } from '../runtime/errors.js';
-import { requestDevice } from '../runtime/gpu/device.js';
+import { getGPU, requestDevice } from '../runtime/gpu/device.js';
 import { findModel, MODELS, type ModelInfo } from '../runtime/model/architecture.js';
 import { buildGraph } from '../runtime/plan/graph.js';
 import { createUpscaler, type Upscaler } from '../runtime/upscaler.js';
@@ -17,7 +17,7 @@ import { upscaleTta } from './tta.js';
 
 /** Where the CLI reads and writes; a test passes its own. */
 export interface CliIO {
-  stdout: { write(s: string | Uint8Array): unknown };
+  stdout: { write(s: string | Uint8Array): unknown; isTTY?: boolean };
   stderr: ProgressOut;
   /** All of stdin (for `-`). */
   readStdin?: () => Promise<Uint8Array>;
@@ -39,6 +39,8 @@ export const NO_ADAPTER_HELP =
   'or point VK_ICD_FILENAMES at another Vulkan driver';
 
 const TTA_PASSES = 8;
+/** Failures of one image that a batch reports and goes on after. */
+const SKIPPABLE = new Set<string>(['BAD_IMAGE', 'BAD_OPTION', 'FRAME_TOO_LARGE']);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** Multiply-adds: `412 GMAC`, `1.3 GMAC`, `85 MMAC`. */
@@ -57,10 +59,11 @@ function describeAdapter(device: GPUDevice): string {
 
 /** A device, or the exit status of the SwiftShader re-run where there is no adapter. */
 async function openDevice(opts: RunOptions, stdin: Uint8Array | undefined): Promise<GPUDevice | number> {
+  await getGPU(); // the `webgpu` package loads (else its own NO_WEBGPU error): what fails next is the adapter
   try {
     return await requestDevice();
   } catch (e) {
-    if (e instanceof CuganError && e.code === 'NO_WEBGPU' && /no GPU adapter/.test(e.message)) {
+    if (e instanceof CuganError && e.code === 'NO_WEBGPU') {
       const status = await opts.onNoAdapter?.(stdin);
       if (status !== undefined) return status;
       throw new CuganError('NO_WEBGPU', NO_ADAPTER_HELP, { cause: e });
@@ -141,6 +144,9 @@ export async function runUpscale(cmd: UpscaleCommand, io: CliIO, opts: RunOption
   const folder = modelsFolder(cmd.models);
   checkModelInstalled(folder, model.id);
   const stdin = stdinReader(io);
+  if (cmd.output === STDIO && io.stdout.isTTY) {
+    throw new CuganError('BAD_OPTION', 'refusing to write image data to a terminal: redirect stdout (> out.png) or give <out> a file name');
+  }
   const plan = await planJobs(cmd, model.scale, stdin.read);
   const batch = plan.folder;
   let failed = plan.skipped.length;
@@ -192,8 +198,8 @@ export async function runUpscale(cmd: UpscaleCommand, io: CliIO, opts: RunOption
       try {
         json(await runJob(job, i + 1, plan.jobs.length, upscaler, cmd, io, progress, say, adapter));
       } catch (e) {
-        // In a batch a bad image is reported and skipped; a GPU failure ends the run.
-        if (!batch || !(e instanceof CuganError) || (e.code !== 'BAD_IMAGE' && e.code !== 'BAD_OPTION')) throw e;
+        // In a batch a bad or too large image is reported and skipped; a GPU failure ends the run.
+        if (!batch || !(e instanceof CuganError) || !SKIPPABLE.has(e.code)) throw e;
         failed++;
         say(`${job.input}: ${e.message}`);
         json(failure(job.input, e));

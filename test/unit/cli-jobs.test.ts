@@ -150,6 +150,10 @@ test('- reads stdin once, before the GPU; its format is told by its bytes', asyn
   io.readStdin = async () => new TextEncoder().encode('plain text');
   assert.equal(await main(['upscale', '-', join(dir, 'o.png')], { io, onNoAdapter: noAdapter }), 1);
   assert.match(io.err, /^cugan: stdin is not an image cugan can read/);
+  const tty = capture();
+  tty.stdout = { write: () => assert.fail('image bytes written to a terminal'), isTTY: true };
+  assert.equal(await main(['upscale', '-', '-'], { io: tty, onNoAdapter: noAdapter }), 1);
+  assert.match(tty.err, /^cugan: refusing to write image data to a terminal/);
 });
 
 test('the models folder: a --models or $CUGAN_MODELS folder that does not exist is named; a missing model says how to convert it', async (t) => {
