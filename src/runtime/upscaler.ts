@@ -11,6 +11,7 @@ import { readTexture, type ImageDataLike } from './gpu/readback.js';
 import { isTainted } from './video/origin.js';
 import { checkAlpha, checkTileLimits, ModelRunner, type TileLimitOptions } from './model-runner.js';
 import { checkPrecision, resolvePrecision, type Precision, type TensorPrecision } from './gpu/tensor-format.js';
+import type { ConvBlock } from './gpu/autotune.js';
 
 export type { Precision } from './gpu/tensor-format.js';
 
@@ -80,6 +81,8 @@ export interface Upscaler {
   readonly gpuBytes: number;
   /** Tiles the current input size runs as (1: one pass; 0 before the first upscale()). */
   readonly tiles: number;
+  /** The conv kernels the current input size runs on ('compact' or 'wide'; undefined before prepare()). */
+  readonly kernels: ConvBlock | undefined;
   destroy(): void;
 }
 
@@ -141,6 +144,9 @@ export async function createUpscaler(options: UpscalerOptions): Promise<Upscaler
     },
     get tiles() {
       return runner.current?.tiles.length ?? 0;
+    },
+    get kernels() {
+      return runner.current?.convBlock;
     },
     async prepare(width, height) {
       if (destroyed) throw new CuganError('DESTROYED', 'this upscaler was destroyed');
