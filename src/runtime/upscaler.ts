@@ -9,10 +9,11 @@ import { loadModel, type LoadProgress, type ModelSource } from './model/load.js'
 import type { PackedModel } from './model/packed-format.js';
 import { readTexture, type ImageDataLike } from './gpu/readback.js';
 import { isTainted } from './video/origin.js';
-import { checkAlpha, checkTileLimits, ModelRunner, type TileLimitOptions } from './model-runner.js';
-import { checkPrecision, resolvePrecision, type Precision, type TensorPrecision } from './gpu/tensor-format.js';
+import { ModelRunner } from './model-runner.js';
+import { resolvePrecision, type TensorPrecision } from './gpu/tensor-format.js';
+import { checkStillOptions, type Precision, type TileLimitOptions } from './options.js';
 
-export type { Precision } from './gpu/tensor-format.js';
+export type { Precision } from './options.js';
 
 export interface UpscalerOptions {
   /** A model id (`se/up2x-conservative`), or packed model bytes / a parsed packed model. */
@@ -99,16 +100,8 @@ const isImageData = (s: UpscaleSource): s is ImageDataLike =>
 
 export async function createUpscaler(options: UpscalerOptions): Promise<Upscaler> {
   if (!options || typeof options !== 'object') throw new CuganError('BAD_OPTION', 'createUpscaler() needs an options object with a model');
-  const precisionOpt = checkPrecision(options.precision ?? 'auto');
-  const alpha = checkAlpha(options.alpha ?? 1);
-  const tileLimits = checkTileLimits(options.tileLimits);
+  const { precision: precisionOpt, alpha, tileLimits } = checkStillOptions(options);
   // The model first: a wrong id or a corrupt file fails before any GPU work.
-  if (options.modelBaseUrl !== undefined && typeof options.modelBaseUrl !== 'string') {
-    throw new CuganError('BAD_OPTION', `modelBaseUrl must be a string, got ${String(options.modelBaseUrl)}`);
-  }
-  if (options.modelTimeoutMs !== undefined && !(typeof options.modelTimeoutMs === 'number' && options.modelTimeoutMs > 0)) {
-    throw new CuganError('BAD_OPTION', `modelTimeoutMs must be a positive number of milliseconds, got ${String(options.modelTimeoutMs)}`);
-  }
   const packed: PackedModel = await loadModel(options.model, {
     dtype: 'f32',
     baseUrl: options.modelBaseUrl,
