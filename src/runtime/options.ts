@@ -206,7 +206,8 @@ export function checkStillOptions(o: { alpha?: unknown; precision?: unknown; til
     modelTimeoutMs: checkTimeoutMs,
     device: checkDevice,
   });
-  return { alpha: checkAlpha(o.alpha ?? 1), precision: checkPrecision(o.precision ?? 'auto'), tileLimits: checkTileLimits(o.tileLimits) };
+  // Stills give the official pixels unless asked otherwise: f32 by default (f16 is opt-in).
+  return { alpha: checkAlpha(o.alpha ?? 1), precision: checkPrecision(o.precision ?? 'f32'), tileLimits: checkTileLimits(o.tileLimits) };
 }
 
 /** Whether `check` accepts `value` (for values read back from storage, which are dropped when bad). */

@@ -23,9 +23,9 @@ export interface UpscalerOptions {
   /** Enhancement strength, the official `alpha` (1 = default; official range 0.75-1.3). */
   alpha?: number;
   /**
-   * How feature maps are stored: 'f32' (exact to the official output), 'f16' (half floats, half
-   * the memory, any adapter; math stays f32), 'auto' (default): f16 where the adapter has
-   * shader-f16, f32 elsewhere.
+   * How feature maps are stored: 'f32' (default: the official output), 'f16' (half floats,
+   * half the memory, any adapter; math stays f32; within a few levels of the official output),
+   * 'auto': f16 where the adapter has shader-f16, f32 elsewhere.
    */
   precision?: Precision;
   /** Where packed models are loaded from: a URL (browser) or folder (Node). */

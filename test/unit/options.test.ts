@@ -43,9 +43,9 @@ test('the video.js plugin adds its own keys to the same checks', () => {
   assert.deepEqual(checkPluginOptions({ storageKey: false, hotkey: false, alpha: 0.75 }), { storageKey: false, hotkey: false, alpha: 0.75 });
 });
 
-test('still options: defaults and the checks createUpscaler makes before loading anything', () => {
-  assert.equal(checkStillOptions({}).alpha, 1);
-  assert.equal(checkStillOptions({ precision: 'f16' }).precision, 'f16');
+test("stills give the official pixels by default: precision 'f32' unless asked otherwise", () => {
+  assert.deepEqual(checkStillOptions({}), { alpha: 1, precision: 'f32', tileLimits: {} });
+  assert.equal(checkStillOptions({ precision: 'auto' }).precision, 'auto');
   throwsWith(() => checkStillOptions({ tileLimits: { maxTotalBytes: -1 } }), 'BAD_OPTION', /tileLimits\.maxTotalBytes must be a positive number of bytes/);
   throwsWith(() => checkStillOptions({ modelBaseUrl: 3 }), 'BAD_OPTION', /modelBaseUrl must be a string/);
 });
