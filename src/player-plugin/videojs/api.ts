@@ -1,8 +1,11 @@
-// What the plugin adds to video.js, as types: the options of `player.upscale(options)` and the
-// plugin instance it returns.
+// What the plugin adds to video.js, as types: the options of `player.upscale(options)`, the
+// plugin instance it returns, and the `upscale:*` events on the player with their details.
+// Importing `cugan-webgpu/videojs` adds them to video.js's own `Player` type, so a strict
+// TypeScript app can call `player.upscale(...)` and gets typed `player.on('upscale:…')` listeners.
 
 import type { CuganError } from '../../runtime/errors.js';
 import type { PluginOnlyOptions, VideoUpscaleOptions } from '../../runtime/options.js';
+import type { UpscaleEventDetails, UpscaleEventType } from '../../runtime/video/events.js';
 import type { UpscaleProgress, UpscaleStats } from '../../runtime/video/types.js';
 import type { UpscaleController } from '../controller.js';
 import type { UpscaleChoices } from './storage.js';
@@ -45,4 +48,21 @@ export interface UpscalePlugin {
    * Rejects with BAD_OPTION for invalid values; loading failures arrive as `upscale:error`. */
   setOptions(options: Partial<VideoUpscaleOptions>): Promise<void>;
   dispose(): void;
+}
+
+/** A listener of an `upscale:*` event on the player: video.js passes the detail second. */
+export type UpscaleListener<K extends UpscaleEventType> = (event: Event, detail: UpscaleEventDetails[K]) => void;
+
+// video.js declares `Player` as the default export of this module: the augmentation merges there.
+declare module 'video.js/dist/types/player.js' {
+  export default interface Player {
+    /** Starts the upscale plugin (registerUpscalePlugin), or returns the running instance. */
+    upscale(options?: UpscalePluginOptions): UpscalePlugin;
+    on<K extends UpscaleEventType>(type: K, listener: UpscaleListener<K>): void;
+    on(type: string | string[], fn: Function): void;
+    one<K extends UpscaleEventType>(type: K, listener: UpscaleListener<K>): void;
+    one(type: string | string[], fn: Function): void;
+    off<K extends UpscaleEventType>(type: K, listener: UpscaleListener<K>): void;
+    off(type: string | string[], fn?: Function): void;
+  }
 }

@@ -34,7 +34,7 @@ import { injectStyles } from './styles.js';
 import { registerToggleButton, type ToggleButtonComponent } from './toggle-button.js';
 import { videojsFunction, type Component, type Player, type PluginClass, type VideoJs, type VideoJsModule } from './vjs-types.js';
 
-export type { UpscalePlugin, UpscalePluginOptions } from './api.js';
+export type { UpscalePlugin, UpscalePluginOptions, UpscaleListener } from './api.js';
 export type { UpscaleChoices } from './storage.js';
 export { DENOISE_LABELS, LABEL_KEYS, LABELS } from './labels.js';
 
@@ -354,5 +354,5 @@ export function getUpscalePlugin(player: Player): UpscalePlugin | undefined {
   return p.usingPlugin?.(PLUGIN_NAME) ? p[PLUGIN_NAME]?.() : undefined;
 }
 
-/** A player with the plugin registered (video.js's own types do not know `upscale`). */
+/** A player with the plugin registered (importing this module already adds `upscale` to video.js's `Player`). */
 export type UpscalePlayer = Player & { upscale(options?: UpscalePluginOptions): UpscalePlugin };
