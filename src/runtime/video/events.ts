@@ -47,10 +47,14 @@ export type EventMapOf<D> = { [K in keyof D]: CustomEvent<D[K]> };
 
 export type UpscaleEventMap = EventMapOf<UpscaleEventDetails>;
 
+// Keyed by the map, so the compiler refuses a list that misses or invents an event.
+const EVENT_TYPES: { [K in UpscaleEventType]: true } = {
+  'upscale:enabled': true, 'upscale:disabled': true, 'upscale:tier': true, 'upscale:warning': true,
+  'upscale:tuned': true, 'upscale:error': true, 'upscale:progress': true, 'upscale:stats': true,
+};
+
 /** Every event type, in the order of the README's table. */
-export const UPSCALE_EVENTS: readonly UpscaleEventType[] = [
-  'upscale:enabled', 'upscale:disabled', 'upscale:tier', 'upscale:warning', 'upscale:tuned', 'upscale:error', 'upscale:progress', 'upscale:stats',
-];
+export const UPSCALE_EVENTS = Object.keys(EVENT_TYPES) as readonly UpscaleEventType[];
 
 /** Where events go: called once per event, with its typed detail. */
 export type EventSink<D> = <K extends keyof D & string>(type: K, detail: D[K]) => void;
