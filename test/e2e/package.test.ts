@@ -1,6 +1,8 @@
 // The package as a site developer gets it: `npm pack` (which builds), then a clean consumer
 // project (test/.tmp/consumer) installs the tarball with video.js and hls.js, and
-//   - imports each entry point in Node (`cugan-webgpu`, `/hls`, `/videojs`) and type-checks them;
+//   - imports each entry point in Node (`cugan-webgpu`, `/hls`, `/videojs`) and type-checks them,
+//     and a strict app (TypeScript 5.9 with @webgpu/types, and TypeScript 7) that uses
+//     `player.upscale()` and the typed `upscale:*` events;
 //   - runs the packed `cugan` and `cugan-weights` commands (the latter writes the models folder a
 //     site deploys, with its manifest);
 //   - builds the README's example pages (examples/*.html, which the README must contain
@@ -139,6 +141,70 @@ describe('the built package in a clean consumer project', { skip }, () => {
     assert.equal(r.status, 1);
     assert.match(r.stderr, /name the released weights to convert: npx cugan-weights --out DIR SOURCE…/);
     assert.ok(!existsSync(join(CONSUMER, 'no-models')));
+  });
+
+  test('a strict app types player.upscale() and every upscale:* event: TypeScript 5.9 with @webgpu/types, and TypeScript 7', { timeout: 300_000 }, (t) => {
+    // The app a site writes (Vite style: bundler resolution; the repository's NodeNext too). Its
+    // expected-error lines fail the check if the types turn loose (any); without the plugin's
+    // augmentation of video.js's Player, `player.upscale` and the listeners' details fail.
+    const app = (player: string) => [
+      "import videojs from 'video.js';",
+      "import { createUpscaler, VideoUpscaler, type UpscaleEventMap } from 'cugan-webgpu';",
+      "import { attachUpscaler } from 'cugan-webgpu/hls';",
+      "import { registerUpscalePlugin, type UpscalePlugin } from 'cugan-webgpu/videojs';",
+      'registerUpscalePlugin(videojs);',
+      player,
+      "const plugin: UpscalePlugin = player.upscale({ modelBaseUrl: '/cugan-models/', denoise: 'conservative', alpha: 1.15, storageKey: false });",
+      "player.on('upscale:enabled', (_e, { model }) => console.log(model.toUpperCase()));",
+      "player.on('upscale:error', (_e, { error }) => console.warn(error.code, error.message));",
+      "player.on('upscale:progress', (_e, p) => console.log(p.loaded / p.total, p.cached));",
+      "player.on('upscale:stats', (_e, s) => console.log(s.fps.toFixed(1), s.kernels));",
+      "player.one('upscale:tuned', (_e, { kernels }) => console.log(kernels));",
+      "player.on('play', () => console.log(player.currentTime()));",
+      '// @ts-expect-error the detail of upscale:enabled has no `error`',
+      "player.on('upscale:enabled', (_e, d) => d.error);",
+      '// @ts-expect-error alpha is a number',
+      "player.upscale({ alpha: 'strong' });",
+      'void plugin.enable();',
+      "const video = document.querySelector('video')!;",
+      'const ctl = attachUpscaler(video, undefined, { scale: 2 });',
+      "ctl.addEventListener('upscale:tier', (e) => console.log(e.detail.tier, e.detail.reason));",
+      "ctl.addEventListener('upscale:hls-error', (e) => console.log(e.detail.fatal));",
+      '// @ts-expect-error the detail of upscale:disabled has no `model`',
+      "ctl.addEventListener('upscale:disabled', (e) => e.detail.model);",
+      "const up = new VideoUpscaler(video, document.createElement('canvas'));",
+      "const onError = (e: UpscaleEventMap['upscale:error']) => console.warn(e.detail.error.code);",
+      "up.addEventListener('upscale:error', onError);",
+      "const still = await createUpscaler({ model: 'se/up2x-conservative' });",
+      'const device: GPUDevice = still.device;',
+      'console.log(device.limits.maxBufferSize, still.precision);',
+      '',
+    ].join('\n');
+    const dir = join(CONSUMER, 'strict');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'vite-app.ts'), app("const player = videojs('player');"));
+    writeFileSync(join(dir, 'node-app.ts'), app("declare const player: import('video.js/dist/types/player.js').default;"));
+    // skipLibCheck off: the package's own declarations must check too.
+    const base = { strict: true, noEmit: true, skipLibCheck: false, target: 'es2022', lib: ['es2023', 'dom', 'dom.iterable'] };
+    const bundler = { ...base, module: 'esnext', moduleResolution: 'bundler' };
+    const configs: Array<[string, object, string]> = [
+      ['ts5-bundler', { ...bundler, types: ['@webgpu/types'] }, 'vite-app.ts'],
+      ['ts5-nodenext', { ...base, module: 'nodenext', moduleResolution: 'nodenext', types: ['@webgpu/types'] }, 'node-app.ts'],
+      // TypeScript 7's lib.dom has the WebGPU types (@webgpu/types there would declare them twice).
+      ['ts7-bundler', { ...bundler, types: [] }, 'vite-app.ts'],
+    ];
+    for (const [name, compilerOptions, file] of configs) writeFileSync(join(dir, `tsconfig.${name}.json`), JSON.stringify({ compilerOptions, files: [file] }));
+    sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', `@webgpu/types@${version('@webgpu/types')}`], { cwd: CONSUMER });
+    const ts7 = join(TMP, 'ts7');
+    mkdirSync(ts7, { recursive: true });
+    writeFileSync(join(ts7, 'package.json'), JSON.stringify({ name: 'ts7', private: true }));
+    sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', 'typescript@7'], { cwd: ts7 });
+    const tsc = { ts5: join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), ts7: join(ts7, 'node_modules', 'typescript', 'bin', 'tsc') };
+    for (const [name] of configs) {
+      const bin = tsc[name.slice(0, 3) as 'ts5' | 'ts7'];
+      t.diagnostic(`${name}: TypeScript ${sh(process.execPath, [bin, '--version'], { cwd: dir }).trim()}`);
+      sh(process.execPath, [bin, '-p', `tsconfig.${name}.json`], { cwd: dir });
+    }
   });
 
   test('the packed commands run: cugan models, and cugan-weights writes a deployable folder with its manifest', () => {

@@ -148,14 +148,14 @@ export class Attachment {
       modelDType: 'f16',
     });
     this.upscaler = upscaler;
-    upscaler.addEventListener('enabled', () => this.set('on'));
-    upscaler.addEventListener('stats', (e) => {
-      this.lastStats = (e as CustomEvent<UpscaleStats>).detail;
+    upscaler.addEventListener('upscale:enabled', () => this.set('on'));
+    upscaler.addEventListener('upscale:stats', (e) => {
+      this.lastStats = e.detail;
       this.ctx.changed();
     });
-    upscaler.addEventListener('error', (e) => this.onError((e as CustomEvent<{ error: CuganError }>).detail.error));
-    upscaler.addEventListener('disabled', (e) => {
-      if ((e as CustomEvent<{ reason: string }>).detail.reason === 'adaptive') this.set('paused', 'ADAPTIVE_OFF', 'adaptive quality: no setting keeps up on this GPU, so the plain video shows');
+    upscaler.addEventListener('upscale:error', (e) => this.onError(e.detail.error));
+    upscaler.addEventListener('upscale:disabled', (e) => {
+      if (e.detail.reason === 'adaptive') this.set('paused', 'ADAPTIVE_OFF', 'adaptive quality: no setting keeps up on this GPU, so the plain video shows');
     });
     this.set('starting');
     await upscaler.enable().catch(() => undefined); // failures arrive as 'error' events
