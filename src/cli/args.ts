@@ -3,7 +3,7 @@
 // `unknown option "-q"`, `-m needs a value`, `--tta takes no value`.
 
 import { parseArgs as parseTokens } from 'node:util';
-import type { Precision } from '../runtime/upscaler.js';
+import { ALPHA_RANGE_TEXT, isValidAlpha, type Precision } from '../runtime/options.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './image-io.js';
 
 export const DEFAULT_MODEL = 'se/up2x-conservative';
@@ -64,17 +64,10 @@ export class UsageError extends Error {
   }
 }
 
-const MAX_ALPHA = 4;
-
-/**
- * The CLI's alpha check (range and message). One function, so it can be pointed at the core's
- * shared option checks once those exist.
- */
+/** The CLI's alpha check: the core's range (options.ts), said as a usage error. */
 export function checkAlphaArg(v: string): number {
   const a = Number(v);
-  if (v.trim() === '' || !Number.isFinite(a) || a <= 0 || a > MAX_ALPHA) {
-    throw new UsageError(`--alpha must be a number in (0, ${MAX_ALPHA}] (official range 0.75-1.3), got "${v}"`, 'upscale');
-  }
+  if (v.trim() === '' || !isValidAlpha(a)) throw new UsageError(`--alpha must be ${ALPHA_RANGE_TEXT}, got "${v}"`, 'upscale');
   return a;
 }
 
