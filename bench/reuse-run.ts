@@ -12,7 +12,8 @@ import { parseArgs } from 'node:util';
 import { requestDevice } from '../src/runtime/gpu/device.js';
 import { loadModel } from '../src/runtime/model/load.js';
 import { ModelRunner } from '../src/runtime/model-runner.js';
-import { DEFAULT_REUSE_THRESHOLD_DB, reuseGateThreshold } from '../src/runtime/video/reuse-option.js';
+import { DEFAULT_REUSE_THRESHOLD_DB } from '../src/runtime/options.js';
+import { reuseGateThreshold } from '../src/runtime/video/reuse-option.js';
 import { geometry, packInput, psnrs, simulate, windowStat } from '../test/helpers/reuse-model.js';
 import { freshKey, readClips, readFrames, readFresh, runScript, SELECTION_OPTIONS, upscaleFrame } from './lib/reuse-clips.js';
 

@@ -62,8 +62,8 @@ await build({
     minify: false,
     sourcemap: false,
     rolldownOptions: {
-      input: { node: 'src/index.ts', cli: 'src/cli/main.ts', 'weights-cli': 'weights/cli.ts' },
-      external: ['webgpu', 'pngjs', 'jpeg-js', /^node:/],
+      input: { node: 'src/index.ts', cli: 'src/cli/launch.ts', 'weights-cli': 'weights/cli.ts' },
+      external: ['webgpu', 'sharp', /^node:/],
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'node-[name]-[hash].js' },
     },
   },

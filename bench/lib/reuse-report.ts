@@ -2,7 +2,7 @@
 // real-stream clip and encoder, the threshold curve, the choice of statistic, and the GPU runs.
 import type { Statistic } from '../../test/helpers/reuse-model.js';
 import type { RunRecord } from '../reuse-run.js';
-import { DEFAULT_REUSE_THRESHOLD_DB } from '../../src/runtime/video/reuse-option.js';
+import { DEFAULT_REUSE_THRESHOLD_DB } from '../../src/runtime/options.js';
 import type { ClipsManifest } from './reuse-clips.js';
 
 /** One clip and encoding under one gate setting (bench/reuse-curve.ts). */

@@ -3,7 +3,10 @@
 // they pay; a set needing device features the adapter lacks is not supported.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CONV_BLOCKS, convDefines, kernelFor, setSupported } from '../../src/runtime/gpu/conv-kernels.js';
+import { CONV_KERNEL_SETS, convDefines, kernelFor, setSupported } from '../../src/runtime/gpu/conv-kernels.js';
+import { programFeatures, resolveDefines } from '../../src/shaders/program.js';
+import * as K from '../../src/shaders/programs/conv.js';
+import type { ConvProgram } from '../../src/shaders/programs/conv.js';
 import { MODELS } from '../../src/runtime/model/architecture.js';
 import { buildGraph, type ConvOp } from '../../src/runtime/plan/graph.js';
 
@@ -35,11 +38,15 @@ test('defines: only those the kernel declares (the deconv shape and ONE_GROUP go
 });
 
 test('a set is supported only where the device has every feature its kernels need', () => {
-  const device = (features: string[]) => ({ features: new Set(features) }) as unknown as GPUDevice;
-  const native = { F16: true, F16_NATIVE: true };
-  for (const b of CONV_BLOCKS) {
-    assert.equal(setSupported(device([]), b, native), false, `${b} with native f16 on a device without shader-f16`);
-    assert.equal(setSupported(device(['shader-f16']), b, native), true, b);
-    assert.equal(setSupported(device([]), b, { F16: true, F16_NATIVE: false }), true, b);
+  const device = (features: readonly string[]) => ({ features: new Set(features) }) as unknown as GPUDevice;
+  for (const storage of [{ F16: true, F16_NATIVE: true }, { F16: true, F16_NATIVE: false }, { F16: false, F16_NATIVE: false }]) {
+    for (const set of CONV_KERNEL_SETS) {
+      // Its own kernels and the compact ones it falls back to.
+      const programs: ConvProgram[] = [...set.kernels, K.conv3x3, K.conv2x2s2, K.deconv];
+      const needed = [...new Set(programs.flatMap((p) => programFeatures(p, resolveDefines(p, storage))))];
+      assert.equal(setSupported(device(needed), set.id, storage), true, `${set.id} with ${needed.join(', ') || 'no features'}`);
+      for (const f of needed) assert.equal(setSupported(device(needed.filter((x) => x !== f)), set.id, storage), false, `${set.id} without ${f}`);
+    }
   }
+  assert.equal(setSupported(device([]), 'compact', { F16: true, F16_NATIVE: true }), false, 'native f16 needs shader-f16');
 });

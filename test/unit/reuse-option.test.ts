@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CuganError } from '../../src/runtime/errors.js';
 import { reuseStats } from '../../src/runtime/video/reuse-counters.js';
-import { checkReuseOptions, DEFAULT_REUSE_THRESHOLD_DB, reuseGateThreshold } from '../../src/runtime/video/reuse-option.js';
+import { checkVideoOptions, DEFAULT_REUSE_THRESHOLD_DB } from '../../src/runtime/options.js';
+import { reuseGateThreshold } from '../../src/runtime/video/reuse-option.js';
 
 test('reuseFrames: near by default (true is near), exact is threshold 0, false is off', () => {
   const near = (255 * 255) / 10 ** (DEFAULT_REUSE_THRESHOLD_DB / 10);
@@ -28,10 +29,11 @@ test('bad reuse options are BAD_OPTION errors that name the option', () => {
     [{ reuseThreshold: Number.NaN }, /reuseThreshold/],
     [{ reuseThreshold: Infinity }, /reuseThreshold/],
   ] as const) {
-    assert.throws(() => checkReuseOptions(o), (e: unknown) => e instanceof CuganError && e.code === 'BAD_OPTION' && name.test(e.message));
+    assert.throws(() => checkVideoOptions(o as never), (e: unknown) => e instanceof CuganError && e.code === 'BAD_OPTION' && name.test(e.message));
   }
-  checkReuseOptions({ reuseFrames: 'exact', reuseThreshold: 45 });
-  checkReuseOptions({});
+  checkVideoOptions({ reuseFrames: 'exact', reuseThreshold: 45 });
+  checkVideoOptions({ reuseFrames: false });
+  checkVideoOptions({});
 });
 
 test('the stats from the reuse counters: the share re-shown and the network work per frame', () => {
