@@ -48,7 +48,9 @@ function fixture(model: string, w: number, h: number) {
     f.packPlain = await f.exPlain.packFor(f.texture);
     f.packReuse = await f.exReuse.packFor(f.texture);
   });
-  after(() => {
+  after(async () => {
+    // Let the queue drain first: the next suite opens a device while this one is torn down.
+    await f.device?.queue.onSubmittedWorkDone();
     f.plainRunner?.destroy();
     f.reuseRunner?.destroy();
     f.device?.destroy();
