@@ -25,6 +25,8 @@ export type { UpscaleStats, UpscaleProgress } from './runtime/video/types.js';
 export { UPSCALE_EVENTS } from './runtime/video/events.js';
 export type { UpscaleEventMap, UpscaleEventDetails, UpscaleEventType, UpscaleEventSink, DisableReason, TierChange } from './runtime/video/events.js';
 export type { StageTimes, FrameRun } from './runtime/video/stage-timer.js';
+export type { ReuseStats } from './runtime/video/reuse-counters.js';
+export type { ReuseFrames } from './runtime/options.js';
 export { chooseModel, denoiseLevels, autoScale } from './runtime/video/model-choice.js';
 
 // The player integrations are their own entry points, so the core pulls in no player code:

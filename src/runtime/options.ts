@@ -13,6 +13,8 @@ export type Precision = 'f32' | 'f16' | 'auto';
 export type ScaleChoice = 'auto' | 2 | 3 | 4;
 /** Which packed model files the players download (both load as f32). */
 export type ModelDType = 'f32' | 'f16';
+/** 'near' (and true): near-duplicate frames reuse the last output; 'exact': only equal ones; false: off. */
+export type ReuseFrames = boolean | 'near' | 'exact';
 export type Denoise = 'no-denoise' | 'conservative' | 'denoise1x' | 'denoise2x' | 'denoise3x';
 
 /** The video path's options: VideoUpscaler, attachUpscaler and the video.js plugin. */
@@ -51,12 +53,22 @@ export interface VideoUpscaleOptions {
    */
   timing?: boolean;
   /**
-   * Exact frame reuse (default true): a frame equal to the last one (compared on the GPU) is
-   * not run through the network; the last output is shown again. Anime holds most drawings
-   * for 2-3 frames. The no-SE model also reruns only the changed regions (tiles with their
-   * receptive-field margins) when that costs less than the whole frame, with the same pixels.
+   * Frame reuse (default 'near'; true is 'near', false turns it off). Anime holds most drawings
+   * for 2-3 frames: a frame whose every 16x16 block is within `reuseThreshold` of the input the
+   * shown output was computed from (compared on the GPU, no readback) is not run through the
+   * network; the last output is shown again. Real encoders deliver held drawings slightly
+   * different each frame, so 'near' is what reuses on real streams; 'exact' reuses only frames
+   * equal to it (the pixels of a full run every frame). The no-SE model also reruns only the
+   * changed regions (tiles with their receptive-field margins) when that costs less than the
+   * whole frame.
    */
-  reuseFrames?: boolean;
+  reuseFrames?: ReuseFrames;
+  /**
+   * With reuseFrames 'near': the lowest PSNR (dB, 20-100) a 16x16 block of a frame's input may
+   * have against the input of the shown output for the frame to be reused (default 40, measured
+   * to keep every reused frame within 40 dB of a full run on real encodes).
+   */
+  reuseThreshold?: number;
   /**
    * Adaptive quality (default false): times the chosen model on the first frames at the real
    * size and steps down (chosen model -> the no-SE model -> that at half the input size -> off)
@@ -172,7 +184,8 @@ export function checkVideoOptions<T extends VideoUpscaleOptions>(o: T): T {
     pro: boolean('pro'),
     timing: boolean('timing'),
     enabled: boolean('enabled'),
-    reuseFrames: boolean('reuseFrames'),
+    reuseFrames: checkReuseFrames,
+    reuseThreshold: checkReuseThreshold,
     adaptive: boolean('adaptive'),
     model: (v) => checkModelId(checkNonEmptyString('model', v)),
     modelBaseUrl: (v) => checkNonEmptyString('modelBaseUrl', v),
@@ -221,6 +234,22 @@ export function checkStillOptions(o: { alpha?: unknown; precision?: unknown; til
   });
   // Stills give the official pixels unless asked otherwise: f32 by default (f16 is opt-in).
   return { alpha: checkAlpha(o.alpha ?? 1), precision: checkPrecision(o.precision ?? 'f32'), tileLimits: checkTileLimits(o.tileLimits) };
+}
+
+/**
+ * The default `reuseThreshold`, dB. Measured on real encodes (bench/results/reuse-*.md): every
+ * reused frame stays within 40 dB PSNR of a fresh run of it.
+ */
+export const DEFAULT_REUSE_THRESHOLD_DB = 40;
+
+export function checkReuseFrames(value: unknown): ReuseFrames {
+  if (typeof value === 'boolean' || value === 'near' || value === 'exact') return value;
+  throw bad(`reuseFrames must be true, false, 'near' or 'exact', got ${String(value)}`);
+}
+
+export function checkReuseThreshold(value: unknown): number {
+  if (typeof value === 'number' && value >= 20 && value <= 100) return value;
+  throw bad(`reuseThreshold must be a PSNR in dB from 20 to 100, got ${String(value)}`);
 }
 
 /** Whether `check` accepts `value` (for values read back from storage, which are dropped when bad). */

@@ -1,6 +1,7 @@
 // Region reuse: a tile's input tensor, copied as a window of the whole frame's packed input (the
-// copy frame-diff.wgsl keeps, equal to this frame's input once it has run). Tiles then need no
-// pass of their own reading the video frame, whose bind groups WebGPU makes per frame.
+// pack pass's output: when tiles run, the whole-frame passes that would overwrite it do not).
+// Tiles then need no pass of their own reading the video frame, whose bind groups WebGPU makes
+// per frame.
 // Elements are copied as stored (f32 or f16 bits).
 #include "snippets/tensor.wgsl"
 

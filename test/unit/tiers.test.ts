@@ -56,3 +56,37 @@ test('a cached choice starts there without probing; off stays off', () => {
   assert.equal(off.probing, false);
   assert.equal(off.window(24, 24).kind, 'keep');
 });
+
+test('with frame reuse, a setting whose whole frame fits the frame interval but not the budget is timed again with reuse, and kept when its mean fits', () => {
+  const p = new TierPolicy(tierLadder('se/up2x-conservative'), 0, true, { reuse: true });
+  // 24 fps: interval 41.7 ms, budget 35.4 ms. Whole frames of 40 ms miss the budget, fit the interval.
+  assert.equal(p.timingWholeFrames, true, 'whole frames first: reuse off');
+  for (const ms of [300, 40, 40]) assert.equal(p.frameTime(ms, 24).kind, 'keep');
+  assert.equal(p.frameTime(40, 24).kind, 'keep', 'not decided yet: timed with reuse next');
+  assert.equal(p.timingWholeFrames, false, 'reuse on');
+  // On twos: a frame runs (40 ms), the next re-shows the output (1 ms).
+  for (const ms of [40, 1, 40, 1, 40]) assert.equal(p.frameTime(ms, 24).kind, 'keep');
+  const d = p.frameTime(1, 24);
+  assert.deepEqual(d, {
+    kind: 'settled', index: 0,
+    reason: 'se/up2x-conservative: 40.0 ms a whole frame, 20.5 ms a shown frame with frame reuse, budget 35.4 ms at 24 fps',
+  });
+});
+
+test('with frame reuse: a mean over the budget steps down, and a whole frame past the frame interval is not given the chance', () => {
+  const p = new TierPolicy(tierLadder('se/up2x-conservative'), 0, true, { reuse: true });
+  for (const ms of [300, 40, 40, 40]) p.frameTime(ms, 24);
+  // Every frame runs (motion on ones): the mean stays at 40 ms.
+  let d = p.frameTime(40, 24);
+  for (let i = 0; i < 5; i++) d = p.frameTime(40, 24);
+  assert.equal(d.kind, 'switch');
+  assert.equal(p.index, 1);
+  assert.equal(p.timingWholeFrames, true, 'the next candidate starts with whole frames');
+  // 45 ms > 41.7 ms: a frame that must run would make the next one drop, whatever reuse saves.
+  for (const ms of [300, 45, 45]) p.frameTime(ms, 24);
+  assert.equal(p.frameTime(45, 24).kind, 'switch');
+  // Without reuse the same 40 ms steps down at once.
+  const q = new TierPolicy(tierLadder('se/up2x-conservative'));
+  for (const ms of [300, 40, 40]) q.frameTime(ms, 24);
+  assert.equal(q.frameTime(40, 24).kind, 'switch');
+});

@@ -23,7 +23,7 @@ import { buildFramePasses, type FramePasses, type Step } from './frame-passes.js
 import { rebind, run, type Pass } from './pass.js';
 import type { PipelineCache } from './pipelines.js';
 import { encodeProfiled, encodeTimed, type OpPass, type PassInfo } from './profile.js';
-import { FrameReuse } from './reuse.js';
+import { FrameReuse, type ReuseSource } from './reuse.js';
 import { groupBytes, tensorDefines, type TensorPrecision } from './tensor-format.js';
 
 export { STAGES } from '../plan/graph.js';
@@ -172,7 +172,7 @@ export class GraphExecutor {
   /**
    * The pack passes for a video frame imported this task. A GPUExternalTexture lives for one
    * task, so its bind groups (one per tile) are the GPU objects made per frame (WebGPU requires it).
-   * Region reuse's tiles crop their input from the kept copy instead, so they add none.
+   * Region reuse's tiles crop their input from the packed input instead, so they add none.
    */
   packExternal(frame: GPUExternalTexture): PackPasses {
     const box2 = this.sourceScaleValue === 2;
@@ -195,23 +195,29 @@ export class GraphExecutor {
   }
 
   /**
-   * Turns on exact frame reuse (reuse.ts): from now on each frame compares its packed input with
-   * the last one on the GPU and, when nothing changed, skips every later pass, so the output
-   * texture keeps the previous result; models without SE also rerun only changed regions. For
-   * video; made once. Untiled frames only (a tiled frame has no single packed input): a no-op
-   * when tiled.
+   * Turns on frame reuse (reuse.ts): from now on each frame compares its packed input, block by
+   * block, with the input the shown output was computed from, on the GPU, and when no block
+   * differs by more than `threshold` (mean squared difference, 8-bit levels; 0: exact) skips
+   * every later pass, so the output texture keeps the last result; models without SE also rerun
+   * only changed regions. For video; made once. Untiled frames only (a tiled frame has no single
+   * packed input): a no-op when tiled.
    */
-  async enableReuse(): Promise<void> {
+  async enableReuse(threshold = 0): Promise<void> {
     if (this.reuse || this.tiled) return;
     const { device, pipelines } = this.init;
     this.reuse = await FrameReuse.create({
-      device, pipelines, precision: this.precision, storage: this.storage, owner: this,
+      device, pipelines, precision: this.precision, storage: this.storage, owner: this, threshold,
       twin: async (plan) => {
         const twin = await GraphExecutor.create({ ...this.init, plan, shared: { input: this.input, output: this.output } });
         twin.setAlpha(this.alphaValue);
         return twin;
       },
     });
+  }
+
+  /** With reuse: the gate's threshold (see enableReuse()); takes effect from the next frame. */
+  setReuseThreshold(threshold: number): void {
+    this.reuse?.setThreshold(threshold);
   }
 
   /** Untiled, or a model without SE: the passes after the input of tile k, in order (its output pass last). */
@@ -249,7 +255,12 @@ export class GraphExecutor {
    * (programs/reuse.ts).
    */
   get reuseState(): GPUBuffer | undefined {
-    return this.reuse?.state;
+    return this.reuse?.counters.state;
+  }
+
+  /** With reuse on: the counters to read for the stats (one object, made once). */
+  get reuseCounters(): ReuseSource | undefined {
+    return this.reuse?.on ? this.reuse.counters : undefined;
   }
 
   /** Records every pass of the network into one compute pass. */

@@ -13,10 +13,12 @@ export interface PolicyKey {
   readonly requested: string;
   readonly width: number;
   readonly height: number;
+  /** Frame reuse is on: the probe may time a setting with reuse (tiers.ts). */
+  readonly reuse?: boolean;
 }
 
 const sized = (k: PolicyKey): boolean => k.width > 0 && k.height > 0;
-const sameRequest = (a: PolicyKey, b: PolicyKey): boolean => a.adaptive === b.adaptive && a.requested === b.requested;
+const sameRequest = (a: PolicyKey, b: PolicyKey): boolean => a.adaptive === b.adaptive && a.requested === b.requested && !!a.reuse === !!b.reuse;
 
 export type TierAction =
   | { readonly kind: 'none' }
@@ -50,6 +52,11 @@ export class AdaptiveQuality {
     return !!this.policy?.probing;
   }
 
+  /** The probe is timing whole frames: frame reuse must be off for the frames it times. */
+  get timingWholeFrames(): boolean {
+    return !!this.policy?.timingWholeFrames;
+  }
+
   /** `adaptive` is on and no setting keeps up (remembered, or found out). */
   get off(): boolean {
     return !!this.key?.adaptive && !!this.policy && !this.policy.tier;
@@ -69,10 +76,10 @@ export class AdaptiveQuality {
     this.key = key;
     if (policy && was && sameRequest(was, key) && (!sized(was) || !sized(key))) {
       // The size became known (or is unknown for now): the same policy, unless a choice is remembered.
-      if (cached !== undefined && policy.probing) this.policy = new TierPolicy(ladder, cached, false);
+      if (cached !== undefined && policy.probing) this.policy = new TierPolicy(ladder, cached, false, { reuse: !!key.reuse });
       return this.policy!;
     }
-    this.policy = new TierPolicy(ladder, cached ?? 0, key.adaptive && cached === undefined);
+    this.policy = new TierPolicy(ladder, cached ?? 0, key.adaptive && cached === undefined, { reuse: !!key.reuse });
     return this.policy;
   }
 

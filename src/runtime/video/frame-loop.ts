@@ -14,6 +14,7 @@ import { FrameScheduler } from './frame-scheduler.js';
 import type { GpuSession } from './gpu-session.js';
 import type { KernelUpgrade } from './kernel-upgrade.js';
 import { runsTier, type VideoContext } from './model-switch.js';
+import { reuseGateThreshold } from './reuse-option.js';
 import { graphSize, sourceScaleOf } from './tiers.js';
 import { FrameCounters, type StatsWindow } from './video-stats.js';
 
@@ -149,11 +150,11 @@ export class FrameLoop {
       return;
     }
     if (!pack) return;
-    // The adaptive probe times real network runs: no frame reuse while it runs, and only
-    // frames of the setting being probed count.
+    // The adaptive probe times whole network runs (no frame reuse while it does), then, if
+    // needed, frames with reuse; only frames of the setting being probed count.
     const probing = adaptive.probing && !!tier;
     const probed = probing && runsTier(runner, ex, tier!);
-    ex.reuseEnabled = host.options().reuseFrames !== false && !probing;
+    ex.reuseEnabled = reuseGateThreshold(host.options()) !== undefined && !(probing && adaptive.timingWholeFrames);
     submitFrame(session, ex, pack);
     this.gate.submitted();
     this.show(true);

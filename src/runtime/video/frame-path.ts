@@ -41,19 +41,20 @@ export function importFrame(device: GPUDevice, ex: GraphExecutor, video: HTMLVid
 
 /** Records the frame (timed when the session has a stage timer) and submits it: one submit. */
 export function submitFrame(session: GpuSession, ex: GraphExecutor, pack: PackPasses): void {
-  const { device, presenter, timer } = session;
+  const { device, presenter, timer, reuseCounters } = session;
   if (presenter.source !== ex.output) presenter.setSource(ex.output);
   const encoder = device.createCommandEncoder({ label: 'frame' });
   let slot = -1;
   if (timer) {
     ex.encodeTimed(encoder, pack, timer.querySet);
     presenter.encode(encoder, timer.presentWrites);
-    slot = timer.resolve(encoder, ex.reuseEnabled ? ex.reuseState : undefined, ex.regionTiles);
+    slot = timer.resolve(encoder, ex.reuseCounters);
   } else {
     const pass = encoder.beginComputePass({ label: 'Real-CUGAN' });
     ex.encode(pass, pack);
     pass.end();
     presenter.encode(encoder);
+    if (ex.reuseCounters) reuseCounters.record(encoder, ex.reuseCounters);
   }
   for (const l of session.loupes) {
     if (l.source !== ex.output) l.setSource(ex.output);
@@ -61,6 +62,7 @@ export function submitFrame(session: GpuSession, ex: GraphExecutor, pack: PackPa
   }
   device.queue.submit([encoder.finish()]);
   timer?.collect(slot);
+  reuseCounters.collect();
 }
 
 /**

@@ -7,6 +7,7 @@ import { requestDevice } from '../gpu/device.js';
 import type { ModelRunner } from '../model-runner.js';
 import { DeviceWatch } from './device-recovery.js';
 import { Presenter, type ContentRect } from './presenter.js';
+import { ReuseCounters } from './reuse-counters.js';
 import { StageTimer } from './stage-timer.js';
 
 /** Whether a session can open here at all: WebGPU with an adapter. */
@@ -44,6 +45,8 @@ export class GpuSession {
   readonly adapter: string;
   readonly presenter: Presenter;
   readonly timer?: StageTimer;
+  /** Frame reuse's counters for the stats, read once a stats window when there is no timer. */
+  readonly reuseCounters: ReuseCounters;
   runner?: ModelRunner;
   /** Magnifier views: more canvases drawing a part of each upscaled frame. */
   readonly loupes = new Set<Presenter>();
@@ -67,14 +70,15 @@ export class GpuSession {
     this.owned = owned;
     this.presenter = presenter;
     this.timer = timer;
+    this.reuseCounters = new ReuseCounters(device);
     const info = device.adapterInfo;
     this.adapter = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'unknown adapter';
     this.watch = new DeviceWatch(device, (reason, message) => onLost(this, reason, message));
   }
 
-  /** GPU memory held, bytes: every buffer and texture of the runner, the presenters, the timer and the watch. */
+  /** GPU memory held, bytes: every buffer and texture of the runner, the presenters, the timer, the reuse counters and the watch. */
   get bytes(): number {
-    let bytes = (this.runner?.bytes ?? 0) + this.presenter.bytes + (this.timer?.bytes ?? 0) + this.watch.bytes;
+    let bytes = (this.runner?.bytes ?? 0) + this.presenter.bytes + (this.timer?.bytes ?? 0) + this.reuseCounters.bytes + this.watch.bytes;
     for (const l of this.loupes) bytes += l.bytes;
     return bytes;
   }
@@ -112,6 +116,7 @@ export class GpuSession {
     this.runner = undefined;
     this.presenter.destroy();
     this.timer?.destroy();
+    this.reuseCounters.destroy();
     for (const l of this.loupes) l.destroy();
     this.loupes.clear();
     this.watch.dispose();

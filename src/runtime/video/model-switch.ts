@@ -12,6 +12,7 @@ import type { VideoUpscaleOptions } from '../options.js';
 import type { AdaptiveQuality } from './adaptive.js';
 import type { GpuSession } from './gpu-session.js';
 import { chooseModel, scaleFor } from './model-choice.js';
+import { applyReuse, reuseGateThreshold } from './reuse-option.js';
 import { graphSize, sourceScaleOf, type Tier } from './tiers.js';
 import type { UpscaleProgress } from './types.js';
 
@@ -51,7 +52,7 @@ export class ModelSwitch {
     const w = video.videoWidth;
     const h = video.videoHeight;
     const requested = chooseModel(o, scaleFor(o, video, this.ctx.canvas));
-    const policy = adaptive.select({ adaptive: !!o.adaptive, requested, width: w, height: h }, session.adapter);
+    const policy = adaptive.select({ adaptive: !!o.adaptive, requested, width: w, height: h, reuse: reuseGateThreshold(o) !== undefined }, session.adapter);
     const id = policy.tier?.model ?? requested;
     const precision = resolvePrecision(o.precision ?? 'auto', session.device);
     const inUse = (): ModelRunner | undefined => {
@@ -113,7 +114,7 @@ export class ModelSwitch {
     await ex.setSourceScale(sourceScale);
     await ex.packFor(); // the copy fallback's pack pass
     await ex.enableReuse();
-    ex.reuseEnabled = this.ctx.options().reuseFrames !== false;
+    applyReuse(ex, this.ctx.options());
   }
 
   private async applySourceScale(runner: ModelRunner): Promise<void> {

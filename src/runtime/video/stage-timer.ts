@@ -6,7 +6,8 @@
 // that ran the network whole are kept apart (`lastWhole`).
 
 import { STAGES } from '../gpu/executor.js';
-import { REUSE_HEADER_BYTES as REUSE_BYTES } from '../gpu/reuse.js';
+import { REUSE_HEADER_BYTES as REUSE_BYTES, type ReuseSource } from '../gpu/reuse.js';
+import { reuseStats, type ReuseStats } from './reuse-counters.js';
 
 export const TIMED_STAGES = [...STAGES, 'present'] as const;
 export type StageTimes = Record<(typeof TIMED_STAGES)[number], number>;
@@ -25,7 +26,7 @@ export class StageTimer {
   totalMs = 0;
   timedFrames = 0;
   /** The executor's reuse counters at the last timed frame. */
-  reuse?: { frames: number; computed: number; regionFrames: number; regionTiles: number; tiles: number };
+  reuse?: ReuseStats;
   private readonly resolveBuffer: GPUBuffer;
   private readonly readback: GPUBuffer[];
   private readonly busy = [false, false];
@@ -56,20 +57,18 @@ export class StageTimer {
    * Records the resolve (and a copy of the reuse counters, if given) into a free readback
    * buffer; returns its slot, or -1 if none is free.
    */
-  resolve(encoder: GPUCommandEncoder, reuseState?: GPUBuffer, tiles = 0): number {
+  resolve(encoder: GPUCommandEncoder, reuse?: ReuseSource): number {
     const slot = this.busy.indexOf(false);
     if (slot < 0) return -1;
     this.busy[slot] = true;
     encoder.resolveQuerySet(this.querySet, 0, TIMED_STAGES.length * 2, this.resolveBuffer, 0);
     encoder.copyBufferToBuffer(this.resolveBuffer, 0, this.readback[slot]!, 0, this.resolveBuffer.size);
-    if (reuseState) encoder.copyBufferToBuffer(reuseState, 0, this.readback[slot]!, this.resolveBuffer.size, REUSE_BYTES);
-    this.hasReuse[slot] = !!reuseState;
-    this.tiles[slot] = tiles;
+    if (reuse) encoder.copyBufferToBuffer(reuse.state, 0, this.readback[slot]!, this.resolveBuffer.size, REUSE_BYTES);
+    this.reuseOf[slot] = reuse;
     return slot;
   }
 
-  private readonly hasReuse = [false, false];
-  private readonly tiles = [0, 0];
+  private readonly reuseOf: (ReuseSource | undefined)[] = [undefined, undefined];
 
   /** After submit: reads the slot when the GPU is done (never awaited by the frame path). */
   collect(slot: number): void {
@@ -85,10 +84,11 @@ export class StageTimer {
         this.totalMs += TIMED_STAGES.reduce((sum, _, i) => sum + ms(i), 0);
         this.timedFrames++;
         this.lastRun = 'whole'; // without reuse every frame runs whole
-        if (this.hasReuse[slot]) {
-          const [, frames, computed, regionFrames, regionTiles, lastRun] = new Uint32Array(range, t.byteLength, REUSE_BYTES / 4);
-          this.reuse = { frames: frames!, computed: computed!, regionFrames: regionFrames!, regionTiles: regionTiles!, tiles: this.tiles[slot]! };
-          this.lastRun = RUNS[lastRun!] ?? 'whole';
+        const reuse = this.reuseOf[slot];
+        if (reuse) {
+          const words = new Uint32Array(range, t.byteLength, REUSE_BYTES / 4);
+          this.reuse = reuseStats(words, reuse);
+          this.lastRun = RUNS[words[5]!] ?? 'whole';
         }
         if (this.lastRun === 'whole') this.lastWhole = this.last;
         buf.unmap();

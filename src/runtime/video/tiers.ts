@@ -2,6 +2,9 @@
 // choices ask for down to "off", a probe that times each candidate on the first real frames at
 // the real size and keeps the strongest that fits the video's frame interval, a watch that steps
 // down when frames start to drop, and a per-adapter, per-size cache of the choice.
+// With frame reuse the budget holds the effective cost: a setting whose whole frame misses the
+// budget but still fits the frame interval (so a frame that must run does not make the next one
+// drop) is timed again with reuse on, and kept when its mean cost per shown frame fits.
 // Pure logic: VideoUpscaler feeds it frame times and drop counts and applies what it decides.
 
 export interface Tier {
@@ -35,8 +38,12 @@ export function graphSize(t: Tier | undefined, width: number, height: number): [
 export const tierName = (t: Tier | undefined) => (t ? `${t.model}${t.inputScale === 1 ? '' : ' at half input size'}` : 'off');
 
 export interface TierPolicyOptions {
-  /** Frames timed per candidate (the first one, which includes warm-up, is not counted). */
+  /** Whole frames timed per candidate (the first one, which includes warm-up, is not counted). */
   probeFrames?: number;
+  /** Frame reuse is on: a candidate whose whole frame fits the frame interval but not the budget is timed with reuse. */
+  reuse?: boolean;
+  /** Frames timed with reuse on (their mean is the effective cost per shown frame). */
+  reuseFrames?: number;
   /** Share of the frame interval the GPU may use (default 0.85). */
   headroom?: number;
   /** A window (about 1 s) counts as dropping when this share of its video frames was dropped. */
@@ -61,6 +68,10 @@ export class TierPolicy {
   /** Without adaptive: whether the viewer was already warned about drops. */
   warned = false;
   private samples: number[] = [];
+  /** While probing: timing whole frames (reuse off), or frames with reuse on. */
+  private phase: 'whole' | 'reuse' = 'whole';
+  /** The median whole frame of the candidate timed with reuse. */
+  private wholeMs = 0;
   private dropping = 0;
   private readonly o: Required<TierPolicyOptions>;
 
@@ -68,7 +79,12 @@ export class TierPolicy {
     this.ladder = ladder;
     this.index = Math.min(Math.max(0, start), ladder.length);
     this.probing = probe && this.index < ladder.length;
-    this.o = { probeFrames: 3, headroom: 0.85, dropShare: 0.15, dropWindows: 3, ...options };
+    this.o = { probeFrames: 3, reuse: false, reuseFrames: 6, headroom: 0.85, dropShare: 0.15, dropWindows: 3, ...options };
+  }
+
+  /** The probe is timing whole frames: frame reuse must be off for the frames it times. */
+  get timingWholeFrames(): boolean {
+    return this.probing && this.phase === 'whole';
   }
 
   get tier(): Tier | undefined {
@@ -84,16 +100,37 @@ export class TierPolicy {
   frameTime(ms: number, videoFps: number): TierDecision {
     if (!this.probing) return { kind: 'keep' };
     this.samples.push(ms);
-    if (this.samples.length < this.o.probeFrames + 1) return { kind: 'keep' };
-    const counted = this.samples.slice(1).sort((a, b) => a - b);
-    const median = counted[counted.length >> 1]!;
-    this.samples = [];
     const budget = this.budget(videoFps);
-    const what = `${tierName(this.tier)}: ${median.toFixed(1)} ms a frame, budget ${budget.toFixed(1)} ms at ${videoFps.toFixed(0)} fps`;
-    if (median <= budget) {
-      this.probing = false;
-      return { kind: 'settled', index: this.index, reason: what };
+    const fps = `budget ${budget.toFixed(1)} ms at ${videoFps.toFixed(0)} fps`;
+    if (this.phase === 'whole') {
+      if (this.samples.length < this.o.probeFrames + 1) return { kind: 'keep' };
+      const counted = this.samples.slice(1).sort((a, b) => a - b);
+      const median = counted[counted.length >> 1]!;
+      this.samples = [];
+      const what = `${tierName(this.tier)}: ${median.toFixed(1)} ms a frame, ${fps}`;
+      if (median <= budget) return this.settle(what);
+      // A frame that must run still fits the frame interval: reuse may bring the mean under budget.
+      if (this.o.reuse && median <= budget / this.o.headroom) {
+        this.phase = 'reuse';
+        this.wholeMs = median;
+        return { kind: 'keep' };
+      }
+      return this.stepDown(what);
     }
+    if (this.samples.length < this.o.reuseFrames) return { kind: 'keep' };
+    const mean = this.samples.reduce((a, b) => a + b, 0) / this.samples.length;
+    this.samples = [];
+    this.phase = 'whole';
+    const what = `${tierName(this.tier)}: ${this.wholeMs.toFixed(1)} ms a whole frame, ${mean.toFixed(1)} ms a shown frame with frame reuse, ${fps}`;
+    return mean <= budget ? this.settle(what) : this.stepDown(what);
+  }
+
+  private settle(reason: string): TierDecision {
+    this.probing = false;
+    return { kind: 'settled', index: this.index, reason };
+  }
+
+  private stepDown(what: string): TierDecision {
     this.index++;
     if (this.index >= this.ladder.length) {
       this.probing = false;
@@ -113,10 +150,11 @@ export class TierPolicy {
     return { kind: 'settled', index: this.index, reason: `frames dropping with ${from} (${dropped} of ${videoFrames} in the last window)` };
   }
 
-  /** Resets the drop watch (after a switch, a seek, a size change). */
+  /** Resets the drop watch and the probe's samples (after a switch, a seek, a size change). */
   reset(): void {
     this.dropping = 0;
     this.samples = [];
+    this.phase = 'whole';
   }
 }
 

@@ -4,6 +4,7 @@
 import type { ConvBlock } from '../gpu/autotune.js';
 import type { TensorPrecision } from '../gpu/tensor-format.js';
 import type { LoadProgress } from '../model/load.js';
+import type { ReuseStats } from './reuse-counters.js';
 import type { FrameRun, StageTimes } from './stage-timer.js';
 
 export type { Denoise, ScaleChoice, VideoUpscaleOptions } from '../options.js';
@@ -22,6 +23,11 @@ export interface UpscaleStats {
   frames: number;
   /** Wall time of the last upscaled frame from submit to GPU done, ms. */
   gpuMs: number;
+  /**
+   * Mean of `gpuMs` over the frames shown in the last second: the effective GPU cost of a shown
+   * frame, frames re-shown by frame reuse counting at their small cost (what `adaptive` budgets).
+   */
+  effectiveGpuMs: number;
   /** With `timing` on a timestamp-query adapter: GPU ms per stage of a recent frame. */
   stages?: StageTimes;
   /**
@@ -37,11 +43,13 @@ export interface UpscaleStats {
   /** With `timing`: how many frames were timed so far. */
   timedFrames?: number;
   /**
-   * With `timing` and `reuseFrames`, at the current model and size: frames seen, frames run
-   * whole through the network, frames run as changed regions only (no-SE model), and the
-   * region tiles those ran (of `tiles` per frame). The rest re-showed the last output.
+   * With `reuseFrames`, at the current model and size: frames seen, frames run whole through the
+   * network, frames run as changed regions only (no-SE model) and the region tiles those ran (of
+   * `tiles` per frame); the share of frames that re-showed the last output (`reused`) and the
+   * network work run per frame against a full run (`work`, multiply-adds). Read once a second
+   * (with `timing`: with each timed frame).
    */
-  reuse?: { frames: number; computed: number; regionFrames: number; regionTiles: number; tiles: number };
+  reuse?: ReuseStats;
   sourceWidth: number;
   sourceHeight: number;
   outputWidth: number;

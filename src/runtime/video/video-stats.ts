@@ -6,7 +6,7 @@ import type { UpscaleStats } from './types.js';
 
 /** Stats before anything ran (the video.js plugin's, before its controller exists). */
 export const NO_STATS: Readonly<UpscaleStats> = {
-  fps: 0, videoFps: 0, dropped: 0, frames: 0, gpuMs: 0, sourceWidth: 0, sourceHeight: 0,
+  fps: 0, videoFps: 0, dropped: 0, frames: 0, gpuMs: 0, effectiveGpuMs: 0, sourceWidth: 0, sourceHeight: 0,
   outputWidth: 0, outputHeight: 0, model: '', precision: 'f32', kernels: 'compact', adapter: '', gpuBytes: 0, tiles: 0,
 };
 
@@ -23,10 +23,14 @@ export class FrameCounters {
   dropped = 0;
   /** Submit to GPU done of the last frame, ms. */
   gpuMs = 0;
+  /** Mean GPU ms per frame shown in the last full window (the last frame's before one ended). */
+  effectiveGpuMs = 0;
   /** Rates of the last full window. */
   fps = 0;
   videoFps = 0;
   private shownInWindow = 0;
+  private gpuMsInWindow = 0;
+  private windowsEnded = 0;
   private videoInWindow = 0;
   private droppedAtWindow = 0;
   private windowStart = 0;
@@ -49,6 +53,8 @@ export class FrameCounters {
     this.gpuMs = gpuMs;
     this.frames++;
     this.shownInWindow++;
+    this.gpuMsInWindow += gpuMs;
+    if (!this.windowsEnded) this.effectiveGpuMs = gpuMs;
   }
 
   /** Ends the window once a second has passed (undefined before). */
@@ -58,9 +64,12 @@ export class FrameCounters {
     this.fps = (this.shownInWindow * 1000) / dt;
     this.videoFps = (this.videoInWindow * 1000) / dt;
     this.sourceFps(video);
+    if (this.shownInWindow) this.effectiveGpuMs = this.gpuMsInWindow / this.shownInWindow;
+    this.windowsEnded++;
     const window = { videoFrames: this.videoInWindow, dropped: this.dropped - this.droppedAtWindow };
     this.droppedAtWindow = this.dropped;
     this.shownInWindow = 0;
+    this.gpuMsInWindow = 0;
     this.videoInWindow = 0;
     this.windowStart = now;
     return window;
@@ -94,12 +103,14 @@ export function makeStats(c: FrameCounters, session: GpuSession | undefined, vid
   const ex = runner?.current;
   const g = ex?.graph;
   const timer = session?.timer;
+  const reuse = ex?.reuseCounters ? (timer?.reuse ?? session?.reuseCounters.latest) : undefined;
   return {
     fps: c.fps,
     videoFps: c.videoFps,
     dropped: c.dropped,
     frames: c.frames,
     gpuMs: c.gpuMs,
+    effectiveGpuMs: c.effectiveGpuMs,
     sourceWidth: g?.width ?? video.videoWidth,
     sourceHeight: g?.height ?? video.videoHeight,
     outputWidth: g?.outWidth ?? 0,
@@ -114,6 +125,6 @@ export function makeStats(c: FrameCounters, session: GpuSession | undefined, vid
     ...(timer?.last ? { stages: { ...timer.last }, stagesRun: timer.lastRun } : {}),
     ...(timer?.lastWhole ? { wholeStages: { ...timer.lastWhole } } : {}),
     ...(timer?.timedFrames ? { gpuMsPerFrame: timer.totalMs / timer.timedFrames, timedFrames: timer.timedFrames } : {}),
-    ...(timer?.reuse ? { reuse: { ...timer.reuse } } : {}),
+    ...(reuse ? { reuse: { ...reuse } } : {}),
   };
 }

@@ -21,6 +21,7 @@ import { KernelUpgrade } from './kernel-upgrade.js';
 import { watchLayout } from './layout-watch.js';
 import { isOn, transition, type VideoEvent, type VideoState } from './lifecycle.js';
 import { ModelSwitch, runsTier } from './model-switch.js';
+import { applyReuse } from './reuse-option.js';
 import { tierName } from './tiers.js';
 import type { UpscaleStats } from './types.js';
 import { makeStats } from './video-stats.js';
@@ -79,6 +80,7 @@ export class VideoUpscaler extends TypedEventTarget<UpscaleEventMap> {
         if (!video.paused && !this.upgrade?.busy) {
           this.applyTier(this.adaptive.window(window.videoFrames, window.dropped, video.videoWidth, video.videoHeight, session.adapter));
         }
+        session.reuseCounters.request();
         this.emit('upscale:stats', stats);
       },
     });
@@ -150,7 +152,7 @@ export class VideoUpscaler extends TypedEventTarget<UpscaleEventMap> {
     this.opts = next;
     const runner = this.session?.runner;
     if (runner && next.alpha !== undefined && next.alpha !== runner.alpha) runner.alpha = next.alpha;
-    if (runner?.current) runner.current.reuseEnabled = next.reuseFrames !== false;
+    applyReuse(runner?.current, next);
     if (this.state.kind === 'running' && this.session) {
       try {
         await this.ensureModel(this.session);
