@@ -3,26 +3,42 @@
 //   #if NAME / #elif NAME / #else / #endif   evaluated by wgsl-preprocessor on defines[NAME]
 // Unknown names are errors, so a typo cannot silently drop a branch. A compute kernel is
 // composed through its program declaration (program.ts), which adds the generated header.
-// The wide kernels' sources are a module of their own, loaded by loadShaderSources() (see
-// scripts/embed-shaders.mjs): the core bundle stays small, and a page fetches them only when used.
+// The wide kernels' and frame reuse's sources are modules of their own, loaded by
+// loadShaderSources() (see scripts/embed-shaders.mjs): the core bundle stays small, and a page
+// fetches them only when used.
 
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
-import { SHADER_SOURCES } from './sources.generated.js';
+import { LAZY_SHADER_GROUPS, SHADER_SOURCES } from './sources.generated.js';
 
 export type Defines = Record<string, boolean | number>;
 
-let wideSources: Record<string, string> | undefined;
+// One static import() per group, so bundlers split each into its own chunk.
+const LAZY_MODULES: Record<string, () => Promise<{ SOURCES: Record<string, string> }>> = {
+  wide: () => import('./wide-sources.generated.js'),
+  reuse: () => import('./reuse-sources.generated.js'),
+};
+const lazySources: Record<string, string> = {};
+const loadedGroups = new Map<string, Promise<void>>();
 
-/** Loads the sources `name` needs (once): call before composeShader() for a `*-wide` kernel. */
+const fileOf = (name: string): string => (name.endsWith('.wgsl') ? name : `${name}.wgsl`);
+
+/** Loads the sources `name` needs (once per group): call before composeShader() for a lazily loaded file. */
 export async function loadShaderSources(name: string): Promise<void> {
-  if (name.endsWith('-wide') && !wideSources) wideSources = (await import('./wide-sources.generated.js')).WIDE_SHADER_SOURCES;
+  const group = LAZY_SHADER_GROUPS[fileOf(name)];
+  if (group === undefined) return;
+  let loading = loadedGroups.get(group);
+  if (!loading) {
+    loading = LAZY_MODULES[group]!().then((m) => void Object.assign(lazySources, m.SOURCES));
+    loadedGroups.set(group, loading);
+  }
+  await loading;
 }
 
 function withIncludes(name: string, seen: Set<string>): string {
-  const file = name.endsWith('.wgsl') ? name : `${name}.wgsl`;
-  const src = SHADER_SOURCES[file] ?? wideSources?.[file];
+  const file = fileOf(name);
+  const src = SHADER_SOURCES[file] ?? lazySources[file];
   if (src === undefined) {
-    throw new Error(/-wide(\.wgsl)?$/.test(name) ? `shader "${name}": await loadShaderSources() first` : `shader "${name}" not found in src/shaders`);
+    throw new Error(file in LAZY_SHADER_GROUPS ? `shader "${name}": await loadShaderSources() first` : `shader "${name}" not found in src/shaders`);
   }
   return src.replace(/^#include "([^"]+)"\s*$/gm, (_m, inc: string) => {
     if (seen.has(inc)) return '';

@@ -185,6 +185,19 @@ describe('a hosted models folder (HTTP)', { skip }, () => {
     });
   });
 
+  test('a local folder without the model: WEIGHTS_NOT_FOUND names the file and the command that converts it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cugan-empty-'));
+    try {
+      await assert.rejects(loadModel(ID, { dtype: 'f16', baseUrl: dir }), (e) => {
+        assert.equal(codeOf(e), 'WEIGHTS_NOT_FOUND');
+        assert.match((e as Error).message, /up2x-conservative\.f16\.cugan not found; convert it into that folder: npx cugan-weights --dtype f16 --out DIR SOURCE…$/);
+        return true;
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('a folder without a manifest still loads (unverified, uncached)', async () => {
     const caches = fakeCaches();
     (globalThis as { caches?: CacheStorage }).caches = caches.storage;

@@ -23,7 +23,7 @@ import { buildFramePasses, type FramePasses, type Step } from './frame-passes.js
 import { rebind, run, type Pass } from './pass.js';
 import type { PipelineCache } from './pipelines.js';
 import { encodeProfiled, encodeTimed, type OpPass, type PassInfo } from './profile.js';
-import { FrameReuse, type ReuseSource } from './reuse.js';
+import type { FrameReuse, ReuseSource } from './reuse.js';
 import { groupBytes, tensorDefines, type TensorPrecision } from './tensor-format.js';
 
 export { STAGES } from '../plan/graph.js';
@@ -205,6 +205,8 @@ export class GraphExecutor {
   async enableReuse(threshold = 0): Promise<void> {
     if (this.reuse || this.tiled) return;
     const { device, pipelines } = this.init;
+    // Loaded with the first video (stills never load it): its code and shaders are their own chunk.
+    const { FrameReuse } = await import('./reuse.js');
     this.reuse = await FrameReuse.create({
       device, pipelines, precision: this.precision, storage: this.storage, owner: this, threshold,
       twin: async (plan) => {

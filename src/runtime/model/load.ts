@@ -78,7 +78,7 @@ async function loadFromFolder(id: string, folder: ModelFolder, opts: LoadOptions
   try {
     bytes = await folder.read(file);
   } catch (e) {
-    throw new CuganError('WEIGHTS_NOT_FOUND', `model "${id}": ${path} not found (run \`npm run weights\` to convert the released weights)`, { cause: e });
+    throw new CuganError('WEIGHTS_NOT_FOUND', `model "${id}": ${path} not found; convert it into that folder: npx cugan-weights --dtype ${opts.dtype} --out DIR SOURCE…`, { cause: e });
   }
   const packed = readPackedModel(bytes, path); // its checksum first: damage is WEIGHTS_CORRUPT, not WEIGHTS_HASH
   if (entry) await verify(bytes, entry, path);

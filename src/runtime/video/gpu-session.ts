@@ -8,7 +8,7 @@ import type { ModelRunner } from '../model-runner.js';
 import { DeviceWatch } from './device-recovery.js';
 import { Presenter, type ContentRect } from './presenter.js';
 import { ReuseCounters } from './reuse-counters.js';
-import { StageTimer } from './stage-timer.js';
+import type { StageTimer } from './stage-timer.js';
 
 /** Whether a session can open here at all: WebGPU with an adapter. */
 export async function webgpuSupport(): Promise<{ ok: true } | { ok: false; error: CuganError }> {
@@ -57,7 +57,8 @@ export class GpuSession {
     try {
       const presenter = new Presenter(device, canvas);
       await presenter.init();
-      const timer = o.timing && StageTimer.supported(device) ? new StageTimer(device) : undefined;
+      // `timing` is for demos and benchmarks: its code loads only when asked for.
+      const timer = o.timing ? await import('./stage-timer.js').then(({ StageTimer: T }) => (T.supported(device) ? new T(device) : undefined)) : undefined;
       return new GpuSession(device, !o.device, presenter, timer, onLost);
     } catch (e) {
       if (!o.device) device.destroy();

@@ -3,7 +3,8 @@
 // without it, ReuseCounters copies them once a stats window (about a second) into a mappable
 // buffer of 32 bytes and reads them asynchronously, never awaited by the frame path.
 
-import { REUSE_HEADER_BYTES, type ReuseSource } from '../gpu/reuse.js';
+import type { ReuseSource } from '../gpu/reuse.js';
+import { REUSE_HEADER_BYTES } from '../../shaders/programs/reuse.js';
 
 /** Frame reuse at the current model and size, since its executor was made. */
 export interface ReuseStats {

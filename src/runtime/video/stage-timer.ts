@@ -6,7 +6,8 @@
 // that ran the network whole are kept apart (`lastWhole`).
 
 import { STAGES } from '../gpu/executor.js';
-import { REUSE_HEADER_BYTES as REUSE_BYTES, type ReuseSource } from '../gpu/reuse.js';
+import type { ReuseSource } from '../gpu/reuse.js';
+import { REUSE_HEADER_BYTES as REUSE_BYTES } from '../../shaders/programs/reuse.js';
 import { reuseStats, type ReuseStats } from './reuse-counters.js';
 
 export const TIMED_STAGES = [...STAGES, 'present'] as const;
