@@ -121,8 +121,9 @@ try {
   const date = new Date().toISOString().slice(0, 10);
 
   log('FMA peak microbenchmark');
-  const peak = await call(page, 'peak');
-  log(`peak: ${peak.gflops.toFixed(2)} GFLOP/s`);
+  const peaks = await call(page, 'peak');
+  const peak = peaks.f32;
+  log(`peak: f32 ${peak.gflops.toFixed(2)} GFLOP/s (${peak.variant})${peaks.f16 ? `, f16 ${peaks.f16.gflops.toFixed(2)} GFLOP/s (${peaks.f16.variant})` : ''}`);
   const speed: SpeedRecord[] = [];
   const base = { adapter: adapterName, peak_gflops: peak.gflops, frames, warmup };
   const push = (r: SpeedRecord) => {
@@ -299,6 +300,7 @@ try {
     browser: adapter.userAgent,
     host: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '?', loadavg: startLoad, loadavg_end: loadavg(), memory_gb: Math.round(totalmem() / 2 ** 30) },
     peak,
+    ...(peaks.f16 ? { peak_f16: peaks.f16 } : {}),
     speed,
     quality,
     ...(reuse.length ? { reuse } : {}),

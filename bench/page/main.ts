@@ -10,10 +10,10 @@ import * as ort from 'onnxruntime-web/webgpu';
 import { requestDevice } from '../../src/runtime/gpu/device.js';
 import { readTexture } from '../../src/runtime/gpu/readback.js';
 import { STAGES, type GraphExecutor, type PackPasses } from '../../src/runtime/gpu/executor.js';
+import { measurePeaks, type PeakResult } from '../lib/fma-peak.js';
 import { timePasses } from '../lib/timestamps.js';
 import { loadModel } from '../../src/runtime/model/load.js';
 import { ModelRunner } from '../../src/runtime/model-runner.js';
-import fmaPeakWgsl from './shaders/fma-peak.wgsl?raw';
 import resampleWgsl from './shaders/resample.wgsl?raw';
 import toRgba8Wgsl from './shaders/to-rgba8.wgsl?raw';
 
@@ -124,48 +124,9 @@ function textureFrom(rgba: Uint8Array, w: number, h: number): GPUTexture {
 
 // ---- FMA peak ----------------------------------------------------------------------------
 
-/**
- * Achievable f32 FMA throughput (GFLOP/s). For each entry point (4, 8, 16 accumulators) the
- * work grows until a run takes 150 ms; the fastest run of all is the peak.
- */
-async function peak(): Promise<{ gflops: number; ms: number; flops: number; variant: string }> {
-  const module = device.createShaderModule({ label: 'fma-peak', code: fmaPeakWgsl });
-  const uniform = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-  let best = { gflops: 0, ms: 0, flops: 0, variant: '' };
-  for (const acc of [4, 8, 16]) {
-    const pipeline = await device.createComputePipelineAsync({ label: `fma-peak ${acc}`, layout: 'auto', compute: { module, entryPoint: `main${acc}` } });
-    let groups = 64;
-    let iterations = 256;
-    for (let round = 0; round < 16; round++) {
-      const sink = device.createBuffer({ size: groups * 64 * 16, usage: GPUBufferUsage.STORAGE });
-      const params = new ArrayBuffer(16);
-      new Uint32Array(params, 0, 2).set([iterations, 0]);
-      new Float32Array(params, 8, 2).set([0.999, 0.001]);
-      device.queue.writeBuffer(uniform, 0, params);
-      const bind = device.createBindGroup({
-        layout: pipeline.getBindGroupLayout(0),
-        entries: [{ binding: 0, resource: { buffer: uniform } }, { binding: 1, resource: { buffer: sink } }],
-      });
-      const flops = groups * 64 * iterations * acc * 4 * 2;
-      const ms = await timeFrames(1, 3, (enc) => {
-        const pass = enc.beginComputePass();
-        pass.setPipeline(pipeline);
-        pass.setBindGroup(0, bind);
-        pass.dispatchWorkgroups(groups);
-        pass.end();
-      });
-      sink.destroy();
-      const fastest = Math.min(...ms);
-      const gflops = flops / fastest / 1e6;
-      if (gflops > best.gflops) best = { gflops, ms: fastest, flops, variant: `${acc} vec4 accumulators, ${groups}x64 invocations, ${iterations} iterations` };
-      if (fastest > 150) break;
-      // Widen first (enough invocations to fill every core), then lengthen.
-      if (groups < 16384) groups *= 4;
-      else iterations *= 2;
-    }
-  }
-  uniform.destroy();
-  return best;
+/** The adapter's FMA peak (GFLOP/s), best of several shapes: f32, and f16 where it has shader-f16. */
+function peak(): Promise<{ f32: PeakResult; f16?: PeakResult }> {
+  return measurePeaks(device);
 }
 
 // ---- ours --------------------------------------------------------------------------------
