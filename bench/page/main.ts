@@ -11,6 +11,7 @@ import { requestDevice } from '../../src/runtime/gpu/device.js';
 import { readTexture } from '../../src/runtime/gpu/readback.js';
 import { STAGES, type GraphExecutor, type PackPasses } from '../../src/runtime/gpu/executor.js';
 import { measurePeaks, type PeakResult } from '../lib/fma-peak.js';
+import { comparePeer, PEER_MODEL, PEER_PAD, peerInput } from '../lib/peer-input.js';
 import { timePasses } from '../lib/timestamps.js';
 import { loadModel } from '../../src/runtime/model/load.js';
 import { ModelRunner } from '../../src/runtime/model-runner.js';
@@ -299,25 +300,6 @@ async function regionReuse(opts: { model: string; width: number; height: number;
 
 // ---- onnxruntime-web ---------------------------------------------------------------------
 
-const PAD = 18;
-const reflect = (i: number, n: number) => (i < 0 ? -i : i >= n ? 2 * n - 2 - i : i);
-
-/** The graph's input: NCHW float32 0..1, reflect-padded by 18 (see ../shared/peers/README.md). */
-function xPad(rgba: Uint8Array, w: number, h: number): Float32Array<ArrayBuffer> {
-  const wp = w + 2 * PAD;
-  const hp = h + 2 * PAD;
-  const x = new Float32Array(3 * wp * hp);
-  for (let c = 0; c < 3; c++) {
-    for (let y = 0; y < hp; y++) {
-      const sy = reflect(y - PAD, h);
-      for (let xx = 0; xx < wp; xx++) {
-        x[(c * hp + y) * wp + xx] = rgba[(sy * w + reflect(xx - PAD, w)) * 4 + c]! / 255;
-      }
-    }
-  }
-  return x;
-}
-
 const ortSessions = new Map<string, Promise<ort.InferenceSession>>();
 
 async function ortSession(file: string, ep: 'webgpu' | 'wasm'): Promise<ort.InferenceSession> {
@@ -344,8 +326,8 @@ async function ortSession(file: string, ep: 'webgpu' | 'wasm'): Promise<ort.Infe
 async function ortRun(opts: { file: string; width: number; height: number; ep: 'webgpu' | 'wasm'; warmup: number; frames: number }): Promise<Timing & { maxDiff: number; bytesOff: number; threads: number }> {
   const { width: w, height: h } = opts;
   const session = await ortSession(opts.file, opts.ep);
-  const x = xPad(await framePixels(w, h), w, h);
-  const dims = [1, 3, h + 2 * PAD, w + 2 * PAD];
+  const x = peerInput(await framePixels(w, h), w, h);
+  const dims = [1, 3, h + 2 * PEER_PAD, w + 2 * PEER_PAD];
   let feed: ort.Tensor;
   let ortDevice: GPUDevice | undefined;
   if (opts.ep === 'webgpu') {
@@ -369,21 +351,8 @@ async function ortRun(opts: { file: string; width: number; height: number; ep: '
     y.dispose();
   }
   // Equal work: ORT's first output against ours on the same pixels (NCHW 0..1 vs HWC 0..255).
-  const ours = await oursRaw('se/up2x-no-denoise', w, h);
-  const W = 2 * w;
-  const H = 2 * h;
-  let maxDiff = 0;
-  let bytesOff = 0;
-  for (let c = 0; c < 3; c++) {
-    for (let p = 0; p < W * H; p++) {
-      const a = first![c * W * H + p]! * 255;
-      const b = ours[p * 3 + c]!;
-      maxDiff = Math.max(maxDiff, Math.abs(a - b));
-      const qa = Math.min(255, Math.max(0, Math.round(a)));
-      const qb = Math.min(255, Math.max(0, Math.round(b)));
-      if (qa !== qb) bytesOff++;
-    }
-  }
+  const ours = await oursRaw(PEER_MODEL, w, h);
+  const { maxAbsDiff255: maxDiff, bytesOff } = comparePeer(first!, ours, 2 * w, 2 * h);
   if (ortDevice) feed.dispose();
   return { ms, maxDiff, bytesOff, threads: opts.ep === 'wasm' ? ort.env.wasm.numThreads ?? 1 : 0 };
 }
