@@ -4,11 +4,11 @@
 // equal-work check against onnxruntime-web.
 
 import type { ConvBlock } from '../../src/runtime/gpu/autotune.js';
-import { readTexture } from '../../src/runtime/gpu/readback.js';
 import type { TensorPrecision } from '../../src/runtime/gpu/tensor-format.js';
 import { ModelRunner } from '../../src/runtime/model-runner.js';
 import type { PackedModel } from '../../src/runtime/model/packed-format.js';
 import type { ConvOp } from '../../src/runtime/plan/graph.js';
+import { runModel } from '../../test/helpers/run-model.js';
 import { timePasses } from '../lib/timestamps.js';
 
 /** Feature-map memory allowed for one pass before a frame is tiled: a GPU bench machine has plenty. */
@@ -118,22 +118,10 @@ export async function timeLayerClasses(s: OursSetup, runs: number): Promise<{ cl
 
 /** Our unrounded output (HWC RGB, 0..255) and the 8-bit one, for the equal-work check. */
 export async function oursOutput(s: OursSetup): Promise<{ raw: Float32Array; rgba: Uint8Array }> {
-  const p = await prepared(s);
+  const runner = new ModelRunner(s.device, s.packed, 1, { maxTotalBytes: BENCH_MEMORY_BUDGET }, s.precision, s.kernels);
   try {
-    await p.ex.enableRaw();
-    const enc = s.device.createCommandEncoder();
-    const pass = enc.beginComputePass();
-    p.ex.encode(pass, p.pack, true);
-    pass.end();
-    const raw = p.ex.raw!;
-    const staging = s.device.createBuffer({ size: raw.size, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
-    enc.copyBufferToBuffer(raw, 0, staging, 0, raw.size);
-    s.device.queue.submit([enc.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
-    const out = new Float32Array(staging.getMappedRange().slice(0));
-    staging.destroy();
-    return { raw: out, rgba: new Uint8Array((await readTexture(s.device, p.ex.output)).data) };
+    return await runModel(runner, { width: s.width, height: s.height, data: s.pixels });
   } finally {
-    p.dispose();
+    runner.destroy();
   }
 }
