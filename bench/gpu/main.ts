@@ -103,34 +103,38 @@ const gflopsOf = (macs: number, ms: number) => (2 * macs) / ms / 1e6;
 
 // ---- 4. our models -----------------------------------------------------------------------
 const rows: ModelRow[] = [];
-const runs: [string, keyof typeof SIZES][] = [
-  ['se/up2x-conservative', '720p'],
+/** se 2x at 720p first; the other sizes and models after the layer classes and the peer, so a budget cut drops those. */
+const FIRST: [string, keyof typeof SIZES][] = [['se/up2x-conservative', '720p']];
+const LATER: [string, keyof typeof SIZES][] = [
   ['se/up2x-conservative', '480p'],
   ['se/up2x-conservative', '1080p'],
   ['se/up3x-conservative', '720p'],
   ['se/up4x-conservative', '720p'],
   ['nose/up2x-no-denoise', '720p'],
 ];
-for (const [model, sizeName] of runs) {
-  for (const precision of precisions) {
-    const size = SIZES[sizeName];
-    const what = `${model} ${size.label} ${precision}`;
-    if (!within(what)) continue;
-    try {
-      const t = await timeOurs(await setup(model, size.w, size.h, precision, 'auto'), warmup, frames);
-      const ms = median(t.ms);
-      const row: ModelRow = {
-        model, size: size.label, width: size.w, height: size.h, precision, kernels: t.kernels, tiles: t.tiles,
-        ms_median: ms, ms_p90: p90(t.ms), fps: 1000 / ms, gmac: t.macs / 1e9, gflops: gflopsOf(t.macs, ms), pct_peak: (100 * gflopsOf(t.macs, ms)) / peak.gflops,
-      };
-      rows.push(row);
-      log(`${what}: ${ms.toFixed(1)} ms, ${row.fps.toFixed(2)} fps, ${row.gflops.toFixed(1)} GFLOP/s (${row.pct_peak.toFixed(1)}% of peak), kernels ${t.kernels}${t.tiles > 1 ? `, ${t.tiles} tiles` : ''}`);
-    } catch (e) {
-      skipped.push(`${what}: failed: ${(e as Error).message.split('\n')[0]}`);
-      log(`FAILED ${what}: ${(e as Error).message}`);
+async function timeModels(runs: [string, keyof typeof SIZES][]): Promise<void> {
+  for (const [model, sizeName] of runs) {
+    for (const precision of precisions) {
+      const size = SIZES[sizeName];
+      const what = `${model} ${size.label} ${precision}`;
+      if (!within(what)) continue;
+      try {
+        const t = await timeOurs(await setup(model, size.w, size.h, precision, 'auto'), warmup, frames);
+        const ms = median(t.ms);
+        const row: ModelRow = {
+          model, size: size.label, width: size.w, height: size.h, precision, kernels: t.kernels, tiles: t.tiles,
+          ms_median: ms, ms_p90: p90(t.ms), fps: 1000 / ms, gmac: t.macs / 1e9, gflops: gflopsOf(t.macs, ms), pct_peak: (100 * gflopsOf(t.macs, ms)) / peak.gflops,
+        };
+        rows.push(row);
+        log(`${what}: ${ms.toFixed(1)} ms, ${row.fps.toFixed(2)} fps, ${row.gflops.toFixed(1)} GFLOP/s (${row.pct_peak.toFixed(1)}% of peak), kernels ${t.kernels}${t.tiles > 1 ? `, ${t.tiles} tiles` : ''}`);
+      } catch (e) {
+        skipped.push(`${what}: failed: ${(e as Error).message.split('\n')[0]}`);
+        log(`FAILED ${what}: ${(e as Error).message}`);
+      }
     }
   }
 }
+await timeModels(FIRST);
 
 // ---- 5. each kernel family per layer class -----------------------------------------------
 const layerRuns: GpuBenchRun['layerClasses'] = [];
@@ -186,9 +190,11 @@ if (!existsSync(peerFile)) {
   }
 }
 
+await timeModels(LATER);
+
 // ---- 7. headless Chromium, where it gets the GPU -----------------------------------------
 const date = new Date().toISOString().slice(0, 10);
-const stem = opts.name ?? `${adapterSlug(adapter)}-${date}${opts.dryRun ? '-dry-run' : ''}`;
+const stem = opts.name ?? `${adapterSlug(device)}-${date}${opts.dryRun ? '-dry-run' : ''}`;
 let browser: GpuBenchRun['browser'] = { status: 'not run' };
 const chrome = process.env.CHROME_PATH ?? ['/usr/bin/chromium', '/usr/bin/google-chrome'].find((p) => existsSync(p));
 if (!opts.browser) browser = { status: 'not run (--no-browser)' };
