@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { encodePng, readImage, type RgbaImage } from '../src/cli/image-io.js';
+import { readImageFile, type RgbaImage } from '../src/cli/image-io.js';
+import { encodeRgbaPng } from './lib/png.js';
 import { findModel, MODELS } from '../src/runtime/model/architecture.js';
 import { launchBrowser, openPage, type TestBrowser } from '../test/helpers/browser.js';
 import { ROOT } from '../test/helpers/vite.js';
@@ -213,7 +214,7 @@ try {
     const crops: QualityCrop[] = [];
     let cropAt: { x: number; y: number; w: number; h: number } | undefined;
     for (const file of files) {
-      let img = readImage(join(MEDIA_DIR, file));
+      let img = await readImageFile(join(MEDIA_DIR, file));
       if (opts.quick) img = crop(img, ...detailWindow(img, 128, 96), 128, 96);
       const { original, low } = boxDownscale2x(img);
       log(`quality: ${file} ${original.width}x${original.height} -> ${low.width}x${low.height} -> back`);
@@ -221,13 +222,13 @@ try {
         const side = Math.min(96, original.width, original.height) & ~1;
         const [x, y] = detailWindow(original, side, side);
         cropAt = { x, y, w: side, h: side };
-        crops.push({ method: 'original', png: encodePng(side, side, crop(original, x, y, side, side).data, 4) });
+        crops.push({ method: 'original', png: encodeRgbaPng(side, side, crop(original, x, y, side, side).data) });
       }
       const first = crops.length > 0 && quality.every((q) => q.image === file);
       const score = (method: string, out: RgbaImage) => {
         const q = { method, image: file, width: original.width, height: original.height, psnr: psnr(original, out), ssim: ssim(original, out) };
         quality.push(q);
-        if (first && cropAt) crops.push({ method, png: encodePng(cropAt.w, cropAt.h, crop(out, cropAt.x, cropAt.y, cropAt.w, cropAt.h).data, 4), psnr: q.psnr, ssim: q.ssim });
+        if (first && cropAt) crops.push({ method, png: encodeRgbaPng(cropAt.w, cropAt.h, crop(out, cropAt.x, cropAt.y, cropAt.w, cropAt.h).data), psnr: q.psnr, ssim: q.ssim });
       };
       for (const k of ['bilinear', 'bicubic', 'lanczos3'] as const) score(k === 'lanczos3' ? 'Lanczos-3' : k, resize(low, original.width, original.height, k));
       const lowRgba: Rgba = { width: low.width, height: low.height, data: Buffer.from(low.data).toString('base64') };

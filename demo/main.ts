@@ -4,14 +4,19 @@
 // Real-CUGAN canvas, clipped), a 2x zoom and live stats with a sparkline.
 // Query parameters: src=URL (another source), upscale=0 (start with the filter off),
 // maxWidth=N (keep hls.js on renditions at most N pixels wide, e.g. 96 on a software adapter).
+// On a fallback (software) WebGPU adapter the page starts at 2x, the cheapest Real-CUGAN scale,
+// instead of scale 'auto' (unless the viewer chose a scale before), and the picture says how far
+// the upscaled frame is behind the video (lag-label.ts).
 import Hls from 'hls.js';
 import videojsModule from 'video.js';
 import 'video.js/dist/video-js.css';
 import './style.css';
 import { registerUpscalePlugin, type UpscalePlayer } from '../src/player-plugin/videojs/plugin.js';
+import { loadChoices } from '../src/player-plugin/videojs/storage.js';
 import { videojsFunction } from '../src/player-plugin/videojs/vjs-types.js';
 import type { Denoise, ScaleChoice, UpscaleStats } from '../src/runtime/video/types.js';
 import type { CuganError } from '../src/runtime/errors.js';
+import { LagLabel } from './lag-label.js';
 
 const videojs = videojsFunction(videojsModule);
 const params = new URLSearchParams(location.search);
@@ -22,17 +27,31 @@ const MODEL_BASE_URL = new URL('./models/', location.href).href;
 
 // ------------------------------------------------------------------ WebGPU check
 
+const errorLine = $<HTMLParagraphElement>('error');
+function showError(message: string): void {
+  errorLine.textContent = message;
+  errorLine.hidden = !message;
+}
+
 const banner = $<HTMLDivElement>('webgpu-status');
 const HOW_TO =
   'Use a browser with WebGPU (Chrome or Edge 113+, Safari 26, Firefox 141+ on Windows) and turn on ' +
   'hardware acceleration in its settings. The plain video below still plays.';
-async function checkWebGPU(): Promise<void> {
+/**
+ * Whether WebGPU works here, and whether its adapter is a fallback one: a CPU implementation
+ * such as SwiftShader, llvmpipe or WARP (`GPUAdapterInfo.isFallbackAdapter`, which Dawn sets for
+ * every CPU adapter), where one 2x frame of a 96x54 source takes a second or more.
+ */
+async function checkWebGPU(): Promise<{ ok: boolean; fallback: boolean }> {
   const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
   let problem = '';
+  let fallback = false;
   if (!gpu) problem = 'This browser has no WebGPU.';
   else {
     try {
-      if (!(await gpu.requestAdapter())) problem = 'WebGPU is present, but no GPU adapter is available.';
+      const adapter = await gpu.requestAdapter();
+      if (!adapter) problem = 'WebGPU is present, but no GPU adapter is available.';
+      else fallback = !!((adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter ?? (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter);
     } catch (e) {
       problem = `WebGPU failed: ${e instanceof Error ? e.message : String(e)}.`;
     }
@@ -43,8 +62,9 @@ async function checkWebGPU(): Promise<void> {
     banner.hidden = false;
     document.body.classList.add('no-webgpu');
   }
+  return { ok: !problem, fallback };
 }
-void checkWebGPU();
+const webgpu = checkWebGPU();
 
 // ------------------------------------------------------------------ player
 
@@ -88,6 +108,12 @@ function loadHls(src: string): void {
       h.loadLevel = fitting.sort((a, b) => b.w - a.w)[0]?.i ?? 0;
     });
   }
+  h.on(Hls.Events.ERROR, (_e, data) => {
+    // The test stream is built by `npm run demo` with ffmpeg; say so when it is not there.
+    if (data.fatal && src === TEST_STREAM && data.response?.code === 404) {
+      showError('The test stream is missing: `npm run demo` builds it with ffmpeg (install ffmpeg, then start the demo again), or load another URL below.');
+    }
+  });
   h.loadSource(src);
   h.attachMedia(video);
 }
@@ -102,11 +128,23 @@ function load(src: string): void {
 }
 load(params.get('src') ?? TEST_STREAM);
 
+// On a fallback adapter: 2x (the cheapest scale), not 'auto' (which picks 3x or 4x to fill a
+// large player, several times the work), unless the viewer has chosen a scale before.
+const { fallback } = await webgpu;
+const startAt2x = fallback && loadChoices('cugan-webgpu').scale === undefined;
 const plugin = player.upscale({
   modelBaseUrl: MODEL_BASE_URL,
   timing: true, // per-stage GPU times from timestamp queries, where the adapter has them
+  ...(startAt2x ? { scale: 2 } : {}),
   ...(params.get('upscale') === '0' ? { enabled: false } : {}),
 });
+if (fallback) {
+  const note = $<HTMLParagraphElement>('adapter-note');
+  note.textContent =
+    `A software WebGPU adapter (no GPU): every frame takes seconds${startAt2x ? ', so this page starts at 2x, the cheapest scale' : ''}. ` +
+    'Add ?maxWidth=96 to the URL to keep to the smallest rendition.';
+  note.hidden = false;
+}
 
 // ------------------------------------------------------------------ source field
 
@@ -122,11 +160,6 @@ $<HTMLButtonElement>('source-reset').addEventListener('click', () => {
 
 // ------------------------------------------------------------------ settings
 
-const errorLine = $<HTMLParagraphElement>('error');
-function showError(message: string): void {
-  errorLine.textContent = message;
-  errorLine.hidden = !message;
-}
 player.on('upscale:error', (_e: unknown, d: { error: CuganError }) => showError(`${d.error.code}: ${d.error.message}`));
 player.on('upscale:enabled', () => showError(''));
 
@@ -316,9 +349,18 @@ player.on('upscale:stats', (_e: unknown, s: UpscaleStats) => {
   syncSettings();
 });
 
+// ------------------------------------------------------------------ lag label
+
+const lag = new LagLabel(
+  player.tech({ IWillNotUseThisInPlugins: true }).el() as HTMLVideoElement,
+  () => (plugin.controller?.upscaler?.active ? plugin.stats : undefined),
+  $<HTMLSpanElement>('lag'),
+);
+lag.start();
+
 declare global {
   interface Window {
-    demo: { player: UpscalePlayer; plugin: typeof plugin };
+    demo: { player: UpscalePlayer; plugin: typeof plugin; lag: LagLabel };
   }
 }
-window.demo = { player, plugin };
+window.demo = { player, plugin, lag };

@@ -1,8 +1,10 @@
 // Vite config of the demo page (root: this folder).
 //   npm run demo         dev server; /models/ and /media/ are served raw from the repository
 //   npm run demo:build   static site in demo/dist, with the f32 models and the test stream copied in
-// The converted models come from `npm run weights` (models/ at the repository root), the stream
-// from `node scripts/build-test-stream.mjs` (test/.media/hls).
+// The converted models come from `npm install` / `npm run weights` (models/ at the repository
+// root); the test stream (test/.media/hls) is built here with ffmpeg when it is missing
+// (scripts/build-test-stream.mjs), so a fresh clone needs `npm install` and `npm run demo` only.
+import { spawnSync } from 'node:child_process';
 import { cpSync, createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +44,33 @@ function rawFiles(): Plugin {
           res.setHeader('Cache-Control', 'no-store');
           createReadStream(file).pipe(res);
         });
+      }
+    },
+  };
+}
+
+/**
+ * Before serving or building: builds the test stream when it is not there (ffmpeg, ~10 s once),
+ * and says in one line what is missing when it cannot, or when there are no models. The page
+ * still opens (its URL field plays any other stream).
+ */
+function prerequisites(): Plugin {
+  let checked = false;
+  return {
+    name: 'cugan-demo-prerequisites',
+    buildStart() {
+      if (checked) return;
+      checked = true;
+      if (!existsSync(join(MODELS, 'se', 'up2x-conservative.f32.cugan'))) {
+        console.warn(`demo: no converted models in ${MODELS}: run \`npm run weights\` (it reads the Real-CUGAN weights from $CUGAN_WEIGHTS)`);
+      }
+      if (existsSync(join(MEDIA, 'master.m3u8'))) return;
+      console.log('demo: building the test stream with ffmpeg (once, ~10 s): node scripts/build-test-stream.mjs');
+      const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-test-stream.mjs')], { cwd: ROOT, encoding: 'utf8' });
+      if (r.status === 0) console.log(`demo: test stream ready in ${MEDIA}`);
+      else {
+        const why = `${r.stderr ?? ''}`.split('\n').find((l) => l.startsWith('build-test-stream:')) ?? `${r.stderr ?? r.error}`.trim().split('\n')[0];
+        console.warn(`demo: no test stream, the page opens without it (${why})`);
       }
     },
   };
@@ -100,7 +129,7 @@ const outDir = join(DEMO, 'dist');
 export default defineConfig({
   root: DEMO,
   base: './', // works from any deploy path
-  plugins: [rawFiles(), copyAssets(outDir)],
+  plugins: [prerequisites(), rawFiles(), copyAssets(outDir)],
   build: { outDir, emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 1500 }, // video.js is most of it
   server: { host: '127.0.0.1' },
 });

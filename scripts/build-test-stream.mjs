@@ -89,7 +89,11 @@ if (!FORCE && outputs.every((f) => existsSync(f) && statSync(f).mtimeMs > newest
 
 function run(cmd, argv) {
   const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.error) throw new Error(`${cmd}: ${r.error.message} (is ffmpeg installed? FFMPEG/FFPROBE override the commands)`);
+  if (r.error) {
+    // One line that says what to install (the demo passes it on).
+    console.error(`build-test-stream: cannot run ${cmd} (${r.error.code ?? r.error.message}): install ffmpeg (Debian/Ubuntu: apt install ffmpeg; macOS: brew install ffmpeg), or set FFMPEG and FFPROBE`);
+    process.exit(1);
+  }
   if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')}\nfailed (${r.status}):\n${r.stderr.slice(-4000)}`);
   return r.stdout;
 }

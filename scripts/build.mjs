@@ -58,8 +58,8 @@ await build({
     minify: false,
     sourcemap: false,
     rolldownOptions: {
-      input: { cli: 'src/cli/main.ts', 'weights-cli': 'weights/cli.ts' },
-      external: ['webgpu', 'pngjs', 'jpeg-js', /^node:/],
+      input: { cli: 'src/cli/launch.ts', 'weights-cli': 'weights/cli.ts' },
+      external: ['webgpu', 'sharp', /^node:/],
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'node-[name]-[hash].js' },
     },
   },

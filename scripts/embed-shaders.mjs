@@ -1,6 +1,6 @@
 // Embeds src/shaders/**/*.wgsl into src/shaders/sources.generated.ts so the WGSL ships inside
 // the library (no runtime fetch, works the same in Node, Vite and a bundle).
-// Run by `npm install` (postinstall), `npm test` and `npm run build`; the output is gitignored.
+// Run by `npm install` (prepare), `npm test` and `npm run build`; the output is gitignored.
 import { readdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';

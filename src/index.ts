@@ -1,7 +1,10 @@
 // cugan-webgpu: Real-CUGAN anime super-resolution on WebGPU. The public API.
 
 export { createUpscaler } from './runtime/upscaler.js';
-export type { Upscaler, UpscalerOptions, UpscaleOptions, UpscaleSource, Precision } from './runtime/upscaler.js';
+export type { Upscaler, UpscalerOptions, UpscaleOptions, UpscaleSource } from './runtime/upscaler.js';
+// Every option check, shared by the API, the players and the CLI.
+export { ALPHA_RANGE, ALPHA_RANGE_TEXT, DENOISE_LEVELS, checkAlpha, checkPrecision, checkScale, checkDenoise, checkVideoOptions } from './runtime/options.js';
+export type { Precision, ScaleChoice, Denoise, VideoUpscaleOptions, TileLimitOptions } from './runtime/options.js';
 export type { ImageDataLike } from './runtime/gpu/readback.js';
 export { readTexture } from './runtime/gpu/readback.js';
 export { requestDevice, getGPU } from './runtime/gpu/device.js';
@@ -18,7 +21,9 @@ export type { ModelManifest, ManifestEntry } from './runtime/model/manifest.js';
 
 // The video path: one inference per video frame into a canvas over the <video>.
 export { VideoUpscaler } from './runtime/video/video-upscaler.js';
-export type { VideoUpscaleOptions, UpscaleStats, UpscaleProgress, ScaleChoice, Denoise } from './runtime/video/types.js';
+export type { UpscaleStats, UpscaleProgress } from './runtime/video/types.js';
+export { UPSCALE_EVENTS } from './runtime/video/events.js';
+export type { UpscaleEventMap, UpscaleEventDetails, UpscaleEventType, UpscaleEventSink, DisableReason, TierChange } from './runtime/video/events.js';
 export type { StageTimes, FrameRun } from './runtime/video/stage-timer.js';
 export { chooseModel, denoiseLevels, autoScale } from './runtime/video/model-choice.js';
 

@@ -1,29 +1,42 @@
-// `npm run weights [-- options] [SOURCE...]`: converts Real-CUGAN weights into packed .cugan
-// files. Without SOURCE it converts every model under $CUGAN_WEIGHTS (default
-// ../shared/weights/realcugan next to the repository) into models/.
+// `npx cugan-weights --out DIR SOURCE…` (in this repository `npm run weights`): converts the
+// released Real-CUGAN weights into packed .cugan files, a manifest.json and the weights'
+// licences: the folder a site serves. Run from a checkout of the repository (weights/cli.ts,
+// not the package's dist/weights-cli.js), SOURCE defaults to ../shared/weights/realcugan next
+// to the repository, so `npm run weights` needs no arguments.
 
-import { copyFile, readdir, stat } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CuganError } from '../src/runtime/errors.js';
 import type { WeightDType } from '../src/runtime/model/packed-format.js';
 import { convertAll, convertSource, detectSource, DTYPES, type ConvertResult } from './convert.js';
+import { copyLicences, findLicences, LICENCE_LEVELS } from './licences.js';
 import { updateManifest, type PackedFile } from './manifest-writer.js';
 
-const REPO = fileURLToPath(new URL('..', import.meta.url));
+/** The package root (the repository, or node_modules/cugan-webgpu): dist/ and weights/ are one level down. */
+const PACKAGE = fileURLToPath(new URL('..', import.meta.url));
+const IN_CHECKOUT = fileURLToPath(import.meta.url).endsWith(`${sep}weights${sep}cli.ts`);
 
-const USAGE = `usage: npm run weights -- [--out DIR] [--dtype f32|f16] [--force] [--id MODEL_ID] [SOURCE...]
-  SOURCE   a folder of models (models-<family>/*.param + .bin, official .pth files) or one
-           .param/.bin/.pth file; default $CUGAN_WEIGHTS or ../shared/weights/realcugan
-  --out    output folder (default models/ in the repository); files go to <out>/<family>/<name>.<dtype>.cugan,
-           with <out>/manifest.json (size and SHA-256 of each) and the weights' LICENSE files:
-           the folder a site deploys
-  --dtype  write only this precision (default both)
-  --force  rewrite outputs that are up to date
-  --id     the model id of a single SOURCE file with an unofficial name (e.g. se/up2x-conservative)`;
+const USAGE = `usage: npx cugan-weights --out DIR SOURCE…
+Converts the released Real-CUGAN weights into the files cugan-webgpu loads: DIR/<family>/<name>.<dtype>.cugan,
+DIR/manifest.json (size and SHA-256 of each) and the weights' LICENSE files: the folder a site serves.
+  SOURCE           a folder of models (a realcugan-ncnn-vulkan release or its models-se/, models-pro/,
+                   models-nose/ folders; official .pth files) or one .param/.bin/.pth file
+                   (default: $CUGAN_WEIGHTS)
+  --out DIR        the output folder (default: the installed package's models/, where the cugan
+                   command looks)
+  --dtype f32|f16  write only this precision (default both; the players and createUpscaler load f32)
+  --force          rewrite outputs that are up to date
+  --id MODEL_ID    the model id of a single SOURCE file with an unofficial name (e.g. se/up2x-conservative)${IN_CHECKOUT ? `
+In this repository \`npm run weights\` runs this with SOURCE defaulting to ../shared/weights/realcugan
+and --out to models/.` : ''}`;
 
-export function defaultSourceFolder(env = process.env): string {
-  return env.CUGAN_WEIGHTS ? resolve(env.CUGAN_WEIGHTS) : resolve(REPO, '..', 'shared', 'weights', 'realcugan');
+const HINT = 'run `npx cugan-weights --help` for the options';
+
+/** SOURCE when none is given: $CUGAN_WEIGHTS, else (in a checkout only) ../shared/weights/realcugan. */
+function defaultSourceFolder(env = process.env, inCheckout = IN_CHECKOUT): string | undefined {
+  if (env.CUGAN_WEIGHTS) return resolve(env.CUGAN_WEIGHTS);
+  return inCheckout ? resolve(PACKAGE, '..', 'shared', 'weights', 'realcugan') : undefined;
 }
 
 interface Args {
@@ -35,28 +48,34 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { out: resolve(REPO, 'models'), dtypes: [...DTYPES], force: false, sources: [] };
+  const args: Args = { out: resolve(PACKAGE, 'models'), dtypes: [...DTYPES], force: false, sources: [] };
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k]!;
     const value = (): string => {
       const v = argv[++k];
-      if (v === undefined) throw new CuganError('BAD_OPTION', `${a} needs a value\n${USAGE}`);
+      if (v === undefined) throw new CuganError('BAD_OPTION', `${a} needs a value\n${HINT}`);
       return v;
     };
     if (a === '--out') args.out = resolve(value());
     else if (a === '--dtype') {
       const d = value();
-      if (d !== 'f32' && d !== 'f16') throw new CuganError('BAD_OPTION', `--dtype ${d}: expected f32 or f16`);
+      if (d !== 'f32' && d !== 'f16') throw new CuganError('BAD_OPTION', `--dtype ${d}: expected f32 or f16\n${HINT}`);
       args.dtypes = [d];
     } else if (a === '--force') args.force = true;
     else if (a === '--id') args.id = value();
     else if (a === '--help' || a === '-h') {
       console.log(USAGE);
       process.exit(0);
-    } else if (a.startsWith('-')) throw new CuganError('BAD_OPTION', `unknown option ${a}\n${USAGE}`);
+    } else if (a.startsWith('-')) throw new CuganError('BAD_OPTION', `unknown option ${a}\n${HINT}`);
     else args.sources.push(resolve(a));
   }
-  if (args.sources.length === 0) args.sources.push(defaultSourceFolder());
+  if (args.sources.length === 0) {
+    const dflt = defaultSourceFolder();
+    if (!dflt) {
+      throw new CuganError('BAD_OPTION', `name the released weights to convert: npx cugan-weights --out DIR SOURCE… (or set CUGAN_WEIGHTS)\n${HINT}`);
+    }
+    args.sources.push(dflt);
+  }
   return args;
 }
 
@@ -91,15 +110,15 @@ async function main(argv: string[]): Promise<void> {
     }
   }
   const manifest = await updateManifest(args.out, packed);
-  // The weights' licences travel with the converted files (MIT: keep the notices).
+  const copied = new Map<string, Buffer>();
   for (const src of args.sources) {
-    // A folder: its own licences; one model file (models-se/x.param): those of its release folder.
-    const isDir = await stat(src).then((s) => s.isDirectory(), () => false);
-    for (const dirToSearch of isDir ? [src] : [dirname(src), dirname(dirname(src))]) {
-      for (const name of await readdir(dirToSearch).catch(() => [] as string[])) {
-        if (/^LICEN[CS]E/i.test(name)) await copyFile(join(dirToSearch, name), join(args.out, name));
-      }
+    const found = await findLicences(src);
+    if (found.length === 0) {
+      console.error(`warning: no LICENSE file in ${show(src)} or the ${LICENCE_LEVELS} folders above it: the weights are MIT-licensed (Real-CUGAN © bilibili; the ncnn port © nihui), so put their licence texts in ${show(args.out)} before you deploy it`);
+      continue;
     }
+    const names = await copyLicences(found, args.out, copied);
+    if (names.length > 0) console.log(`licences: ${names.join(', ')} (from ${show(dirname(found[0]!))})`);
   }
   console.log(`${written} file(s) written, ${skipped} up to date, in ${show(args.out)}; manifest.json lists ${manifest.models.length}`);
 }

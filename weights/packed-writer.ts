@@ -6,6 +6,7 @@ import { CuganError } from '../src/runtime/errors.js';
 import { torchWeightShape, type LayerSpec } from '../src/runtime/model/architecture.js';
 import {
   align,
+  CHECKSUM_OFFSET,
   DTYPE_CODE,
   HEADER_BYTES,
   ID_BYTES,
@@ -14,6 +15,7 @@ import {
   PACKED_MAGIC,
   PACKED_VERSION,
   packedBiasBytes,
+  packedChecksum,
   packedConvIndex,
   packedWeightBytes,
   TABLE_ENTRY_BYTES,
@@ -121,5 +123,6 @@ export function writePackedModel(weights: ModelWeights, dtype: WeightDType): Uin
     const bBase = dataOffset + slot.biasOffset;
     new Float32Array(out.buffer, bBase, l.bias.length).set(l.bias);
   });
+  dv.setUint32(CHECKSUM_OFFSET, packedChecksum(out), true); // last: it covers every other byte
   return out;
 }

@@ -1,6 +1,6 @@
-// npm postinstall: converts the Real-CUGAN weights when the source folder is there, and
-// otherwise prints one line. It must never fail an install (e.g. when installed as a dependency,
-// without the weights or without tsx), so every path exits 0.
+// Run at install time by scripts/prepare.mjs (npm `prepare` of a checkout): converts the
+// Real-CUGAN weights when the source folder is there, and otherwise prints one line. It must
+// never fail an install (e.g. without the weights or without tsx), so every path exits 0.
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';

@@ -1,52 +1,51 @@
 // What both integrations hand back: the upscaler over a video with its overlay canvas, the same
-// options, stats and events (`upscale:enabled`, `upscale:disabled`, `upscale:error`, `upscale:tuned`,
-// `upscale:stats`, `upscale:progress` (a model download), dispatched on the controller and,
-// bubbling, on the video element).
+// options, stats and events (src/runtime/video/events.ts). Each event is dispatched once on the
+// controller and once where `publish` sends it: by default as a bubbling event on the <video>
+// (attachUpscaler); the video.js plugin sends it to the player instead.
 
 import { CuganError } from '../runtime/errors.js';
-import type { UpscaleStats, VideoUpscaleOptions } from '../runtime/video/types.js';
+import { checkVideoOptions, type VideoUpscaleOptions } from '../runtime/options.js';
+import { dispatchOn, TypedEventTarget, type EventMapOf, type EventSink, type UpscaleEventDetails } from '../runtime/video/events.js';
+import type { UpscaleStats } from '../runtime/video/types.js';
 import { VideoUpscaler } from '../runtime/video/video-upscaler.js';
 import { createOverlay, type Overlay } from './overlay.js';
 
-export const UPSCALE_EVENTS = ['enabled', 'disabled', 'error', 'stats', 'progress', 'tier', 'warning', 'tuned'] as const;
-
-export class UpscaleController extends EventTarget {
+export class UpscaleController<D extends UpscaleEventDetails = UpscaleEventDetails> extends TypedEventTarget<EventMapOf<D>> {
   readonly video: HTMLVideoElement;
   readonly upscaler: VideoUpscaler;
   readonly overlay: Overlay;
   /** Why upscaling is unavailable here (no WebGPU...), once known; null when it is available. */
   unsupported: CuganError | null = null;
   /** A bad option given to the constructor (reported by enable() as `upscale:error`). */
-  private optionError?: CuganError;
-  private readonly forward: Array<[string, EventListener]> = [];
+  private readonly optionError?: CuganError;
+  /** Delivers an event: on this controller, then to `publish`. */
+  protected readonly emit: EventSink<D>;
 
-  constructor(video: HTMLVideoElement, options: VideoUpscaleOptions = {}) {
+  /** `publish`: where events go besides this controller (default: bubbling on the <video>). */
+  constructor(video: HTMLVideoElement, options: VideoUpscaleOptions = {}, publish?: EventSink<D>) {
     super();
     if (!(video instanceof HTMLVideoElement)) {
       throw new CuganError('BAD_OPTION', 'attachUpscaler() needs an HTMLVideoElement');
     }
     this.video = video;
-    this.overlay = createOverlay(video);
-    let upscaler: VideoUpscaler;
+    const here = dispatchOn<D>(this);
+    const there = publish ?? dispatchOn<D>(video, true);
+    this.emit = (type, detail) => {
+      here(type, detail);
+      there(type, detail);
+    };
+    let checked = options;
     try {
-      upscaler = new VideoUpscaler(video, this.overlay.canvas, options);
+      checkVideoOptions(options);
     } catch (e) {
       // Options of the wrong type must not stop the page's script (and so its video): the
       // controller starts disabled on the defaults and enable() reports the error instead.
       if (!(e instanceof CuganError)) throw e;
       this.optionError = e;
-      upscaler = new VideoUpscaler(video, this.overlay.canvas, {});
+      checked = {};
     }
-    this.upscaler = upscaler;
-    for (const name of UPSCALE_EVENTS) {
-      const fn: EventListener = (e) => {
-        const detail = (e as CustomEvent).detail;
-        this.dispatchEvent(new CustomEvent(`upscale:${name}`, { detail }));
-        video.dispatchEvent(new CustomEvent(`upscale:${name}`, { detail, bubbles: true }));
-      };
-      this.upscaler.addEventListener(name, fn);
-      this.forward.push([name, fn]);
-    }
+    this.overlay = createOverlay(video);
+    this.upscaler = new VideoUpscaler(video, this.overlay.canvas, checked, this.emit);
   }
 
   get enabled(): boolean {
@@ -64,10 +63,8 @@ export class UpscaleController extends EventTarget {
   /** Starts upscaling. Never throws: failures arrive as `upscale:error` and the video plays on. */
   async enable(): Promise<boolean> {
     if (this.optionError) {
-      const error = this.optionError;
       await Promise.resolve(); // after the caller of attachUpscaler() has added its listeners
-      this.dispatchEvent(new CustomEvent('upscale:error', { detail: { error } }));
-      this.video.dispatchEvent(new CustomEvent('upscale:error', { detail: { error }, bubbles: true }));
+      this.emit('upscale:error', { error: this.optionError });
       return false;
     }
     try {
@@ -94,15 +91,17 @@ export class UpscaleController extends EventTarget {
   /** Changes options (model, scale, denoise, pro, alpha); errors arrive as `upscale:error`. */
   async setOptions(o: Partial<VideoUpscaleOptions>): Promise<void> {
     try {
-      await this.upscaler.setOptions(o);
+      checkVideoOptions({ ...this.upscaler.options, ...o });
     } catch (e) {
       if (!(e instanceof CuganError)) throw e;
-      this.dispatchEvent(new CustomEvent('upscale:error', { detail: { error: e } }));
+      this.emit('upscale:error', { error: e });
+      return;
     }
+    // A model that fails to load is reported by the upscaler itself (and turns it off).
+    await this.upscaler.setOptions(o).catch(() => undefined);
   }
 
   destroy(): void {
-    for (const [name, fn] of this.forward) this.upscaler.removeEventListener(name, fn);
     this.upscaler.destroy();
     this.overlay.destroy();
   }

@@ -2,7 +2,8 @@
 // event names are used. For crisp subtitles above the canvas, create hls.js with
 // `renderTextTracksNatively: false`; native tracks (a <track>, or hls.js's own) are adopted too.
 
-import type { VideoUpscaleOptions } from '../runtime/video/types.js';
+import type { VideoUpscaleOptions } from '../runtime/options.js';
+import type { EventMapOf, UpscaleEventDetails } from '../runtime/video/events.js';
 import { CaptionLayer, type Cue } from './captions.js';
 import { UpscaleController } from './controller.js';
 
@@ -22,12 +23,27 @@ const HLS = {
   ERROR: 'hlsError',
 } as const;
 
+/** What hls.js reports with a fatal error (its ErrorData; only these fields are read here). */
+export interface HlsErrorData {
+  fatal?: boolean;
+  type?: string;
+  details?: string;
+  [key: string]: unknown;
+}
+
+/** The upscale events, and `upscale:hls-error` (a fatal hls.js error). */
+export interface HlsUpscaleEventDetails extends UpscaleEventDetails {
+  'upscale:hls-error': HlsErrorData;
+}
+
+export type HlsUpscaleEventMap = EventMapOf<HlsUpscaleEventDetails>;
+
 export interface AttachOptions extends VideoUpscaleOptions {
   /** Draw subtitles in our caption layer above the canvas (default true). */
   captions?: boolean;
 }
 
-export class HlsUpscaleController extends UpscaleController {
+export class HlsUpscaleController extends UpscaleController<HlsUpscaleEventDetails> {
   readonly captions?: CaptionLayer;
   private readonly hls?: HlsLike;
   private readonly listeners: Array<[string, (e: string, d: any) => void]> = [];
@@ -52,8 +68,8 @@ export class HlsUpscaleController extends UpscaleController {
       this.captions?.setActiveTrack(data.id >= 0 ? (trackIds[data.id] ?? String(data.id)) : null);
     });
     // A level switch changes videoWidth/Height; the frame path sees that on the next frame.
-    this.listen(HLS.ERROR, (_e, data: { fatal?: boolean; details?: string }) => {
-      if (data?.fatal) this.dispatchEvent(new CustomEvent('upscale:hls-error', { detail: data }));
+    this.listen(HLS.ERROR, (_e, data: HlsErrorData) => {
+      if (data?.fatal) this.emit('upscale:hls-error', data);
     });
   }
 

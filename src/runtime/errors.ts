@@ -2,7 +2,7 @@
 // decide what to show (and keep the plain video playing) without parsing messages.
 
 export type CuganErrorCode =
-  | 'WEIGHTS_CORRUPT' // a weights file that cannot be parsed (truncated, wrong magic, bad tag)
+  | 'WEIGHTS_CORRUPT' // a weights file that cannot be parsed (truncated, wrong magic, bad tag, failed checksum, old format)
   | 'WEIGHTS_SHAPE' // a tensor whose shape does not fit the Real-CUGAN architecture
   | 'WEIGHTS_NOT_FOUND' // a model file that is missing (HTTP 404 or another error status, network failure, no such file)
   | 'WEIGHTS_TIMEOUT' // a model download that did not finish within `modelTimeoutMs`

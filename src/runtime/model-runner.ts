@@ -3,41 +3,18 @@
 // register block changes). Shared by the still-image Upscaler and the per-frame VideoUpscaler.
 
 import { CuganError } from './errors.js';
+import { checkAlpha, checkTileLimits, type TileLimitOptions } from './options.js';
 import { knownConvBlock, tuneConvBlock, type ConvBlock, type Exclusive } from './gpu/autotune.js';
 import { GraphExecutor } from './gpu/executor.js';
 import { PipelineCache } from './gpu/pipelines.js';
 import type { TensorPrecision } from './gpu/tensor-format.js';
 import type { PackedModel } from './model/packed-format.js';
+import { widenToF32 } from './model/widen.js';
 import { buildGraph } from './plan/graph.js';
 import { planTiles, type TileLimits, type TilePlan } from './plan/tiling.js';
 
 /** Default feature-map memory of one pass; a frame needing more runs as tiles. */
 export const DEFAULT_MEMORY_BUDGET = 2 * 2 ** 30;
-
-/** Limits a runner plans tiles under; unset fields come from the device (and the default budget). */
-export type TileLimitOptions = Partial<TileLimits>;
-
-export function checkTileLimits(value: unknown): TileLimitOptions {
-  if (value === undefined) return {};
-  if (!value || typeof value !== 'object') throw new CuganError('BAD_OPTION', `tileLimits must be an object, got ${String(value)}`);
-  const out: TileLimitOptions = {};
-  for (const key of ['maxBufferBytes', 'maxTotalBytes'] as const) {
-    const v = (value as Record<string, unknown>)[key];
-    if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
-      throw new CuganError('BAD_OPTION', `tileLimits.${key} must be a positive number of bytes, got ${String(v)}`);
-    }
-    out[key] = v;
-  }
-  return out;
-}
-
-export function checkAlpha(alpha: unknown): number {
-  if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha <= 0 || alpha > 4) {
-    throw new CuganError('BAD_OPTION', `alpha must be a number in (0, 4] (official range 0.75-1.3), got ${String(alpha)}`);
-  }
-  return alpha;
-}
 
 export class ModelRunner {
   readonly device: GPUDevice;
@@ -64,14 +41,15 @@ export class ModelRunner {
     this.device = device;
     this.precision = precision;
     this.tileLimits = checkTileLimits(tileLimits);
-    this.packed = packed;
+    this.packed = widenToF32(packed); // the kernels read f32 weights (an f16 file holds the same values)
     this.alphaValue = checkAlpha(alpha);
+    const data = this.packed.data;
     this.weights = device.createBuffer({
       label: `weights ${packed.model.id}`,
-      size: packed.data.byteLength,
+      size: data.byteLength,
       usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
     });
-    device.queue.writeBuffer(this.weights, 0, packed.data as Uint8Array<ArrayBuffer>);
+    device.queue.writeBuffer(this.weights, 0, data as Uint8Array<ArrayBuffer>);
     this.alphaUniform = device.createBuffer({ label: 'alpha', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.pipelines = PipelineCache.of(device);
     this.writeAlpha();

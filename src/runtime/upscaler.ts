@@ -9,10 +9,12 @@ import { loadModel, type LoadProgress, type ModelSource } from './model/load.js'
 import type { PackedModel } from './model/packed-format.js';
 import { readTexture, type ImageDataLike } from './gpu/readback.js';
 import { isTainted } from './video/origin.js';
-import { checkAlpha, checkTileLimits, ModelRunner, type TileLimitOptions } from './model-runner.js';
-import { checkPrecision, resolvePrecision, type Precision, type TensorPrecision } from './gpu/tensor-format.js';
+import { ModelRunner } from './model-runner.js';
+import { resolvePrecision, type TensorPrecision } from './gpu/tensor-format.js';
+import { checkStillOptions, type Precision, type TileLimitOptions } from './options.js';
+import type { ConvBlock } from './gpu/autotune.js';
 
-export type { Precision } from './gpu/tensor-format.js';
+export type { Precision } from './options.js';
 
 export interface UpscalerOptions {
   /** A model id (`se/up2x-conservative`), or packed model bytes / a parsed packed model. */
@@ -22,9 +24,9 @@ export interface UpscalerOptions {
   /** Enhancement strength, the official `alpha` (1 = default; official range 0.75-1.3). */
   alpha?: number;
   /**
-   * How feature maps are stored: 'f32' (exact to the official output), 'f16' (half floats, half
-   * the memory, any adapter; math stays f32), 'auto' (default): f16 where the adapter has
-   * shader-f16, f32 elsewhere.
+   * How feature maps are stored: 'f32' (default: the official output), 'f16' (half floats,
+   * half the memory, any adapter; math stays f32; within a few levels of the official output),
+   * 'auto': f16 where the adapter has shader-f16, f32 elsewhere.
    */
   precision?: Precision;
   /** Where packed models are loaded from: a URL (browser) or folder (Node). */
@@ -80,6 +82,8 @@ export interface Upscaler {
   readonly gpuBytes: number;
   /** Tiles the current input size runs as (1: one pass; 0 before the first upscale()). */
   readonly tiles: number;
+  /** The conv kernels the current input size runs on ('compact' or 'wide'; undefined before prepare()). */
+  readonly kernels: ConvBlock | undefined;
   destroy(): void;
 }
 
@@ -99,16 +103,8 @@ const isImageData = (s: UpscaleSource): s is ImageDataLike =>
 
 export async function createUpscaler(options: UpscalerOptions): Promise<Upscaler> {
   if (!options || typeof options !== 'object') throw new CuganError('BAD_OPTION', 'createUpscaler() needs an options object with a model');
-  const precisionOpt = checkPrecision(options.precision ?? 'auto');
-  const alpha = checkAlpha(options.alpha ?? 1);
-  const tileLimits = checkTileLimits(options.tileLimits);
+  const { precision: precisionOpt, alpha, tileLimits } = checkStillOptions(options);
   // The model first: a wrong id or a corrupt file fails before any GPU work.
-  if (options.modelBaseUrl !== undefined && typeof options.modelBaseUrl !== 'string') {
-    throw new CuganError('BAD_OPTION', `modelBaseUrl must be a string, got ${String(options.modelBaseUrl)}`);
-  }
-  if (options.modelTimeoutMs !== undefined && !(typeof options.modelTimeoutMs === 'number' && options.modelTimeoutMs > 0)) {
-    throw new CuganError('BAD_OPTION', `modelTimeoutMs must be a positive number of milliseconds, got ${String(options.modelTimeoutMs)}`);
-  }
   const packed: PackedModel = await loadModel(options.model, {
     dtype: 'f32',
     baseUrl: options.modelBaseUrl,
@@ -141,6 +137,9 @@ export async function createUpscaler(options: UpscalerOptions): Promise<Upscaler
     },
     get tiles() {
       return runner.current?.tiles.length ?? 0;
+    },
+    get kernels() {
+      return runner.current?.convBlock;
     },
     async prepare(width, height) {
       if (destroyed) throw new CuganError('DESTROYED', 'this upscaler was destroyed');

@@ -1,7 +1,9 @@
 // The demo page (demo/) built as a static site and served from demo/dist, in headless Chromium
-// (WebGPU on SwiftShader): the plugin's toggle turns the filter on, the readout fills from
-// `upscale:stats` (frames, fps, adapter), the split divider moves with the mouse and the arrow
-// keys and clips the canvas; without WebGPU the page says what to do and the video plays.
+// (WebGPU on SwiftShader) at a 1280x800 viewport: on this fallback adapter it starts at 2x and
+// says why, the plugin's toggle turns the filter on, the readout fills from `upscale:stats`
+// (frames, fps, adapter) with every value readable (no one-character column), the picture says
+// how far the upscaled frame is behind the video, the split divider moves with the mouse and
+// the arrow keys and clips the canvas; without WebGPU the page says what to do and the video plays.
 // Takes a screenshot with the filter on: test/.tmp/demo.png.
 // Run: bash scripts/gpu-test.sh --browser test/e2e/demo.test.ts
 import { after, before, describe, test } from 'node:test';
@@ -54,13 +56,19 @@ describe('demo page', { skip }, () => {
     assert.ok(existsSync(join(DIST, 'index.html')) && existsSync(join(DIST, 'models', 'se', 'up2x-conservative.f32.cugan')));
     assert.ok(existsSync(join(DIST, 'media', 'master.m3u8')));
     console.log(`# demo build: ${buildMs} ms`);
-    await withBrowser({ name: 'demo', limit: 170_000, width: 1100, height: 760 }, async (b) => {
+    await withBrowser({ name: 'demo', limit: 170_000, width: 1280, height: 800 }, async (b) => {
       // Start off and stay on the 96x54 rendition: one frame takes seconds on SwiftShader.
       const page = await openPage(b, `${site.url}/?upscale=0&maxWidth=96`);
       await page.waitForSelector('.vjs-control-bar .vjs-upscale-toggle');
       await plays(page);
       assert.equal(await page.$eval('#webgpu-status', (e) => (e as HTMLElement).hidden), true, 'no WebGPU warning');
-      await page.select('#opt-scale', '2'); // the page-level selector, through the plugin
+      // SwiftShader is a fallback adapter: the page starts at 2x (not 'auto') and says why.
+      assert.equal(await page.evaluate(() => window.demo.plugin.choices.scale), 2);
+      assert.equal(await page.$eval('#opt-scale', (e) => (e as HTMLSelectElement).value), '2');
+      assert.match(await text(page, '#adapter-note'), /software WebGPU adapter.*starts at 2x.*maxWidth=96/);
+      await page.select('#opt-scale', '3'); // the page-level selector, through the plugin
+      await page.waitForFunction(() => window.demo.plugin.choices.scale === 3);
+      await page.select('#opt-scale', '2');
       await page.waitForFunction(() => window.demo.plugin.choices.scale === 2);
       assert.equal(await page.evaluate(() => window.demo.plugin.enabled), false);
 
@@ -90,6 +98,30 @@ describe('demo page', { skip }, () => {
       assert.ok(Number(m[2]) >= 1 && Number(m[1]) >= 1 && Number(m[1]) + Number(m[3]) === Number(m[2]), reuse);
       assert.equal(await page.$eval('.vjs-upscale-toggle', (e) => e.getAttribute('aria-pressed')), 'true');
       assert.equal(await page.$eval('.video-js .cugan-canvas', (c) => getComputedStyle(c).visibility), 'visible');
+
+      // Live stats at 1280x800: each value wraps between words, never a character per line.
+      const cells = await page.$$eval('#stats dd', (dds) => dds.map((dd) => {
+        const r = dd.getBoundingClientRect();
+        const text = dd.textContent ?? '';
+        // Lines of the text itself (the box stretches to its row, whose label may wrap).
+        const range = document.createRange();
+        range.selectNodeContents(dd);
+        const lines = new Set([...range.getClientRects()].map((q) => Math.round(q.top))).size;
+        return { id: dd.id, text, width: r.width, lines, words: text.split(/\s+/).filter(Boolean).length };
+      }));
+      const panel = await page.$eval('#stats', (dl) => dl.getBoundingClientRect().width);
+      for (const c of cells) {
+        assert.ok(c.width >= panel * 0.45, `${c.id} is ${c.width.toFixed(0)} of ${panel.toFixed(0)} px wide: ${JSON.stringify(cells)}`);
+        assert.ok(c.lines <= Math.max(1, c.words), `${c.id} "${c.text}" takes ${c.lines} lines for ${c.words} words`);
+      }
+
+      // The upscaled frame (a second or more per frame here) is behind the video: said on the picture.
+      await page.waitForFunction(() => !(document.getElementById('lag') as HTMLElement).hidden, { timeout: 30_000, polling: 100 });
+      const lagText = await text(page, '#lag');
+      const behind = Number(/^upscaled frame: (\d+\.\d) s behind$/.exec(lagText)?.[1]);
+      const gpuS = Number(await text(page, '#stat-gpu')) / 1000;
+      console.log(`# lag label: "${lagText}" (a frame takes ${gpuS.toFixed(2)} s of GPU time here)`);
+      assert.ok(behind >= 0.1 && behind < 30, lagText);
 
       // The divider: drag it left with the mouse, then nudge it with the arrow keys.
       assert.equal(await clipPath(page), 'inset(0px 0px 0px 50%)');
@@ -137,6 +169,8 @@ describe('demo page', { skip }, () => {
         const f = await page.evaluate(() => window.demo.plugin.stats.frames);
         if (f !== last) [last, since] = [f, Date.now()];
       }
+      // Paused on the frame the GPU has shown: nothing is behind.
+      assert.equal(await page.$eval('#lag', (e) => (e as HTMLElement).hidden), true, 'the lag label stays while paused');
       await page.click('#opt-loupe');
       const at = await page.$eval('.video-js video', (v) => {
         const r = v.getBoundingClientRect();
@@ -163,7 +197,7 @@ describe('demo page', { skip }, () => {
   });
 
   test('without WebGPU: the page says what to do, the video plays', { timeout: 60_000 }, async () => {
-    await withBrowser({ name: 'demo-no-webgpu', limit: 50_000, width: 1100, height: 760 }, async (b) => {
+    await withBrowser({ name: 'demo-no-webgpu', limit: 50_000, width: 1280, height: 800 }, async (b) => {
       const page = await openPage(b, `${site.url}/?maxWidth=96`, { hideWebGPU: true });
       await page.waitForSelector('#webgpu-status:not([hidden])');
       const msg = await text(page, '#webgpu-status');

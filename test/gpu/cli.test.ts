@@ -4,11 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
+import sharp from 'sharp';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'bin', 'cugan.js');
@@ -32,20 +33,22 @@ interface Run {
   stderr: string;
 }
 
-function cugan(args: string[], env: NodeJS.ProcessEnv = { VK_ICD_FILENAMES: ICD }): Promise<Run> {
+function cugan(args: string[], env: NodeJS.ProcessEnv = { VK_ICD_FILENAMES: ICD }, stdin?: Uint8Array): Promise<Run & { stdoutBytes: Buffer }> {
   const fullEnv: NodeJS.ProcessEnv = { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp', ...env };
   for (const [k, v] of Object.entries(fullEnv)) if (v === undefined) delete fullEnv[k];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: fullEnv, stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    if (stdin) child.stdin!.end(stdin);
+    const out: Buffer[] = [];
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT - 5000);
+    child.stdout!.on('data', (d: Buffer) => out.push(d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGTERM'), TIMEOUT - 5000);
     child.on('error', reject);
     child.on('close', (status) => {
       clearTimeout(timer);
-      resolve({ status, stdout, stderr });
+      const stdoutBytes = Buffer.concat(out);
+      resolve({ status, stdout: stdoutBytes.toString('utf8'), stdoutBytes, stderr });
     });
   });
 }
@@ -75,34 +78,25 @@ const colourType = (file: string) => readFileSync(file)[25];
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'cugan-gpu-'));
 
-test('upscale writes an RGB PNG of twice the size', { skip, timeout: TIMEOUT }, async (t) => {
-  const dir = tmp();
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const input = tinyPng(dir);
-  const out = join(dir, 'out.png');
-  const r = await cugan(['upscale', '-m', 'se/up2x-conservative', input, out]);
-  assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout, '');
-  assert.match(r.stderr, /cugan: se\/up2x-conservative 12x9 -> 24x18 \([\d.]+ [GM]MAC\) on /);
-  assert.match(r.stderr, /cugan: wrote .*out\.png \(24x18\) in \d+\.\d s/);
-  const png = readPng(out);
-  assert.deepEqual([png.width, png.height], [24, 18]);
-  assert.equal(colourType(out), 2);
-});
-
 // The network is not flip-equivariant (its stride-2 layers see other phases of a flipped image,
 // and tiny images are mostly padding), so TTA output differs much from the plain output. What
 // must hold: averaged over all 8 symmetries, the output of an input that flips onto itself
 // flips onto itself too, while the plain output does not. The transforms themselves are checked
 // exactly in test/unit/cli-tta.test.ts.
-test('--tta: a 2x PNG, symmetric where the input is (both orientations run)', { skip, timeout: TIMEOUT }, async (t) => {
+test('stdin to stdout: an RGB PNG of twice the size; --tta: a 2x PNG, symmetric where the input is (both orientations run)', { skip, timeout: 2 * TIMEOUT }, async (t) => {
   const dir = tmp();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const input = tinyPng(dir, 10, 7, true); // not square: the 4 transposed passes run at 7x10
   const plain = join(dir, 'plain.png');
   const tta = join(dir, 'tta.png');
-  const r1 = await cugan(['upscale', input, plain]);
+  const r1 = await cugan(['upscale', '-m', 'se/up2x-conservative', '-', '-'], undefined, readFileSync(input));
   assert.equal(r1.status, 0, r1.stderr);
+  assert.match(r1.stderr, /^cugan: se\/up2x-conservative 10x7 -> 20x14 \([\d.]+ [GM]MAC\) on /m);
+  assert.match(r1.stderr, /^cugan: wrote stdout \(20x14\) in \d+\.\d s$/m);
+  const took = Number(/wrote stdout \(20x14\) in (\d+\.\d) s/.exec(r1.stderr)?.[1]);
+  if (took > 2) assert.match(r1.stderr, /^cugan: stdin: compiling the GPU kernels; \d+ s elapsed$/m, 'no progress line in a run of seconds');
+  writeFileSync(plain, r1.stdoutBytes);
+  assert.equal(colourType(plain), 2);
   const r2 = await cugan(['upscale', '--tta', input, tta]);
   assert.equal(r2.status, 0, r2.stderr);
   assert.match(r2.stderr, /x 8 TTA passes/);
@@ -122,6 +116,7 @@ test('--tta: a 2x PNG, symmetric where the input is (both orientations run)', { 
     return worst;
   };
   const a = readPng(plain);
+  assert.deepEqual([a.width, a.height], [20, 14]);
   const b = readPng(tta);
   assert.deepEqual([b.width, b.height], [20, 14]);
   assert.equal(colourType(tta), 2);
@@ -138,8 +133,9 @@ test(`the golden image: lianggong_17x13 with se/up2x-conservative, every byte wi
   const dir = tmp();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const out = join(dir, 'out.png');
-  // f32 explicitly: 'auto' is f16 on adapters with shader-f16, which is not within ±1.
-  const r = await cugan(['upscale', '-m', 'se/up2x-conservative', '--precision', 'f32', ...(tiled ? ['--tile-mb', '2.4'] : []), input, out]);
+  // The default precision (f32) untiled, f32 named when tiled: 'auto' is f16 on adapters with
+  // shader-f16, which is not within ±1.
+  const r = await cugan(['upscale', '-m', 'se/up2x-conservative', ...(tiled ? ['--precision', 'f32', '--tile-mb', '2.4'] : []), input, out]);
   assert.equal(r.status, 0, r.stderr);
   if (tiled) assert.match(r.stderr, /running it as [2-9] tiles/);
   else assert.doesNotMatch(r.stderr, /tiles/);
@@ -200,24 +196,64 @@ test('a text file as input: exit 1, BAD_IMAGE message', { timeout: TIMEOUT }, as
   writeFileSync(txt, 'this is text, not a picture\n');
   const r = await cugan(['upscale', txt, join(dir, 'o.png')]);
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /cugan: .*readme\.png is not an image cugan can read \(PNG or JPEG expected\)/);
+  assert.match(r.stderr, /cugan: .*readme\.png is not an image cugan can read \(PNG, JPEG, WebP, AVIF, TIFF or GIF expected\)/);
 });
 
-test('a usage error: exit 2 with the usage', { timeout: TIMEOUT }, async () => {
+test('a usage error: exit 2 with its message and one hint line', { timeout: TIMEOUT }, async () => {
   const r = await cugan(['upscale', '--sharpen', 'a.png', 'b.png']);
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /unknown option "--sharpen"/);
-  assert.match(r.stderr, /Usage:/);
+  assert.equal(r.stderr, 'cugan: unknown option "--sharpen"\nRun `cugan upscale --help` for its usage and options.\n');
 });
 
-test('without VK_ICD_FILENAMES: runs on the GPU, or on SwiftShader after one fallback line', { skip, timeout: TIMEOUT }, async (t) => {
+test('a missing output folder is named before any GPU work (the command fails at once)', { timeout: TIMEOUT }, async (t) => {
   const dir = tmp();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const out = join(dir, 'out.png');
-  const r = await cugan(['upscale', tinyPng(dir), out], { VK_ICD_FILENAMES: undefined, CUGAN_SWIFTSHADER_ICD: ICD });
+  const r = await cugan(['upscale', tinyPng(dir), join(dir, 'no-such-folder', 'o.webp')], { VK_ICD_FILENAMES: '/nonexistent/icd.json' });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^cugan: cannot write .*no-such-folder\/o\.webp: its folder .*no-such-folder does not exist\n$/);
+});
+
+// Issue 17: a folder of mixed PNG/JPEG/WebP images to WebP with one command, a progress line and
+// a JSON line per image; the model and kernels are loaded once. Without VK_ICD_FILENAMES, so the
+// launcher's SwiftShader fallback (where there is no GPU) runs too, behind its stderr filter.
+test('a folder of PNG, JPEG and WebP images to WebP in one command (--json, progress), without VK_ICD_FILENAMES', { skip, timeout: TIMEOUT }, async (t) => {
+  const dir = tmp();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const input = join(dir, 'in');
+  const out = join(dir, 'out');
+  mkdirSync(input);
+  mkdirSync(out);
+  const png = readFileSync(tinyPng(dir, 16, 12));
+  writeFileSync(join(input, 'a.png'), png);
+  await sharp(png).jpeg({ quality: 90 }).toFile(join(input, 'b.jpg'));
+  await sharp(png).resize(12, 16, { fit: 'fill' }).webp({ quality: 90 }).toFile(join(input, 'c.webp'));
+  writeFileSync(join(input, 'notes.txt'), 'not an image: not picked up');
+  const r = await cugan(['upscale', '--json', '-f', 'webp', '-o', out, input], { VK_ICD_FILENAMES: undefined, CUGAN_SWIFTSHADER_ICD: ICD });
   assert.equal(r.status, 0, r.stderr);
   const fallbacks = r.stderr.match(/no GPU adapter found; falling back to SwiftShader \(software rendering, slow\)/g) ?? [];
   assert.ok(fallbacks.length <= 1, r.stderr);
-  const png = readPng(out);
-  assert.deepEqual([png.width, png.height], [24, 18]);
+  assert.doesNotMatch(r.stderr, /^Warning: /m, 'a Dawn warning got through');
+  assert.match(r.stderr, /^cugan: se\/up2x-conservative, 3 images \([\d.]+ [GM]MAC\) on /m);
+  for (const [k, name] of ['a.png', 'b.jpg', 'c.webp'].entries()) {
+    assert.match(r.stderr, new RegExp(`^cugan: image ${k + 1}/3 .*${name.replace('.', '\\.')}(: [a-z ]+)?; \\d+( min \\d+)? s elapsed`, 'm'), `no progress line for ${name}`);
+  }
+  assert.match(r.stderr, /^cugan: image 3\/3 .*c\.webp; .* elapsed, about \d+( min \d+)? s left$/m, 'no time left once images are done');
+  assert.match(r.stderr, /^cugan: 3 of 3 images done in \d+\.\d s$/m);
+  const records = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(records.map((x) => [x.input, x.output, x.format, x.width, x.height, x.outputWidth, x.outputHeight]), [
+    [join(input, 'a.png'), join(out, 'a.webp'), 'webp', 16, 12, 32, 24],
+    [join(input, 'b.jpg'), join(out, 'b.webp'), 'webp', 16, 12, 32, 24],
+    [join(input, 'c.webp'), join(out, 'c.webp'), 'webp', 12, 16, 24, 32],
+  ]);
+  for (const x of records) {
+    assert.equal(x.model, 'se/up2x-conservative');
+    assert.equal(x.precision, 'f32');
+    assert.match(x.adapter, /\S/);
+    assert.ok(x.kernels === 'compact' || x.kernels === 'wide', x.kernels);
+    assert.equal(x.tiles, 1);
+    assert.ok(x.seconds > 0);
+    const meta = await sharp(x.output).metadata();
+    assert.deepEqual([meta.format, meta.width, meta.height, meta.channels], ['webp', x.outputWidth, x.outputHeight, 3]);
+  }
+  assert.deepEqual(readdirSync(out).sort(), ['a.webp', 'b.webp', 'c.webp']);
 });

@@ -72,6 +72,8 @@ export interface LaunchOptions {
   height?: number;
   /** Milliseconds for the browser to start (default 30 s). */
   timeout?: number;
+  /** Unpacked extensions to load (folders with a manifest.json); launches over a pipe, as puppeteer needs for them. */
+  extensions?: string[];
 }
 
 export interface TestBrowser {
@@ -118,6 +120,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<TestBr
       defaultViewport: { width: options.width ?? 640, height: options.height ?? 360 },
       timeout: options.timeout ?? 30_000,
       protocolTimeout: options.protocolTimeout ?? 120_000,
+      ...(options.extensions?.length ? { pipe: true, enableExtensions: options.extensions } : {}),
       env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' },
     });
   } catch (e) {

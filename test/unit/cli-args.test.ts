@@ -1,5 +1,6 @@
 // The cugan command line without a GPU: parsing, usage errors, and the failures main() reports
-// before it asks for a GPU (unknown model, non-image input, writing over the input).
+// before it asks for a GPU (unknown model, non-image input, writing over the input, a bad output
+// path, a missing models folder or model).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -19,15 +20,15 @@ function capture(): CliIO & { out: string; err: string } {
   return io;
 }
 
-test('upscale: defaults', () => {
+test('upscale: defaults (f32: the official pixels)', () => {
   assert.deepEqual(parseArgs(['upscale', 'in.png', 'out.png']), {
-    command: 'upscale', model: DEFAULT_MODEL, alpha: 1, tta: false, precision: 'auto', models: undefined, input: 'in.png', output: 'out.png',
+    command: 'upscale', model: DEFAULT_MODEL, alpha: 1, tta: false, precision: 'f32', models: undefined, inputs: ['in.png'], output: 'out.png', name: '{name}.{ext}',
   });
 });
 
 test('upscale: every option, short, long and --name=value', () => {
   const a = parseArgs(['upscale', '-m', 'pro/up3x-denoise3x', '-a', '0.75', '--tta', '--precision', 'f32', '--models', 'm', 'a.jpg', 'b.png']);
-  assert.deepEqual(a, { command: 'upscale', model: 'pro/up3x-denoise3x', alpha: 0.75, tta: true, precision: 'f32', models: 'm', input: 'a.jpg', output: 'b.png' });
+  assert.deepEqual(a, { command: 'upscale', model: 'pro/up3x-denoise3x', alpha: 0.75, tta: true, precision: 'f32', models: 'm', inputs: ['a.jpg'], output: 'b.png', name: '{name}.{ext}' });
   const b = parseArgs(['upscale', 'a.png', '--model=se/up4x-no-denoise', '--alpha=1.3', '-x', '--precision=f16', 'b.png']);
   assert.equal(b.command, 'upscale');
   if (b.command !== 'upscale') return;
@@ -35,12 +36,12 @@ test('upscale: every option, short, long and --name=value', () => {
   assert.equal(b.alpha, 1.3);
   assert.equal(b.tta, true);
   assert.equal(b.precision, 'f16');
-  assert.deepEqual([b.input, b.output], ['a.png', 'b.png']);
+  assert.deepEqual([b.inputs, b.output], [['a.png'], 'b.png']);
 });
 
 test('upscale: -- ends the options', () => {
   const a = parseArgs(['upscale', '--', '-in.png', '-out.png']);
-  assert.ok(a.command === 'upscale' && a.input === '-in.png' && a.output === '-out.png');
+  assert.ok(a.command === 'upscale' && a.inputs[0] === '-in.png' && a.output === '-out.png');
 });
 
 test('models, help, version', () => {
@@ -69,33 +70,53 @@ test('usage errors', () => {
     [['upscale', '--alpha=', 'a.png', 'b.png'], /--alpha must be a number/],
     [['upscale', '--precision', 'f64', 'a.png', 'b.png'], /--precision must be f32, f16 or auto/],
     [['upscale', '--tta=1', 'a.png', 'b.png'], /--tta takes no value/],
-    [['upscale', 'a.png', 'b.jpg'], /PNG only/],
     [['models', 'x'], /takes no arguments/],
+    [['models', '--frob'], /unknown option "--frob"/],
+    [['upscale', '-f', 'gif', 'a.png', '-'], /--format must be png, webp, jpeg, avif/],
+    [['upscale', '--quality', '0', 'a.png', 'b.jpg'], /--quality must be a whole number from 1 to 100/],
+    [['upscale', '--quality', '90.5', 'a.png', 'b.jpg'], /--quality must be a whole number/],
+    [['upscale', '-o', 'out'], /missing <in>/],
+    [['upscale', '-o', 'out', 'a.png', '-'], /- \(stdin\) is one image/],
+    [['upscale', '-n', 'x.png', '-o', 'out', 'a.png'], /--name must contain \{name\}/],
+    [['upscale', '-n', 'd/{name}.png', '-o', 'out', 'a.png'], /without "\/"/],
+    [['upscale', '-n', '{name}-{size}.png', '-o', 'out', 'a.png'], /unknown field \{size\}/],
+    [['upscale', '--json', 'a.png', '-'], /--json and - as <out> both write to stdout/],
   ];
   for (const [argv, re] of bad) {
     assert.throws(() => parseArgs(argv), (e: unknown) => e instanceof UsageError && re.test(e.message), argv.join(' '));
   }
 });
 
-test('main: a usage error exits 2 with the usage on stderr', async () => {
+// Issue 17: the message and one hint line, not the whole usage block.
+test('main: a usage error exits 2 with its message and one hint line on stderr', async () => {
   const io = capture();
   assert.equal(await main(['upscale', '--frob', 'a.png', 'b.png'], { io }), 2);
-  assert.match(io.err, /^cugan: unknown option "--frob"\n/);
-  assert.match(io.err, /Usage:/);
+  assert.equal(io.err, 'cugan: unknown option "--frob"\nRun `cugan upscale --help` for its usage and options.\n');
   assert.equal(io.out, '');
   const io2 = capture();
   assert.equal(await main([], { io: io2 }), 2);
-  assert.match(io2.err, /Usage:/);
+  assert.equal(io2.err, 'cugan: no command given\nRun `cugan --help` for the usage.\n');
+  const io3 = capture();
+  assert.equal(await main(['models', 'x'], { io: io3 }), 2);
+  assert.equal(io3.err.split('\n').length, 3);
+  assert.match(io3.err, /`cugan models --help`/);
 });
 
 test('main: models, --help, --version exit 0 on stdout', async () => {
   const io = capture();
   assert.equal(await main(['models'], { io }), 0);
-  assert.deepEqual(io.out.trim().split('\n'), MODELS.map((m) => m.id));
+  const lines = io.out.trim().split('\n');
+  assert.match(lines[0], /^Models folder: \S+ \((\$CUGAN_MODELS|the package's models folder)\)/);
+  assert.deepEqual(lines.slice(1, -1).map((l) => l.split(/\s+/)[0]), MODELS.map((m) => m.id));
+  assert.match(lines.at(-1)!, /^\d+ of 18 models installed/);
   const h = capture();
   assert.equal(await main(['--help'], { io: h }), 0);
   assert.match(h.out, /cugan upscale/);
   assert.match(h.out, /--tta/);
+  // Issue 17: the package's users are told the package's command, not this repository's scripts.
+  assert.match(h.out, /npx cugan-weights --out DIR SOURCE…/);
+  assert.doesNotMatch(h.out, /npm run/);
+  assert.match(h.out, /--precision <p>\s+f32 \(default/);
   const v = capture();
   assert.equal(await main(['--version'], { io: v }), 0);
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
@@ -115,7 +136,7 @@ test('main: failures before the GPU is asked for exit 1 with `cugan: <message>`'
 
   io = capture();
   assert.equal(await main(['upscale', txt, join(dir, 'o.png')], { io, onNoAdapter: noAdapter }), 1);
-  assert.match(io.err, /^cugan: .*notes\.txt is not an image .*PNG or JPEG expected/);
+  assert.match(io.err, /^cugan: .*notes\.txt is not an image .*PNG, JPEG, WebP, AVIF, TIFF or GIF expected/);
 
   io = capture();
   assert.equal(await main(['upscale', join(dir, 'missing.png'), join(dir, 'o.png')], { io, onNoAdapter: noAdapter }), 1);

@@ -71,6 +71,15 @@ describe('a hosted models folder (HTTP)', { skip }, () => {
     const m = JSON.parse(readFileSync(join(dir, 'good', 'manifest.json'), 'utf8'));
     m.models[0].sha256 = m.models[0].sha256.replace(/^./, (c: string) => (c === '0' ? '1' : '0'));
     writeFileSync(join(dir, 'bad', 'manifest.json'), JSON.stringify(m));
+    // flipped/: one bit of a weight flipped after conversion, beside the intact file's manifest;
+    // flipped-bare/: the same file, no manifest.
+    for (const sub of ['flipped', 'flipped-bare']) {
+      mkdirSync(join(dir, sub, 'se'), { recursive: true });
+      const damaged = Buffer.from(bytes);
+      damaged[damaged.byteLength - 100_000]! ^= 0x04;
+      writeFileSync(join(dir, sub, 'se', 'up2x-conservative.f32.cugan'), damaged);
+    }
+    copyFileSync(join(dir, 'good', 'manifest.json'), join(dir, 'flipped', 'manifest.json'));
     server = await serveStatic(dir);
     // Answers the manifest, then never sends the model's body.
     hang = createServer((req, res) => {
@@ -149,6 +158,19 @@ describe('a hosted models folder (HTTP)', { skip }, () => {
     assert.deepEqual(caches.puts, []);
   });
 
+  test('a flipped byte is WEIGHTS_CORRUPT (the file\'s checksum), with or without a manifest, HTTP and Node', async () => {
+    const caches = fakeCaches();
+    (globalThis as { caches?: CacheStorage }).caches = caches.storage;
+    for (const baseUrl of [`${server.url}/flipped/`, `${server.url}/flipped-bare/`, join(dir, 'flipped'), join(dir, 'flipped-bare')]) {
+      await assert.rejects(loadModel(ID, { dtype: 'f32', baseUrl }), (e) => {
+        assert.equal(codeOf(e), 'WEIGHTS_CORRUPT', `${baseUrl}: ${String(e)}`);
+        assert.match((e as Error).message, /up2x-conservative\.f32\.cugan: damaged: CRC-32/);
+        return true;
+      });
+    }
+    assert.deepEqual(caches.puts, []);
+  });
+
   test('a missing folder or model is WEIGHTS_NOT_FOUND, with the HTTP status', async () => {
     await assert.rejects(loadModel(ID, { dtype: 'f32', baseUrl: `${server.url}/nowhere/` }), (e) => {
       assert.equal(codeOf(e), 'WEIGHTS_NOT_FOUND');
@@ -158,7 +180,7 @@ describe('a hosted models folder (HTTP)', { skip }, () => {
     // In a folder whose manifest lacks the model: said so, without a request for the file.
     await assert.rejects(loadModel('se/up4x-conservative', { dtype: 'f32', baseUrl: `${server.url}/good/` }), (e) => {
       assert.equal(codeOf(e), 'WEIGHTS_NOT_FOUND');
-      assert.match((e as Error).message, /not in .*manifest\.json/);
+      assert.match((e as Error).message, /not in .*manifest\.json; convert it into that folder: npx cugan-weights --dtype f32 --out DIR SOURCE…$/);
       return true;
     });
   });

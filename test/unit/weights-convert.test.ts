@@ -3,13 +3,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findModel } from '../../src/runtime/model/architecture.js';
 import { readPackedModel } from '../../src/runtime/model/packed-format.js';
 import { convertAll, findModelSources, outputPath } from '../../weights/convert.js';
+import { findLicences } from '../../weights/licences.js';
 import { ncnnBin, ncnnParam, need, PTH } from './weights-helpers.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -83,6 +84,71 @@ test('the CLI converts with --out, prints a line per model, and exits 1 on a bad
   assert.ok(!existsSync(outputPath(out, 'pro/up3x-denoise3x', 'f32')));
   assert.equal(r.status, 1);
   assert.match(r.stderr, /WEIGHTS_NOT_FOUND.*missing\.pth/);
+});
+
+test('the CLI\'s help speaks to package users: npx cugan-weights --out DIR SOURCE…; usage errors are one line and a hint', () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'weights', 'cli.ts'), ...args], { cwd: REPO, encoding: 'utf8' });
+  const help = cli('--help');
+  assert.equal(help.status, 0);
+  const lines = help.stdout.trimEnd().split('\n');
+  assert.equal(lines[0], 'usage: npx cugan-weights --out DIR SOURCE…');
+  // The repository's own defaults are one note at the end (run from a checkout only).
+  const repoNote = lines.findIndex((l) => l.includes('npm run weights'));
+  assert.ok(repoNote >= lines.length - 2, `npm run weights only in the closing note:\n${help.stdout}`);
+  assert.ok(lines.slice(0, repoNote).every((l) => !l.includes('../shared')), help.stdout);
+  const bad = cli('--frobnicate');
+  assert.equal(bad.status, 1);
+  assert.deepEqual(bad.stderr.trimEnd().split('\n'), ['error [BAD_OPTION]: unknown option --frobnicate', 'run `npx cugan-weights --help` for the options']);
+});
+
+test('licences: the nearest folder with LICENSE files, up to two above the source, never a project root above it', async () => {
+  const root = join(tmp, 'lic');
+  const files: Record<string, string> = {
+    'release/LICENSE-Real-CUGAN': 'MIT bilibili', 'release/LICENSE-ncnn-port': 'MIT nihui', 'release/models-se/x.param': '',
+    'deep/LICENSE': 'MIT', 'deep/a/b/models-nose/x.param': '',
+    'proj/package.json': '{}', 'proj/LICENSE': 'the project', 'proj/weights/models-se/x.param': '',
+    'own/models-pro/LICENSE.txt': 'own', 'own/LICENSE': 'outer',
+  };
+  for (const [f, text] of Object.entries(files)) {
+    mkdirSync(join(root, f, '..'), { recursive: true });
+    writeFileSync(join(root, f), text);
+  }
+  const rel = async (p: string) => (await findLicences(join(root, p))).map((f) => f.slice(root.length + 1));
+  assert.deepEqual(await rel('release/models-se'), ['release/LICENSE-Real-CUGAN', 'release/LICENSE-ncnn-port']);
+  assert.deepEqual(await rel('release/models-se/x.param'), ['release/LICENSE-Real-CUGAN', 'release/LICENSE-ncnn-port']);
+  assert.deepEqual(await rel('release'), ['release/LICENSE-Real-CUGAN', 'release/LICENSE-ncnn-port']);
+  assert.deepEqual(await rel('deep/a/b/models-nose'), [], 'three folders up is too far');
+  assert.deepEqual(await rel('deep/a/b'), ['deep/LICENSE']);
+  assert.deepEqual(await rel('proj/weights/models-se'), [], 'a project root above the source is not searched');
+  assert.deepEqual(await rel('own/models-pro'), ['own/models-pro/LICENSE.txt'], 'the nearest folder wins');
+});
+
+test('the CLI copies the licences found up the tree of one ncnn folder, and warns in one line when there are none', (t) => {
+  const nose = findModel('nose/up2x-no-denoise')!;
+  if (!need(t, ncnnParam(nose), ncnnBin(nose))) return;
+  // A release unpacked with its licences at the top, and a bare folder of the same model.
+  const release = join(tmp, 'release-nose');
+  const bare = join(tmp, 'bare', 'x', 'y', 'models-nose');
+  for (const dir of [join(release, 'models-nose'), bare]) {
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(ncnnParam(nose), join(dir, 'up2x-no-denoise.param'));
+    copyFileSync(ncnnBin(nose), join(dir, 'up2x-no-denoise.bin'));
+  }
+  writeFileSync(join(release, 'LICENSE'), 'The MIT License (MIT)\n\nCopyright (c) 2019 nihui\n');
+  const out = join(tmp, 'lic-out');
+  const run = (src: string) => spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'weights', 'cli.ts'), '--out', out, '--dtype', 'f32', src], { cwd: REPO, encoding: 'utf8' });
+  const found = run(join(release, 'models-nose'));
+  assert.equal(found.status, 0, found.stderr);
+  assert.equal(readFileSync(join(out, 'LICENSE'), 'utf8'), readFileSync(join(release, 'LICENSE'), 'utf8'));
+  assert.match(found.stdout, /^licences: LICENSE \(from .*release-nose\)$/m);
+  assert.equal(found.stderr, '');
+  rmSync(out, { recursive: true });
+  const none = run(bare);
+  assert.equal(none.status, 0, none.stderr);
+  assert.ok(existsSync(outputPath(out, 'nose/up2x-no-denoise', 'f32')));
+  const warning = none.stderr.trimEnd().split('\n');
+  assert.equal(warning.length, 1, none.stderr);
+  assert.match(warning[0]!, /^warning: no LICENSE file in .*models-nose or the 2 folders above it: .*MIT.*licence texts in /);
 });
 
 test('postinstall exits 0 with a note when there are no weights', () => {

@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findModel, layerSpecs, torchWeightShape } from '../../src/runtime/model/architecture.js';
-import { readPackedModel } from '../../src/runtime/model/packed-format.js';
+import { align, HEADER_BYTES, readPackedModel, TABLE_ENTRY_BYTES } from '../../src/runtime/model/packed-format.js';
 import { convertModel, findModelSources } from '../../weights/convert.js';
 import { readNcnnModel } from '../../weights/ncnn-reader.js';
 import { readPthModel } from '../../weights/pth-reader.js';
@@ -202,4 +202,61 @@ test('packed reader: damaged .cugan files are WEIGHTS_CORRUPT', (t) => {
   const wrong = bytes.slice();
   wrong[0] = 0x58;
   throwsCugan(() => readPackedModel(wrong, 'x.cugan'), 'WEIGHTS_CORRUPT', 'x.cugan', 'magic');
+});
+
+/** The same model as a version 1 file (before the checksum): a 64-byte header, the table at 64. */
+function asVersion1(v2: Uint8Array): Uint8Array {
+  const dv2 = new DataView(v2.buffer, v2.byteOffset);
+  const layers = dv2.getUint32(24, true);
+  const [dataOffset, dataBytes] = [dv2.getUint32(32, true), dv2.getUint32(36, true)];
+  const v1DataOffset = align(64 + layers * TABLE_ENTRY_BYTES);
+  const v1 = new Uint8Array(v1DataOffset + dataBytes);
+  v1.set(v2.subarray(0, 64));
+  v1.set(v2.subarray(HEADER_BYTES, HEADER_BYTES + layers * TABLE_ENTRY_BYTES), 64);
+  v1.set(v2.subarray(dataOffset), v1DataOffset);
+  const dv1 = new DataView(v1.buffer);
+  dv1.setUint32(8, 1, true);
+  dv1.setUint32(28, 64, true);
+  dv1.setUint32(32, v1DataOffset, true);
+  return v1;
+}
+
+test('packed reader: one flipped byte anywhere is WEIGHTS_CORRUPT (the header checksum)', (t) => {
+  if (!need(t, ncnnParam(SE2), ncnnBin(SE2))) return;
+  const bytes = writePackedModel(readNcnnModel(readBytes(ncnnParam(SE2)), readBytes(ncnnBin(SE2)), SE2.id), 'f32');
+  const p = readPackedModel(bytes, 'x.cugan');
+  // A weight in the middle of a conv layer: still finite, the right shape, wrong pixels.
+  const layer = p.layers[5]!;
+  const at = bytes.byteLength - p.data.byteLength + layer.weightOffset + 1001;
+  for (const bit of [0, 3, 7]) {
+    const flipped = bytes.slice();
+    flipped[at]! ^= 1 << bit;
+    throwsCugan(() => readPackedModel(flipped, 'x.cugan'), 'WEIGHTS_CORRUPT', 'x.cugan', 'damaged', 'CRC-32');
+  }
+  // A model id one bit away from another released model of the same architecture
+  // (denoise1x -> denoise3x): without the checksum it would load as the wrong model.
+  const D1 = findModel('se/up2x-denoise1x')!;
+  if (need(t, ncnnParam(D1), ncnnBin(D1))) {
+    const renamed = writePackedModel(readNcnnModel(readBytes(ncnnParam(D1)), readBytes(ncnnBin(D1)), D1.id), 'f16');
+    renamed[40 + D1.id.indexOf('1')]! ^= 0x02;
+    assert.equal(new TextDecoder().decode(renamed.subarray(40, 40 + D1.id.length)), 'se/up2x-denoise3x');
+    throwsCugan(() => readPackedModel(renamed, 'x.cugan'), 'WEIGHTS_CORRUPT', 'x.cugan', 'damaged');
+  }
+  // A bias byte, a table byte, the checksum itself.
+  for (const k of [bytes.byteLength - p.data.byteLength + layer.biasOffset, HEADER_BYTES + 70, 64]) {
+    const flipped = bytes.slice();
+    flipped[k]! ^= 0x10;
+    throwsCugan(() => readPackedModel(flipped, 'x.cugan'), 'WEIGHTS_CORRUPT', 'x.cugan', 'damaged');
+  }
+  // Truncated: said so.
+  throwsCugan(() => readPackedModel(bytes.subarray(0, bytes.byteLength - 256), 'x.cugan'), 'WEIGHTS_CORRUPT', 'truncated');
+});
+
+test('packed reader: a version 1 file (no checksum) says to re-convert with npx cugan-weights', (t) => {
+  if (!need(t, ncnnParam(SE2), ncnnBin(SE2))) return;
+  const v1 = asVersion1(writePackedModel(readNcnnModel(readBytes(ncnnParam(SE2)), readBytes(ncnnBin(SE2)), SE2.id), 'f16'));
+  throwsCugan(() => readPackedModel(v1, 'old.cugan'), 'WEIGHTS_CORRUPT', 'old.cugan', 'version 1', 're-convert', 'npx cugan-weights --out DIR SOURCE');
+  const future = writePackedModel(readNcnnModel(readBytes(ncnnParam(SE2)), readBytes(ncnnBin(SE2)), SE2.id), 'f16');
+  new DataView(future.buffer).setUint32(8, 3, true);
+  throwsCugan(() => readPackedModel(future, 'new.cugan'), 'WEIGHTS_CORRUPT', 'new.cugan', 'version 3', 'update cugan-webgpu');
 });

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CuganError } from '../../src/runtime/errors.js';
 import { findModel } from '../../src/runtime/model/architecture.js';
-import { readPackedModel } from '../../src/runtime/model/packed-format.js';
+import { CHECKSUM_OFFSET, HEADER_BYTES, packedChecksum, readPackedModel } from '../../src/runtime/model/packed-format.js';
 import { parseNcnnParam, readNcnnModel } from '../../weights/ncnn-reader.js';
 import { writePackedModel } from '../../weights/packed-writer.js';
 import { unpickle } from '../../weights/pickle.js';
@@ -110,7 +110,9 @@ test(`fuzz: ${ITERATIONS} random / damaged inputs give only CuganErrors`, (t) =>
         return ['damaged small torch zip', () => loadTorchZip(z, 'fuzz.pth')];
       }
       default: {
-        const p = damage(packed, 0, Math.min(packed.byteLength, 64 + 64 * 60));
+        const p = damage(packed, 0, Math.min(packed.byteLength, HEADER_BYTES + 64 * 60));
+        // Half the time with the checksum made to match, so the field checks behind it are fuzzed too.
+        if (rnd() < 0.5 && p.byteLength >= CHECKSUM_OFFSET + 4) new DataView(p.buffer, p.byteOffset).setUint32(CHECKSUM_OFFSET, packedChecksum(p), true);
         return ['damaged .cugan header/table', () => readPackedModel(p, 'fuzz.cugan')];
       }
     }

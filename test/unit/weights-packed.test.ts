@@ -5,8 +5,10 @@ import assert from 'node:assert/strict';
 import { findModel, layerSpecs, torchWeightShape, type ModelInfo } from '../../src/runtime/model/architecture.js';
 import {
   ceil4,
+  CHECKSUM_OFFSET,
   DATA_ALIGN,
   HEADER_BYTES,
+  packedChecksum,
   packedConvIndex,
   readPackedModel,
   TABLE_ENTRY_BYTES,
@@ -115,7 +117,7 @@ test('header, table, alignment and zero padding follow the spec', () => {
     assert.ok(Buffer.from(bytes).equals(Buffer.from(writePackedModel(w, dtype))), 'writing twice gives the same bytes');
     const dv = new DataView(bytes.buffer);
     assert.equal(new TextDecoder().decode(bytes.subarray(0, 8)), 'CUGANWGT');
-    assert.equal(dv.getUint32(8, true), 1, 'version');
+    assert.equal(dv.getUint32(8, true), 2, 'version');
     assert.equal(dv.getUint32(12, true), dtype === 'f32' ? 1 : 2, 'dtype code');
     assert.equal(dv.getUint32(16, true), 3, 'scale');
     assert.equal(dv.getUint32(20, true), 3, 'flags: se | pro');
@@ -127,6 +129,10 @@ test('header, table, alignment and zero padding follow the spec', () => {
     assert.equal(bytes.byteLength % DATA_ALIGN, 0);
     assert.equal(new TextDecoder().decode(bytes.subarray(40, 40 + 'pro/up3x-denoise3x'.length)), 'pro/up3x-denoise3x');
     assert.ok(bytes.subarray(40 + 'pro/up3x-denoise3x'.length, 64).every((b) => b === 0));
+    // The CRC-32 of every byte but its own four, then zeros up to the table.
+    assert.equal(dv.getUint32(CHECKSUM_OFFSET, true), packedChecksum(bytes));
+    assert.notEqual(packedChecksum(bytes), 0);
+    assert.ok(bytes.subarray(CHECKSUM_OFFSET + 4, HEADER_BYTES).every((b) => b === 0));
     const p = readPackedModel(bytes);
     let end = 0;
     for (const l of p.layers) {

@@ -4,7 +4,7 @@
 // In the two error texts {1} stands for the error's message; in the loading text, for the
 // downloaded share ("42%", or megabytes when the size is unknown).
 
-import type { Denoise } from '../../runtime/video/types.js';
+import type { Denoise } from '../../runtime/options.js';
 
 export const LABELS = {
   on: 'Upscale: on',

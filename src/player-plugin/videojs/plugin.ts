@@ -5,7 +5,7 @@
 // viewer's choices in localStorage. Later `player.upscale()` calls return the same instance.
 //
 //   import videojs from 'video.js';
-//   import { registerUpscalePlugin } from 'cugan-webgpu/src/player-plugin/videojs/plugin.js';
+//   import { registerUpscalePlugin } from 'cugan-webgpu/videojs';
 //   registerUpscalePlugin(videojs);
 //   const player = videojs('video', { html5: { nativeTextTracks: false } });
 //   player.upscale({ denoise: 'conservative' });
@@ -15,17 +15,18 @@
 // itself in `.vjs-text-track-display`, above the canvas. With native text tracks (Safari's
 // default) the browser draws them inside the <video>, under the canvas (a warning is logged).
 //
-// Events on the player (listener(event, detail)): `upscale:enabled` {model},
-// `upscale:disabled` {reason: 'user' | 'error'}, `upscale:error` {error: CuganError},
-// `upscale:stats` UpscaleStats, `upscale:progress` UpscaleProgress (a model download; the
-// toggle spins meanwhile). The video keeps playing whatever fails.
+// Events on the player (listener(event, detail)): the `upscale:*` events of
+// src/runtime/video/events.ts, each triggered once on the player. The video keeps playing
+// whatever fails.
 
 import { CuganError } from '../../runtime/errors.js';
-import { checkAlpha } from '../../runtime/model-runner.js';
-import { checkScale, chooseModel } from '../../runtime/video/model-choice.js';
-import type { UpscaleProgress, UpscaleStats, VideoUpscaleOptions } from '../../runtime/video/types.js';
-import { VideoUpscaler } from '../../runtime/video/video-upscaler.js';
-import { UPSCALE_EVENTS, UpscaleController } from '../controller.js';
+import { checkPluginOptions, type VideoUpscaleOptions } from '../../runtime/options.js';
+import type { UpscaleEventDetails, UpscaleEventType } from '../../runtime/video/events.js';
+import { webgpuSupport } from '../../runtime/video/gpu-session.js';
+import type { UpscaleProgress, UpscaleStats } from '../../runtime/video/types.js';
+import { NO_STATS } from '../../runtime/video/video-stats.js';
+import { UpscaleController } from '../controller.js';
+import type { UpscalePlugin, UpscalePluginOptions } from './api.js';
 import { listenHotkey } from './hotkey.js';
 import { registerSettingsMenu, type SettingsMenuComponent } from './settings-menu.js';
 import { loadChoices, pickChoices, saveChoices, type UpscaleChoices } from './storage.js';
@@ -33,6 +34,7 @@ import { injectStyles } from './styles.js';
 import { registerToggleButton, type ToggleButtonComponent } from './toggle-button.js';
 import { videojsFunction, type Component, type Player, type PluginClass, type VideoJs, type VideoJsModule } from './vjs-types.js';
 
+export type { UpscalePlugin, UpscalePluginOptions, UpscaleListener } from './api.js';
 export type { UpscaleChoices } from './storage.js';
 export { DENOISE_LABELS, LABEL_KEYS, LABELS } from './labels.js';
 
@@ -40,67 +42,7 @@ export const PLUGIN_NAME = 'upscale';
 export const DEFAULT_STORAGE_KEY = 'cugan-webgpu';
 export const DEFAULT_HOTKEY = 'u';
 
-export interface UpscalePluginOptions extends VideoUpscaleOptions {
-  /** localStorage key of the viewer's choices (default 'cugan-webgpu'); false: remember nothing. */
-  storageKey?: string | false;
-  /** Key that toggles upscaling while the player has focus (default 'u'); false: none. */
-  hotkey?: string | false;
-}
-
-/** What `player.upscale()` returns. */
-export interface UpscalePlugin {
-  readonly player: Player;
-  /** The viewer's wish: true from enable() until disable() or a failure turns it off. */
-  readonly enabled: boolean;
-  /** True while upscaled frames are on screen. */
-  readonly active: boolean;
-  readonly stats: UpscaleStats;
-  /** The model last reported in use ('' before the first frame). */
-  readonly model: string;
-  /** Scale, denoise, pro and strength as chosen (stored ones, then explicit options, then menu picks). */
-  readonly choices: Readonly<UpscaleChoices>;
-  readonly options: Readonly<VideoUpscaleOptions>;
-  /** Why upscaling cannot run in this browser (no WebGPU or no adapter); null while it can. */
-  readonly unavailable: CuganError | null;
-  /** The model download under way (the toggle spins); null when none. */
-  readonly loading: UpscaleProgress | null;
-  /** The last failure since upscaling was last turned on; null when none. */
-  readonly lastError: CuganError | null;
-  /** The controller on the current tech's <video> (null before the player is ready). */
-  readonly controller: UpscaleController | null;
-  /** Turns upscaling on (and remembers it). Never throws; failures arrive as `upscale:error`. */
-  enable(): Promise<boolean>;
-  /** Turns upscaling off (and remembers it); the plain video shows. */
-  disable(): void;
-  toggle(): Promise<boolean>;
-  /** Changes scale, denoise, pro, alpha, model... (scale/denoise/pro/alpha/enabled are remembered).
-   * Rejects with BAD_OPTION for invalid values; loading failures arrive as `upscale:error`. */
-  setOptions(options: Partial<VideoUpscaleOptions>): Promise<void>;
-  dispose(): void;
-}
-
 const DEFAULT_CHOICES: UpscaleChoices = { enabled: true, scale: 'auto', denoise: 'conservative', pro: false, alpha: 1 };
-
-const NO_STATS: UpscaleStats = {
-  fps: 0, videoFps: 0, dropped: 0, frames: 0, gpuMs: 0, sourceWidth: 0, sourceHeight: 0,
-  outputWidth: 0, outputHeight: 0, model: '', precision: 'f32', kernels: 'compact', adapter: '', gpuBytes: 0, tiles: 0,
-};
-
-/** The same checks VideoUpscaler makes, done before anything is stored or built. */
-function checkOptions(o: UpscalePluginOptions): void {
-  if (o.scale !== undefined) checkScale(o.scale);
-  if (o.alpha !== undefined) checkAlpha(o.alpha);
-  for (const k of ['pro', 'enabled'] as const) {
-    if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new CuganError('BAD_OPTION', `${k} must be a boolean, got ${String(o[k])}`);
-  }
-  if (o.storageKey !== undefined && o.storageKey !== false && (typeof o.storageKey !== 'string' || !o.storageKey)) {
-    throw new CuganError('BAD_OPTION', `storageKey must be a non-empty string or false, got ${String(o.storageKey)}`);
-  }
-  if (o.hotkey !== undefined && o.hotkey !== false && (typeof o.hotkey !== 'string' || !o.hotkey)) {
-    throw new CuganError('BAD_OPTION', `hotkey must be a key name such as 'u', or false, got ${String(o.hotkey)}`);
-  }
-  chooseModel(o, 2); // model id and denoise level
-}
 
 const TECH_EVENTS = ['ready', 'loadstart', 'playerreset'];
 
@@ -137,7 +79,7 @@ export function registerUpscalePlugin(videojsOrModule: VideoJs | VideoJsModule):
       let o = options ?? {};
       let badOption: CuganError | undefined;
       try {
-        checkOptions(o);
+        checkPluginOptions(o);
       } catch (e) {
         // A bad option must not break the page's player set-up: report it and stay off (the
         // viewer can still turn it on, with the defaults).
@@ -145,7 +87,7 @@ export function registerUpscalePlugin(videojsOrModule: VideoJs | VideoJsModule):
         badOption = e;
         o = {};
         setTimeout(() => {
-          if (!this.disposed) this.player.trigger('upscale:error', { error: e });
+          if (!this.disposed) this.announce('upscale:error', { error: e });
         });
       }
       const { storageKey = DEFAULT_STORAGE_KEY, hotkey = DEFAULT_HOTKEY, enabled: _enabled, ...rest } = o;
@@ -155,7 +97,7 @@ export function registerUpscalePlugin(videojsOrModule: VideoJs | VideoJsModule):
       this.want = this.current.enabled && !badOption;
       const { enabled: _e, ...choices } = this.current;
       this.opts = { ...rest, ...choices };
-      this.support = VideoUpscaler.isSupported();
+      this.support = webgpuSupport();
       void this.support.then((r) => {
         if (!r.ok && !this.disposed) {
           this.unavailable = r.error;
@@ -228,7 +170,7 @@ export function registerUpscalePlugin(videojsOrModule: VideoJs | VideoJsModule):
     async setOptions(partial: Partial<VideoUpscaleOptions>): Promise<void> {
       if (this.disposed) return;
       const p = { ...partial };
-      checkOptions({ ...this.opts, ...p });
+      checkPluginOptions({ ...this.opts, ...p });
       const { enabled, ...rest } = p;
       const next = { ...this.opts, ...rest };
       if ('model' in rest && rest.model === undefined) delete next.model;
@@ -286,13 +228,11 @@ export function registerUpscalePlugin(videojsOrModule: VideoJs | VideoJsModule):
       }
       this.detach();
       this.warnIfNativeTextTracks();
-      const c = new UpscaleController(video, this.opts);
-      for (const name of UPSCALE_EVENTS) {
-        c.addEventListener(`upscale:${name}`, this.onControllerEvent);
-        // The controller also dispatches a bubbling copy on the <video>: stop it there, or
-        // video.js would hand it to player listeners a second time (without the detail argument).
-        video.addEventListener(`upscale:${name}`, stopPropagation);
-      }
+      // Its events go to the player (nothing bubbles from the <video>: video.js would hand that
+      // to player listeners without the detail); those of a replaced controller are dropped.
+      const c: UpscaleController = new UpscaleController(video, this.opts, (type, detail) => {
+        if (c === this.controller) this.onUpscaleEvent(type, detail);
+      });
       this.controller = c;
       if (this.want) void this.start();
       this.refreshUi();
@@ -302,10 +242,6 @@ export function registerUpscalePlugin(videojsOrModule: VideoJs | VideoJsModule):
       const c = this.controller;
       if (!c) return;
       this.controller = null;
-      for (const name of UPSCALE_EVENTS) {
-        c.removeEventListener(`upscale:${name}`, this.onControllerEvent);
-        c.video.removeEventListener(`upscale:${name}`, stopPropagation);
-      }
       c.destroy();
     }
 
@@ -340,44 +276,46 @@ export function registerUpscalePlugin(videojsOrModule: VideoJs | VideoJsModule):
       this.unavailable = error;
       this.lastError = error;
       this.want = false;
-      this.player.trigger('upscale:error', { error });
-      if (wasOn) this.player.trigger('upscale:disabled', { reason: 'error' });
+      this.announce('upscale:error', { error });
+      if (wasOn) this.announce('upscale:disabled', { reason: 'error' });
       this.refreshUi();
     }
 
-    private readonly onControllerEvent = (e: Event): void => {
+    /** The plugin's own state follows the controller's events, then the player gets them. */
+    private onUpscaleEvent<K extends UpscaleEventType>(type: K, detail: UpscaleEventDetails[K]): void {
       if (this.disposed) return;
-      const detail = (e as CustomEvent).detail;
       const modelBefore = this.model;
-      switch (e.type) {
+      const d = { type, detail } as UpscaleEventOf;
+      switch (d.type) {
         case 'upscale:enabled':
           // An enable() that finished after a disable() (a quick toggle) is not news.
           if (!this.controller?.enabled) return;
           this.lastError = null;
-          this.model = detail?.model ?? this.model;
+          this.model = d.detail.model;
           break;
         case 'upscale:disabled':
-          if (detail?.reason === 'error') this.want = false;
+          if (d.detail.reason === 'error') this.want = false;
           break;
-        case 'upscale:error': {
-          const error = detail?.error;
-          if (error instanceof CuganError) {
-            this.lastError = error;
-            this.loading = null;
-            if (error.code === 'NO_WEBGPU') this.unavailable = error;
-          }
+        case 'upscale:error':
+          this.lastError = d.detail.error;
+          this.loading = null;
+          if (d.detail.error.code === 'NO_WEBGPU') this.unavailable = d.detail.error;
           break;
-        }
         case 'upscale:stats':
-          this.model = detail?.model || this.model;
+          this.model = d.detail.model || this.model;
           break;
         case 'upscale:progress':
-          this.loading = detail?.done ? null : (detail as UpscaleProgress);
+          this.loading = d.detail.done ? null : d.detail;
           break;
       }
-      this.player.trigger(e.type, detail);
-      if (e.type !== 'upscale:stats' || this.model !== modelBefore) this.refreshUi();
-    };
+      this.announce(type, detail);
+      if (type !== 'upscale:stats' || this.model !== modelBefore) this.refreshUi();
+    }
+
+    /** Triggers an event on the player: listeners get `(event, detail)`. */
+    private announce<K extends UpscaleEventType>(type: K, detail: UpscaleEventDetails[K]): void {
+      this.player.trigger(type, detail);
+    }
 
     private remember(choices: Partial<UpscaleChoices>): void {
       saveChoices(this.storageKey, choices);
@@ -407,7 +345,8 @@ export function registerUpscalePlugin(videojsOrModule: VideoJs | VideoJsModule):
   videojs.registerPlugin(PLUGIN_NAME, UpscaleVideojsPlugin as unknown as PluginClass);
 }
 
-const stopPropagation = (e: Event): void => e.stopPropagation();
+/** An event and its detail, as a union the plugin can switch on. */
+type UpscaleEventOf = { [K in UpscaleEventType]: { type: K; detail: UpscaleEventDetails[K] } }[UpscaleEventType];
 
 /** The plugin of a player once `player.upscale(...)` has run (undefined before). */
 export function getUpscalePlugin(player: Player): UpscalePlugin | undefined {
@@ -415,5 +354,5 @@ export function getUpscalePlugin(player: Player): UpscalePlugin | undefined {
   return p.usingPlugin?.(PLUGIN_NAME) ? p[PLUGIN_NAME]?.() : undefined;
 }
 
-/** A player with the plugin registered (video.js's own types do not know `upscale`). */
+/** A player with the plugin registered (importing this module already adds `upscale` to video.js's `Player`). */
 export type UpscalePlayer = Player & { upscale(options?: UpscalePluginOptions): UpscalePlugin };

@@ -5,9 +5,9 @@
 
 import { findModel, type Scale } from '../../runtime/model/architecture.js';
 import { chooseModel, denoiseLevels } from '../../runtime/video/model-choice.js';
-import type { Denoise, ScaleChoice, VideoUpscaleOptions } from '../../runtime/video/types.js';
+import type { Denoise, ScaleChoice, VideoUpscaleOptions } from '../../runtime/options.js';
 import { DENOISE_LABELS, LABELS } from './labels.js';
-import type { UpscalePlugin } from './plugin.js';
+import type { UpscalePlugin } from './api.js';
 import type { ComponentClass, MenuButtonClass, MenuItem, MenuItemClass, Player, VideoJs } from './vjs-types.js';
 
 export const MENU_NAME = 'UpscaleMenuButton';

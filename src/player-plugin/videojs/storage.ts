@@ -2,9 +2,7 @@
 // survive a reload. Storage can be missing or throw (private mode, blocked cookies, quota):
 // then nothing is remembered and nothing fails. Stored values are validated on the way in.
 
-import { checkAlpha } from '../../runtime/model-runner.js';
-import { checkScale } from '../../runtime/video/model-choice.js';
-import type { Denoise, ScaleChoice } from '../../runtime/video/types.js';
+import { checkAlpha, checkBoolean, checkDenoise, checkScale, passes, type Denoise, type ScaleChoice } from '../../runtime/options.js';
 
 export interface UpscaleChoices {
   enabled: boolean;
@@ -14,32 +12,22 @@ export interface UpscaleChoices {
   alpha: number;
 }
 
-export const DENOISE_LEVELS: readonly Denoise[] = ['no-denoise', 'conservative', 'denoise1x', 'denoise2x', 'denoise3x'];
-
-const valid: { [K in keyof UpscaleChoices]: (v: unknown) => boolean } = {
-  enabled: (v) => typeof v === 'boolean',
-  scale: (v) => ok(() => checkScale(v)),
-  denoise: (v) => DENOISE_LEVELS.includes(v as Denoise),
-  pro: (v) => typeof v === 'boolean',
-  alpha: (v) => ok(() => checkAlpha(v)),
+// The same checks as the options (options.ts): a stored value is kept only if it would be accepted.
+const checks: { [K in keyof UpscaleChoices]: (v: unknown) => unknown } = {
+  enabled: (v) => checkBoolean('enabled', v),
+  scale: checkScale,
+  denoise: checkDenoise,
+  pro: (v) => checkBoolean('pro', v),
+  alpha: checkAlpha,
 };
-
-function ok(check: () => unknown): boolean {
-  try {
-    check();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The valid choices among `o`'s own properties (anything else is dropped). */
 export function pickChoices(o: unknown): Partial<UpscaleChoices> {
   const out: Record<string, unknown> = {};
   if (!o || typeof o !== 'object') return out;
-  for (const k of Object.keys(valid) as Array<keyof UpscaleChoices>) {
+  for (const k of Object.keys(checks) as Array<keyof UpscaleChoices>) {
     const v = (o as Record<string, unknown>)[k];
-    if (Object.prototype.hasOwnProperty.call(o, k) && v !== undefined && valid[k](v)) out[k] = v;
+    if (Object.prototype.hasOwnProperty.call(o, k) && v !== undefined && passes(checks[k], v)) out[k] = v;
   }
   return out as Partial<UpscaleChoices>;
 }

@@ -5,7 +5,7 @@
 
 import type { UpscaleProgress } from '../../runtime/video/types.js';
 import { LABELS } from './labels.js';
-import type { UpscalePlugin } from './plugin.js';
+import type { UpscalePlugin } from './api.js';
 import type { ButtonClass, ComponentClass, Player, VideoJs } from './vjs-types.js';
 
 export const TOGGLE_NAME = 'UpscaleToggle';

@@ -5,7 +5,10 @@
 // written as vec4<f16> natively.
 
 import type { Defines } from '../../shaders/compose.js';
-import { CuganError } from '../errors.js';
+import type { Precision } from '../options.js';
+
+// The check lives with every other option check (options.ts); re-exported for existing importers.
+export { checkPrecision, type Precision } from '../options.js';
 
 export type TensorPrecision = 'f32' | 'f16';
 
@@ -18,14 +21,7 @@ export function tensorDefines(p: TensorPrecision, device: GPUDevice): Defines {
   return { F16: f16, F16_NATIVE: f16 && device.features.has('shader-f16') };
 }
 
-/** What a caller may ask for: 'auto' is f16 where the adapter has shader-f16 (fast there), else f32. */
-export type Precision = TensorPrecision | 'auto';
-
-export function checkPrecision(value: unknown): Precision {
-  if (value === 'f32' || value === 'f16' || value === 'auto') return value;
-  throw new CuganError('BAD_OPTION', `precision must be 'f32', 'f16' or 'auto', got ${String(value)}`);
-}
-
+/** 'auto' is f16 where the adapter has shader-f16 (fast there), else f32. */
 export function resolvePrecision(p: Precision, device: GPUDevice): TensorPrecision {
   if (p !== 'auto') return p;
   return device.features.has('shader-f16') ? 'f16' : 'f32';

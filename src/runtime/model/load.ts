@@ -84,9 +84,10 @@ async function loadFromFolder(id: string, opts: LoadOptions): Promise<PackedMode
   } catch (e) {
     throw new CuganError('WEIGHTS_NOT_FOUND', `model "${id}": ${path} not found (run \`npm run weights\` to convert the released weights)`, { cause: e });
   }
+  const packed = readPackedModel(bytes, path); // its checksum first: damage is WEIGHTS_CORRUPT, not WEIGHTS_HASH
   if (entry) await verify(bytes, entry, path);
   opts.onProgress?.({ model: id, loaded: bytes.byteLength, total: bytes.byteLength, cached: true, done: true });
-  return expectModel(readPackedModel(bytes, path), id, path);
+  return expectModel(packed, id, path);
 }
 
 // ------------------------------------------------------------------ HTTP
@@ -102,7 +103,7 @@ async function loadOverHttp(id: string, opts: LoadOptions): Promise<PackedModel>
   const manifest = await manifestOf(base, timeoutMs);
   const entry = manifest ? findManifestEntry(manifest, id, opts.dtype) : undefined;
   if (manifest && !entry) {
-    throw new CuganError('WEIGHTS_NOT_FOUND', `model "${id}" (${opts.dtype}) is not in ${base}${MANIFEST_FILE}; convert it into that folder (npm run weights -- --out DIR)`);
+    throw new CuganError('WEIGHTS_NOT_FOUND', `model "${id}" (${opts.dtype}) is not in ${base}${MANIFEST_FILE}; convert it into that folder: npx cugan-weights --dtype ${opts.dtype} --out DIR SOURCE…`);
   }
   const url = new URL(entry?.file ?? modelFileName(id, opts.dtype), base).href;
   const report = (p: Omit<LoadProgress, 'model'>) => opts.onProgress?.({ model: id, ...p });
@@ -114,9 +115,10 @@ async function loadOverHttp(id: string, opts: LoadOptions): Promise<PackedModel>
     if (hit) {
       const bytes = new Uint8Array(await hit.arrayBuffer());
       try {
+        const packed = readPackedModel(bytes, `${url} (cached)`);
         await verify(bytes, entry, `${url} (cached)`);
         report({ loaded: bytes.byteLength, total: bytes.byteLength, cached: true, done: true });
-        return expectModel(readPackedModel(bytes, url), id, url);
+        return expectModel(packed, id, url);
       } catch {
         await cache.delete(key).catch(() => false); // a damaged cache entry: download again
       }
@@ -124,10 +126,11 @@ async function loadOverHttp(id: string, opts: LoadOptions): Promise<PackedModel>
   }
 
   const bytes = await download(url, `model "${id}"`, timeoutMs, entry?.bytes, report);
+  const packed = readPackedModel(bytes, url);
   if (entry) await verify(bytes, entry, url);
   if (cache && key) await store(cache, url, key, bytes);
   report({ loaded: bytes.byteLength, total: bytes.byteLength, cached: false, done: true });
-  return expectModel(readPackedModel(bytes, url), id, url);
+  return expectModel(packed, id, url);
 }
 
 /** A model file read for an id must hold that model (a renamed or mixed-up file is refused). */

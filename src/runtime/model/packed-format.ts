@@ -1,6 +1,8 @@
 // The packed model format (`.cugan`): what the converter writes and the runtime reads.
 // Little-endian throughout. Layout (see docs/packed-format.md):
-//   header (64 bytes) | layer table (64 bytes per layer) | data (each tensor 256-byte aligned)
+//   header (128 bytes) | layer table (64 bytes per layer) | data (each tensor 256-byte aligned)
+// The header carries a CRC-32 of the rest of the file, checked on every read: a damaged file is
+// WEIGHTS_CORRUPT whether or not a manifest (SHA-256) stands beside it.
 // Conv and deconv weights are stored the way the WGSL kernels read them: blocks of 4 output x
 // 4 input channels as a mat4x4 whose column j holds input channel j for 4 output channels,
 // ordered [oc4][ky][kx][ic4]; channels are zero-padded to multiples of 4. Deconv weights use the
@@ -8,6 +10,7 @@
 // vec4 per oc4. SE (fc) weights are f32 [out][in] rows, their biases f32 [out].
 
 import { CuganError } from '../errors.js';
+import { crc32 } from './crc32.js';
 import {
   findModel,
   layerSpecs,
@@ -17,8 +20,11 @@ import {
 } from './architecture.js';
 
 export const PACKED_MAGIC = 'CUGANWGT';
-export const PACKED_VERSION = 1;
-export const HEADER_BYTES = 64;
+/** Version 2 added the checksum; version 1 files (no checksum) are refused with a re-convert message. */
+export const PACKED_VERSION = 2;
+export const HEADER_BYTES = 128;
+/** Byte offset of the header's CRC-32 (of every byte of the file but these four). */
+export const CHECKSUM_OFFSET = 64;
 export const TABLE_ENTRY_BYTES = 64;
 export const DATA_ALIGN = 256;
 export const NAME_BYTES = 40;
@@ -72,6 +78,13 @@ export function packedConvIndex(l: LayerSpec, o: number, i: number, ky: number, 
   return block * 16 + (i % 4) * 4 + (o % 4);
 }
 
+/** CRC-32 of a packed file, its checksum field left out (bytes 0-63, then 68 to the end). */
+export function packedChecksum(buf: Uint8Array): number {
+  return crc32(buf.subarray(CHECKSUM_OFFSET + 4), crc32(buf.subarray(0, CHECKSUM_OFFSET)));
+}
+
+const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
+
 const ascii = (bytes: Uint8Array): string => {
   let s = '';
   for (const b of bytes) {
@@ -86,12 +99,25 @@ export function readPackedModel(buf: Uint8Array, source = 'packed model'): Packe
   const bad = (what: string): never => {
     throw new CuganError('WEIGHTS_CORRUPT', `${source}: ${what}`);
   };
-  if (buf.byteLength < HEADER_BYTES) bad(`${buf.byteLength} bytes is too short for a packed model header (${HEADER_BYTES})`);
+  if (buf.byteLength < 12) bad(`${buf.byteLength} bytes is too short for a packed model header`);
   const magic = ascii(buf.subarray(0, 8));
   if (magic !== PACKED_MAGIC) bad(`wrong magic "${magic}", expected "${PACKED_MAGIC}" (not a cugan-webgpu model file)`);
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const version = dv.getUint32(8, true);
-  if (version !== PACKED_VERSION) bad(`format version ${version}, this runtime reads version ${PACKED_VERSION}`);
+  if (version < PACKED_VERSION) {
+    bad(`packed format version ${version}, written by an older cugan-weights (without a checksum); this runtime reads version ${PACKED_VERSION}: re-convert the weights with \`npx cugan-weights --out DIR SOURCE…\``);
+  }
+  if (version > PACKED_VERSION) bad(`packed format version ${version}, newer than this runtime reads (${PACKED_VERSION}): update cugan-webgpu`);
+  if (buf.byteLength < HEADER_BYTES) bad(`${buf.byteLength} bytes is too short for a version ${version} header (${HEADER_BYTES})`);
+  const dataOffset = dv.getUint32(32, true);
+  const dataBytes = dv.getUint32(36, true);
+  // The checksum before any other field: a damaged field would be reported as something else.
+  const stored = dv.getUint32(CHECKSUM_OFFSET, true);
+  const actual = packedChecksum(buf);
+  if (stored !== actual) {
+    const size = dataOffset + dataBytes === buf.byteLength ? '' : ` (${buf.byteLength} bytes, the header says ${dataOffset + dataBytes}: truncated?)`;
+    bad(`damaged${size}: CRC-32 ${hex8(actual)}, the header says ${hex8(stored)}; download or convert it again`);
+  }
   const dtypeCode = dv.getUint32(12, true);
   const dtype = (Object.keys(DTYPE_CODE) as WeightDType[]).find((k) => DTYPE_CODE[k] === dtypeCode);
   if (!dtype) return bad(`unknown weight type code ${dtypeCode}`);
@@ -99,8 +125,6 @@ export function readPackedModel(buf: Uint8Array, source = 'packed model'): Packe
   const flags = dv.getUint32(20, true);
   const layerCount = dv.getUint32(24, true);
   const tableOffset = dv.getUint32(28, true);
-  const dataOffset = dv.getUint32(32, true);
-  const dataBytes = dv.getUint32(36, true);
   const id = ascii(buf.subarray(40, 40 + ID_BYTES));
   const model = findModel(id);
   if (!model) {

@@ -1,10 +1,7 @@
 // Which released model serves a set of viewer choices (scale, denoise, pro).
 
-import { CuganError } from '../errors.js';
-import { findModel, MODELS, type Scale } from '../model/architecture.js';
-import type { Denoise, ScaleChoice, VideoUpscaleOptions } from './types.js';
-
-const STRENGTH: Denoise[] = ['no-denoise', 'conservative', 'denoise1x', 'denoise2x', 'denoise3x'];
+import { MODELS, type Scale } from '../model/architecture.js';
+import { checkDenoise, checkModelId, DENOISE_LEVELS, type Denoise, type VideoUpscaleOptions } from '../options.js';
 
 /** 'auto': the model scale closest to how much the picture is enlarged on screen. */
 export function autoScale(displayPixels: { w: number; h: number }, source: { w: number; h: number }): Scale {
@@ -15,32 +12,27 @@ export function autoScale(displayPixels: { w: number; h: number }, source: { w: 
 
 /** The model id for the options (an explicit `model` wins); denoise levels a scale lacks fall back to the nearest. */
 export function chooseModel(o: VideoUpscaleOptions, scale: Scale): string {
-  if (o.model !== undefined) {
-    if (typeof o.model !== 'string' || !findModel(o.model)) {
-      throw new CuganError('MODEL_UNKNOWN', `unknown model "${String(o.model)}"; known models: ${MODELS.map((m) => m.id).join(', ')}`);
-    }
-    return o.model;
-  }
-  const denoise = o.denoise ?? 'conservative';
-  if (!STRENGTH.includes(denoise)) {
-    throw new CuganError('BAD_OPTION', `denoise must be one of ${STRENGTH.join(', ')}, got ${String(denoise)}`);
-  }
+  if (o.model !== undefined) return checkModelId(o.model);
+  const want = DENOISE_LEVELS.indexOf(checkDenoise(o.denoise ?? 'conservative'));
   const family = o.pro && scale !== 4 ? 'pro' : 'se';
   const candidates = MODELS.filter((m) => m.scale === scale && m.id.startsWith(`${family}/`));
-  const want = STRENGTH.indexOf(denoise);
-  const best = candidates.reduce((a, b) =>
-    Math.abs(STRENGTH.indexOf(b.denoise as Denoise) - want) < Math.abs(STRENGTH.indexOf(a.denoise as Denoise) - want) ? b : a,
-  );
-  return best.id;
+  const distance = (d: string) => Math.abs(DENOISE_LEVELS.indexOf(d as Denoise) - want);
+  return candidates.reduce((a, b) => (distance(b.denoise) < distance(a.denoise) ? b : a)).id;
 }
 
 /** The denoise levels that exist for a scale and family (for menus). */
 export function denoiseLevels(scale: Scale, pro: boolean): Denoise[] {
   const family = pro && scale !== 4 ? 'pro' : 'se';
-  return STRENGTH.filter((d) => MODELS.some((m) => m.scale === scale && m.id === `${family}/up${scale}x-${d}`));
+  return DENOISE_LEVELS.filter((d) => MODELS.some((m) => m.scale === scale && m.id === `${family}/up${scale}x-${d}`));
 }
 
-export function checkScale(s: unknown): ScaleChoice {
-  if (s === 'auto' || s === 2 || s === 3 || s === 4) return s;
-  throw new CuganError('BAD_OPTION', `scale must be 'auto', 2, 3 or 4, got ${String(s)}`);
+/** The model scale for the options: the chosen one, or for 'auto' the one that fits how large the picture is shown. */
+export function scaleFor(o: VideoUpscaleOptions, video: HTMLVideoElement, canvas: HTMLCanvasElement): Scale {
+  const s = o.scale ?? 'auto';
+  if (s !== 'auto') return s;
+  const dpr = globalThis.devicePixelRatio || 1;
+  return autoScale(
+    { w: canvas.clientWidth * dpr || video.clientWidth * dpr, h: canvas.clientHeight * dpr || video.clientHeight * dpr },
+    { w: video.videoWidth, h: video.videoHeight },
+  );
 }

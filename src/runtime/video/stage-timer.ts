@@ -1,7 +1,7 @@
 // Per-stage GPU times from timestamp queries (adapters with 'timestamp-query'). Opt-in
-// (`timing: true`): it reads 80 bytes back per timed frame (112 with the reuse counters), asynchronously, into one of two
-// buffers; a frame that finds both still in flight is simply not timed. With frame reuse on it
-// also reads the reuse counters (frames seen, frames computed) of the executor and how the timed
+// (`timing: true`): it reads the timestamps back per timed frame, asynchronously, into one of
+// two buffers; a frame that finds both still in flight is simply not timed. With frame reuse on
+// it also reads the reuse counters (frames seen, frames computed) of the executor and how the timed
 // frame ran: a re-shown frame times its skipped passes at ~0, so the stage times of the last frame
 // that ran the network whole are kept apart (`lastWhole`).
 

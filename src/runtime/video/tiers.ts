@@ -20,6 +20,18 @@ export function tierLadder(requested: string): Tier[] {
   return ladder;
 }
 
+/**
+ * How many source pixels, per axis, make one network input pixel under `t` (the executor's
+ * `sourceScale`): 2 at half input size, 1 otherwise (also with no tier).
+ */
+export const sourceScaleOf = (t: Tier | undefined): 1 | 2 => (t?.inputScale === 0.5 ? 2 : 1);
+
+/** The network's input size for a source size under `t`. */
+export function graphSize(t: Tier | undefined, width: number, height: number): [number, number] {
+  const k = sourceScaleOf(t);
+  return k === 1 ? [width, height] : [Math.max(1, Math.floor(width / k)), Math.max(1, Math.floor(height / k))];
+}
+
 export const tierName = (t: Tier | undefined) => (t ? `${t.model}${t.inputScale === 1 ? '' : ' at half input size'}` : 'off');
 
 export interface TierPolicyOptions {
