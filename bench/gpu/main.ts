@@ -5,7 +5,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { readImage } from '../../src/cli/image-io.js';
 import { requestDevice } from '../../src/runtime/gpu/device.js';
 import { CONV_BLOCKS } from '../../src/runtime/gpu/autotune.js';
 import type { TensorPrecision } from '../../src/runtime/gpu/tensor-format.js';
@@ -13,6 +12,7 @@ import { loadModel } from '../../src/runtime/model/load.js';
 import { adapterName, adapterSlug } from '../lib/adapter.js';
 import { measurePeak } from '../lib/fma-peak.js';
 import { comparePeer, PEER_FILES, PEER_MODEL, PEER_PAD, peerInput } from '../lib/peer-input.js';
+import { readPng } from '../../test/helpers/golden.js';
 import { resize } from '../lib/resample.js';
 import { median, p90 } from '../lib/stats.js';
 import { markdownGpuReport, type GpuBenchRun, type ModelRow } from './report.js';
@@ -75,13 +75,13 @@ const within = (what: string) => {
   return false;
 };
 
-const frame = readImage(join(MEDIA, 'frame-480p.png'));
+const frame = readPng(join(MEDIA, 'frame-480p.png'));
 const pixelsCache = new Map<string, Uint8Array>();
 const pixelsAt = (w: number, h: number) => {
   const key = `${w}x${h}`;
   let p = pixelsCache.get(key);
   if (!p) pixelsCache.set(key, (p = w === frame.width && h === frame.height ? frame.data : resize(frame, w, h, 'lanczos3').data));
-  return p;
+  return p!;
 };
 const packedCache = new Map<string, Awaited<ReturnType<typeof loadModel>>>();
 const packed = async (id: string) => {

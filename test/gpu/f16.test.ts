@@ -170,7 +170,7 @@ describe("precision 'f16' against the official output", { skip }, () => {
       test(id, async () => {
         const { half, full } = await pair(id);
         try {
-          for (const img of realImages()) {
+          for (const img of await realImages()) {
             const h = await runModel(half, img);
             const f = await runModel(full, img);
             let maxLevels = 0;

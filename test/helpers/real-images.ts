@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { readImage, type RgbaImage } from '../../src/cli/image-io.js';
+import { readImageFile, type RgbaImage } from '../../src/cli/image-io.js';
 
 export const MEDIA_DIR = process.env.CUGAN_MEDIA ?? fileURLToPath(new URL('../../../shared/media/', import.meta.url));
 
@@ -24,11 +24,11 @@ export interface RealImage extends RgbaImage {
   name: string;
 }
 
-export function realImages(): RealImage[] {
+export async function realImages(): Promise<RealImage[]> {
   const frames = new Map<string, RgbaImage>();
+  for (const [file] of CROPS) if (!frames.has(file)) frames.set(file, await readImageFile(join(MEDIA_DIR, file)));
   return CROPS.map(([file, x, y, w, h]) => {
-    let img = frames.get(file);
-    if (!img) frames.set(file, (img = readImage(join(MEDIA_DIR, file))));
+    const img = frames.get(file)!;
     if (x + w > img.width || y + h > img.height) throw new Error(`crop ${x},${y} ${w}x${h} outside ${file} (${img.width}x${img.height})`);
     const data = new Uint8Array(w * h * 4);
     for (let r = 0; r < h; r++) data.set(img.data.subarray(((y + r) * img.width + x) * 4, ((y + r) * img.width + x + w) * 4), r * w * 4);
