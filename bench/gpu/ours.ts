@@ -95,6 +95,13 @@ export async function timeLayerClasses(s: OursSetup, runs: number): Promise<{ cl
   try {
     if (p.ex.tiled) throw new Error(`${s.width}x${s.height} runs as tiles: profile a smaller size`);
     const convs = new Map(p.ex.graph.ops.filter((o): o is ConvOp => o.kind !== 'se' && o.kind !== 'pack' && o.kind !== 'output').map((o) => [o.spec.name, o]));
+    // One frame untimed first: some adapters compile a pipeline at its first dispatch (lavapipe).
+    const warm = s.device.createCommandEncoder();
+    const pass = warm.beginComputePass();
+    p.ex.encode(pass, p.pack);
+    pass.end();
+    s.device.queue.submit([warm.finish()]);
+    await s.device.queue.onSubmittedWorkDone();
     let best: number[] = [];
     let timed: { name: string; kind: string; macs: number }[] = [];
     for (let r = 0; r < runs; r++) {
