@@ -204,7 +204,7 @@ else if (within('headless Chromium')) {
   const left = Math.max(60, opts.budgetS + 60 - elapsed());
   const args = ['--import', 'tsx', 'bench/run.ts', '--gpu-only', '--no-quality', '--models', 'se/up2x-conservative', '--sizes', '720p', '--peer-sizes', '960x540', '--frames', '5', '--warmup', '2', '--out', opts.out, '--name', `${stem}-chromium`];
   log(`headless Chromium: node ${args.join(' ')} (at most ${left.toFixed(0)} s)`);
-  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'], timeout: left * 1000, env: { ...process.env, CHROME_PATH: chrome } });
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'], timeout: Math.round(left * 1000), env: { ...process.env, CHROME_PATH: chrome } });
   browser =
     r.status === 0 ? { status: 'ran', results: `${stem}-chromium.md` }
     : r.status === 3 ? { status: 'Chromium found no GPU adapter' }
