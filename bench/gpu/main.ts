@@ -212,12 +212,24 @@ else if (within('headless Chromium')) {
 }
 log(`headless Chromium: ${browser.status}`);
 
+/** Subgroup sizes and matrix configurations, where the implementation reports them (newer Dawn). */
+function subgroupInfo(i: GPUAdapterInfo): Pick<GpuBenchRun['adapter'], 'subgroupSizes' | 'subgroupMatrixConfigurations'> {
+  const x = i as GPUAdapterInfo & { subgroupMinSize?: number; subgroupMaxSize?: number; subgroupMatrixConfigurations?: unknown[] };
+  return {
+    ...(x.subgroupMinSize ? { subgroupSizes: [x.subgroupMinSize, x.subgroupMaxSize ?? x.subgroupMinSize] as [number, number] } : {}),
+    ...(x.subgroupMatrixConfigurations ? { subgroupMatrixConfigurations: JSON.parse(JSON.stringify(x.subgroupMatrixConfigurations)) as unknown[] } : {}),
+  };
+}
+
 // ---- 8. results --------------------------------------------------------------------------
 const run: GpuBenchRun = {
   date,
   command: `npm run bench:gpu${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
   dryRun: opts.dryRun,
-  adapter: { name: adapter, vendor: info.vendor, architecture: info.architecture, description: info.description, software, features: [...device.features].sort() },
+  adapter: {
+    name: adapter, vendor: info.vendor, architecture: info.architecture, description: info.description, software, features: [...device.features].sort(),
+    ...subgroupInfo(info),
+  },
   host: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '?', loadavg: loadavg(), memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version },
   vulkan,
   peak,

@@ -34,7 +34,13 @@ export interface GpuBenchRun {
   date: string;
   command: string;
   dryRun: boolean;
-  adapter: { name: string; vendor: string; architecture: string; description: string; software: boolean; features: string[] };
+  adapter: {
+    name: string; vendor: string; architecture: string; description: string; software: boolean; features: string[];
+    /** Smallest and largest subgroup size. */
+    subgroupSizes?: [number, number];
+    /** chromium-experimental-subgroup-matrix: the M x N x K shapes and types the adapter runs (docs/architecture.md, tensor cores). */
+    subgroupMatrixConfigurations?: unknown[];
+  };
   host: { cpus: number; cpu: string; loadavg: number[]; memory_gb: number; node: string };
   vulkan: VulkanStatus;
   peak: PeakResult;
@@ -70,7 +76,8 @@ export function markdownGpuReport(run: GpuBenchRun): string {
   out.push(`# GPU benchmark: ${a.name} (${run.date})${run.dryRun ? ' — dry run' : ''}`, '');
   if (run.dryRun) out.push(`**Dry run** (\`--dry-run\`): every size shrunk 16x, ${run.warmup} + ${run.frames} frames, the 64x64 peer graph. It checks that the run works; its figures say nothing about a GPU.`, '');
   out.push(`- Command: \`${run.command}\`, ${f(run.seconds, 0)} s`);
-  out.push(`- Adapter (Node, Dawn): ${a.name}${a.software ? ' — **software (CPU)**' : ''}; features: ${a.features.join(', ')}`);
+  out.push(`- Adapter (Node, Dawn): ${a.name}${a.software ? ' — **software (CPU)**' : ''}; features: ${a.features.join(', ')}${a.subgroupSizes ? `; subgroup sizes ${a.subgroupSizes.join('–')}` : ''}`);
+  if (a.subgroupMatrixConfigurations) out.push(`- Subgroup matrix configurations: ${a.subgroupMatrixConfigurations.length ? a.subgroupMatrixConfigurations.map((c) => JSON.stringify(c)).join(', ') : 'none'}`);
   out.push(`- Vulkan: loader ${run.vulkan.loader ?? 'none'}; drivers ${run.vulkan.drivers.map((d) => d.file).join(', ') || 'none'}`);
   out.push(`- Host: ${run.host.cpus} x ${run.host.cpu}, ${run.host.memory_gb} GB, Node ${run.host.node}; load average at the end ${run.host.loadavg.map((l) => l.toFixed(2)).join(' ')}`);
   out.push(`- FMA peak, best of ${run.peak.shapes.length} kernel shapes (bench/lib/fma-peak.ts): **f32 ${f(run.peak.gflops)} GFLOP/s** (${run.peak.variant})${run.peak_f16 ? `; **f16 ${f(run.peak_f16.gflops)} GFLOP/s** (${run.peak_f16.variant})` : '; no shader-f16'}. Every % of peak below is of the f32 figure.`);
