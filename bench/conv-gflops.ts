@@ -1,5 +1,6 @@
 // GFLOP/s of the conv3x3 kernel on one 64->64 3x3 layer (LReLU) at 256x256 output (258x258
-// input), bound and dispatched exactly as the executor does. One warm-up dispatch, then N timed
+// input), built by the executor's own convSpec() (the same pipeline, uniforms, bindings and
+// dispatch). One warm-up dispatch, then N timed
 // dispatches (default 3) in one submit, timed until queue.onSubmittedWorkDone resolves.
 // GFLOP/s = 2 * MACs / time, MACs = 256 * 256 * 64 * 64 * 9 per dispatch. Prints one JSON line.
 // With f16 the input and output tensors are stored as half floats (src/shaders/snippets/tensor.wgsl).
@@ -11,26 +12,31 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { requestDevice } from '../src/runtime/gpu/device.js';
-import { CONV_WG, convGroups } from '../src/runtime/gpu/dispatch.js';
 import { groupBytes, tensorDefines, type TensorPrecision } from '../src/runtime/gpu/tensor-format.js';
+import type { Tensor } from '../src/runtime/plan/graph.js';
+import { conv3x3, conv3x3Wide } from '../src/shaders/programs/conv.js';
 import { adapterName } from './lib/adapter.js';
 import { measurePeak } from './lib/fma-peak.js';
 
 // Compose from the .wgsl files on disk (refreshes the gitignored embedded copy if stale).
 const embed = spawnSync(process.execPath, [fileURLToPath(new URL('../scripts/embed-shaders.mjs', import.meta.url))], { encoding: 'utf8' });
 if (embed.status !== 0) throw new Error(`scripts/embed-shaders.mjs failed: ${embed.stderr || embed.error}`);
-const { composeShader, loadShaderSources } = await import('../src/shaders/compose.js');
+const { convSpec } = await import('../src/runtime/gpu/conv-kernels.js');
+const { buildPasses } = await import('../src/runtime/gpu/pass.js');
+const { timeDispatches } = await import('../src/runtime/gpu/profile.js');
+const { PipelineCache } = await import('../src/runtime/gpu/pipelines.js');
 
 const N = Number(process.argv[2] ?? 3);
 const PRECISION = (process.argv[3] ?? 'f32') as TensorPrecision;
 if (PRECISION !== 'f32' && PRECISION !== 'f16') throw new Error(`precision must be f32 or f16, got ${PRECISION}`);
 /** conv3x3 (8x2 px x 8 channels per invocation) or conv3x3-wide (8x4 px x 16). */
-const KERNEL = (process.argv[4] ?? 'conv3x3') as 'conv3x3' | 'conv3x3-wide';
+const KERNEL = process.argv[4] ?? 'conv3x3';
+const PROGRAM = { conv3x3, 'conv3x3-wide': conv3x3Wide }[KERNEL];
+if (!PROGRAM) throw new Error(`kernel must be conv3x3 or conv3x3-wide, got ${KERNEL}`);
 const C = 64;
 const OUT = 256;
 const IN = OUT + 2;
 const C4 = C / 4;
-const WG = CONV_WG;
 const MACS = OUT * OUT * C * C * 9;
 
 const device = await requestDevice();
@@ -52,42 +58,22 @@ const tensor = (data: Float32Array) => (PRECISION === 'f16' ? Uint16Array.from(d
 // Deterministic small values (no denormals, no overflow).
 const fill = (n: number, scale: number) => Float32Array.from({ length: n }, (_, i) => (((i * 2654435761) >>> 0) / 2 ** 32 - 0.5) * scale);
 
-const params = new Uint32Array([0, IN, C4, IN, IN, 0, OUT, C4, OUT, OUT, 0, 0, 0, 0, 0, 0]);
-const uniform = device.createBuffer({ label: 'params', size: params.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-device.queue.writeBuffer(uniform, 0, params);
 const input = storage(tensor(fill(IN * IN * C, 2)), 'input');
 const weights = storage(fill(C * C * 9, 0.1), 'weights');
 const bias = storage(fill(C, 0.1), 'bias');
 const output = device.createBuffer({ label: 'output', size: OUT * OUT * C4 * groupBytes(PRECISION), usage: GPUBufferUsage.STORAGE });
 
-await loadShaderSources(KERNEL);
-const code = composeShader(KERNEL, { ...tensorDefines(PRECISION, device), WG_X: WG, WG_Y: WG, LRELU: true, SKIP: false, IN_SCALE: false, SKIP_SCALE: false });
-const module = device.createShaderModule({ label: 'conv3x3', code });
-const pipeline = await device.createComputePipelineAsync({ label: 'conv3x3', layout: 'auto', compute: { module, entryPoint: 'main' } });
-const bindGroup = device.createBindGroup({
-  layout: pipeline.getBindGroupLayout(0),
-  entries: [
-    { binding: 0, resource: { buffer: uniform } },
-    { binding: 1, resource: { buffer: input } },
-    { binding: 2, resource: { buffer: weights } },
-    { binding: 3, resource: { buffer: bias } },
-    { binding: 4, resource: { buffer: output } },
-  ],
-});
-const groups = convGroups(KERNEL, OUT, OUT, C4);
+const t = (w: number): Tensor => ({ id: 0, name: 'bench', w, h: w, c4: C4, step: 1 });
+const op = {
+  kind: 'conv3x3' as const, stage: 'unet2' as const,
+  spec: { name: KERNEL, kind: 'conv' as const, inC: C, outC: C, kernel: 3, stride: 1, pad: 0 },
+  input: { tensor: t(IN), x: 0, y: 0, w: IN, h: IN }, output: t(OUT), lrelu: true,
+};
+const spec = convSpec(op, PROGRAM, tensorDefines(PRECISION, device), { src: input, wts: weights, bias, dst: output });
+const { passes: [conv] } = await buildPasses(device, PipelineCache.of(device), [spec], 'bench');
 
-async function dispatch(n: number): Promise<number> {
-  const enc = device.createCommandEncoder();
-  const pass = enc.beginComputePass();
-  pass.setPipeline(pipeline);
-  pass.setBindGroup(0, bindGroup);
-  for (let i = 0; i < n; i++) pass.dispatchWorkgroups(...groups);
-  pass.end();
-  const t0 = performance.now();
-  device.queue.submit([enc.finish()]);
-  await device.queue.onSubmittedWorkDone();
-  return (performance.now() - t0) / 1000;
-}
+/** Seconds for n dispatches in one submit. */
+const dispatch = async (n: number) => ((await timeDispatches(device, conv!, n)) * n) / 1000;
 
 const warmup = await dispatch(1);
 const seconds = await dispatch(N);

@@ -2,6 +2,8 @@
 //   dist/index.js, dist/hls.js, dist/videojs.js   minified ESM for browsers and bundlers
 //     (the core, the hls.js integration, the video.js plugin; shared code in dist/*-<hash>.js
 //     chunks beside them, WGSL embedded, video.js / hls.js left as peer imports)
+//   dist/node.js                                   the core for Node (package.json `exports` "node"):
+//     the same API with the Node host (src/runtime/platform/node.ts: the `webgpu` package, model folders)
 //   dist/cli.js, dist/weights-cli.js               the `cugan` and `cugan-weights` commands (Node)
 //   dist/types/**.d.ts                             declarations (tsc)
 // Every JS file sits directly in dist/, so the default models folder, resolved against a
@@ -24,7 +26,8 @@ run(process.execPath, ['scripts/embed-shaders.mjs']);
 const define = { __CUGAN_MODELS_FOLDER__: JSON.stringify('../models/') };
 const quiet = { configFile: false, root: ROOT, logLevel: 'warn', publicDir: false };
 
-// Browser library: three entries, peer dependencies and Node-only modules left out.
+// Browser library: three entries, peer dependencies left out. `#platform` resolves to the
+// browser host here (package.json "imports"), so no Node module is reached.
 await build({
   ...quiet,
   define,
@@ -39,14 +42,15 @@ await build({
       formats: ['es'],
     },
     rolldownOptions: {
-      external: [/^video\.js(\/|$)/, /^hls\.js(\/|$)/, 'webgpu', /^node:/],
+      external: [/^video\.js(\/|$)/, /^hls\.js(\/|$)/],
       // Vite keeps whitespace in ES library output; consumers get it minified anyway.
       output: { entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', minify: true },
     },
   },
 });
 
-// Node commands: everything bundled but the runtime dependencies (package.json "dependencies").
+// Node: the core and the commands, everything bundled but the runtime dependencies (package.json
+// "dependencies", and the optional `webgpu`); `#platform` resolves to the Node host.
 await build({
   ...quiet,
   define,
@@ -58,7 +62,7 @@ await build({
     minify: false,
     sourcemap: false,
     rolldownOptions: {
-      input: { cli: 'src/cli/launch.ts', 'weights-cli': 'weights/cli.ts' },
+      input: { node: 'src/index.ts', cli: 'src/cli/launch.ts', 'weights-cli': 'weights/cli.ts' },
       external: ['webgpu', 'sharp', /^node:/],
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'node-[name]-[hash].js' },
     },

@@ -165,8 +165,8 @@ export class ModelRunner {
   /**
    * The register block that is quickest to start with: the tuned one where it is known and its
    * kernels are compiled on this device, else 'compact'. The wide kernels are large unrolled
-   * shaders that take seconds each to compile on a software adapter (~3 s in SwiftShader, 21 s
-   * for the 2x model's seven): a video starts on the compact ones (4 s) and switches later.
+   * shaders that compile slowly on a software adapter, so a video starts on the compact ones and
+   * switches later (docs/architecture.md, "Quick start").
    */
   get quickBlock(): ConvBlock {
     if (this.convBlockOption !== 'auto') return this.convBlockOption;
@@ -180,7 +180,7 @@ export class ModelRunner {
    */
   async tunedBlock(exclusive?: Exclusive): Promise<ConvBlock> {
     if (this.convBlockOption !== 'auto') return this.convBlockOption;
-    this.convBlockChosen ??= await tuneConvBlock(this.device, this.pipelines, exclusive);
+    this.convBlockChosen ??= await tuneConvBlock(this.device, this.pipelines, exclusive, this.precision);
     return this.convBlockChosen;
   }
 

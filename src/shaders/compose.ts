@@ -1,8 +1,8 @@
 // Turns a .wgsl file into WGSL for one pipeline variant:
 //   #include "snippets/x.wgsl"   pastes a shared snippet (once per shader)
 //   #if NAME / #elif NAME / #else / #endif   evaluated by wgsl-preprocessor on defines[NAME]
-//   {{NAME}}   replaced by String(defines[NAME]) (block sizes, kernel sizes)
-// Unknown names are errors, so a typo cannot silently drop a branch.
+// Unknown names are errors, so a typo cannot silently drop a branch. A compute kernel is
+// composed through its program declaration (program.ts), which adds the generated header.
 // The wide kernels' sources are a module of their own, loaded by loadShaderSources() (see
 // scripts/embed-shaders.mjs): the core bundle stays small, and a page fetches them only when used.
 
@@ -37,17 +37,16 @@ export function composeShader(name: string, defines: Defines = {}): string {
     if (!(key in defines)) throw new Error(`shader "${name}": define ${key} is not set`);
     return defines[key]!;
   };
-  const substituted = text.replace(/\{\{(\w+)\}\}/g, (_m, key: string) => String(value(key)));
   // Split at "#if NAME" / "#elif NAME" so the condition becomes a template value.
   const strings: string[] = [];
   const values: boolean[] = [];
   let last = 0;
-  for (const m of substituted.matchAll(/#(if|elif) +(\w+)/g)) {
-    strings.push(substituted.slice(last, m.index) + `#${m[1]} `);
+  for (const m of text.matchAll(/#(if|elif) +(\w+)/g)) {
+    strings.push(text.slice(last, m.index) + `#${m[1]} `);
     values.push(Boolean(value(m[2]!)));
     last = m.index! + m[0].length;
   }
-  strings.push(substituted.slice(last));
+  strings.push(text.slice(last));
   const raw = Object.assign([...strings], { raw: strings }) as unknown as TemplateStringsArray;
   return wgsl(raw, ...values);
 }

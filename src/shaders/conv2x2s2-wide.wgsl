@@ -4,12 +4,13 @@
 // accumulators), chosen with conv3x3-wide.wgsl by the kernel autotune.
 #include "snippets/conv-io.wgsl"
 
-@compute @workgroup_size(64, 1, 1)
+@compute @workgroup_size(WG_X, WG_Y, WG_Z)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let blk = flat_block(gid, groups, (P.out_w + 7u) / 8u, (P.out_h + 1u) / 2u);
-  let x0 = blk.x * 8u;
-  let y0 = blk.y * 2u;
-  let oc0 = blk.z * 8u;
+  // Blocks of BLOCK_X x BLOCK_Y = 8x2 output pixels x BLOCK_C4 = 8 channel groups.
+  let blk = flat_block(gid, groups, (P.out_w + (BLOCK_X - 1u)) / BLOCK_X, (P.out_h + (BLOCK_Y - 1u)) / BLOCK_Y);
+  let x0 = blk.x * BLOCK_X;
+  let y0 = blk.y * BLOCK_Y;
+  let oc0 = blk.z * BLOCK_C4;
   if (oc0 >= P.out_c4) { return; }
   let cin = P.in_c4;
   // Groups past the channel count read valid weights (clamped) and their results are dropped.

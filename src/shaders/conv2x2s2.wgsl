@@ -1,13 +1,14 @@
 // 2x2 convolution, stride 2 (the U-Net's downsampling), on NHWC4 tensors.
-// Each invocation computes 4x2 output pixels x 8 output channels, like conv3x3.wgsl.
+// Each invocation computes a block of 4x2 output pixels x 2 channel groups (8 channels), like
+// conv3x3.wgsl; the body is unrolled for it.
 #include "snippets/conv-io.wgsl"
 
-@compute @workgroup_size({{WG_X}}, {{WG_Y}}, 1)
+@compute @workgroup_size(WG_X, WG_Y, WG_Z)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let x0 = gid.x * 4u;
-  let y0 = gid.y * 2u;
+  let x0 = gid.x * BLOCK_X;
+  let y0 = gid.y * BLOCK_Y;
   if (x0 >= P.out_w || y0 >= P.out_h) { return; }
-  let oc0 = gid.z * 2u;
+  let oc0 = gid.z * BLOCK_C4;
   let o0 = min(oc0, P.out_c4 - 1u);
   let o1 = min(oc0 + 1u, P.out_c4 - 1u);
   let cin = P.in_c4;

@@ -2,18 +2,18 @@
 // 3x3 convolution, stride 1, no padding, on NHWC4 tensors: the wide-block variant of
 // conv3x3.wgsl. Each invocation computes 8x4 output pixels x 16 output channels (32 mat4x4
 // accumulators): per input channel group and kernel row it loads 40 input vec4s and 12 weight
-// blocks for 96 4x4 products. On SwiftShader, where every load is an emulated gather and
-// accumulators simply live on the stack, that beat conv3x3.wgsl by ~1.3x (bench/conv-gflops.ts);
-// on GPUs so many registers may spill, so the kernel autotune (src/runtime/gpu/autotune.ts)
-// picks per adapter.
+// blocks for 96 4x4 products. That pays where every load is an emulated gather and
+// accumulators simply live on the stack (SwiftShader); on GPUs so many registers may spill, so
+// the kernel autotune (src/runtime/gpu/autotune.ts) picks per adapter.
 #include "snippets/conv-io.wgsl"
 
-@compute @workgroup_size(64, 1, 1)
+@compute @workgroup_size(WG_X, WG_Y, WG_Z)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let blk = flat_block(gid, groups, (P.out_w + 7u) / 8u, (P.out_h + 3u) / 4u);
-  let x0 = blk.x * 8u;
-  let y0 = blk.y * 4u;
-  let oc0 = blk.z * 4u;
+  // Blocks of BLOCK_X x BLOCK_Y = 8x4 output pixels x BLOCK_C4 = 4 channel groups.
+  let blk = flat_block(gid, groups, (P.out_w + (BLOCK_X - 1u)) / BLOCK_X, (P.out_h + (BLOCK_Y - 1u)) / BLOCK_Y);
+  let x0 = blk.x * BLOCK_X;
+  let y0 = blk.y * BLOCK_Y;
+  let oc0 = blk.z * BLOCK_C4;
   if (oc0 >= P.out_c4) { return; }
   let cin = P.in_c4;
   // Groups past the channel count read valid weights (clamped) and their results are dropped.

@@ -1,17 +1,18 @@
 // 3x3 convolution, stride 1, no padding, on NHWC4 tensors.
-// Register-blocked implicit GEMM: each invocation computes 8x2 output pixels x 8 output
-// channels as eight mat4x4 accumulators (columns = pixels, rows = channels), so each input vec4
-// it loads feeds up to 6 products and each weight block 16 pixels. Every load is expensive on
-// SwiftShader (an emulated gather), so FLOPs per load decide speed there: 8x2 px ran 1.37x
-// faster than 4x2 px on SwiftShader (bench/conv-gflops.ts).
+// Register-blocked implicit GEMM: each invocation computes a block of BLOCK_X x BLOCK_Y = 8x2
+// output pixels x BLOCK_C4 = 2 channel groups (8 channels) as eight mat4x4 accumulators
+// (columns = pixels, rows = channels), so each input vec4 it loads feeds up to 6 products and
+// each weight block 16 pixels. Every load is expensive on SwiftShader (an emulated gather), so
+// FLOPs per load decide speed there. The body is unrolled for that block (programs/conv.ts
+// declares it).
 #include "snippets/conv-io.wgsl"
 
-@compute @workgroup_size({{WG_X}}, {{WG_Y}}, 1)
+@compute @workgroup_size(WG_X, WG_Y, WG_Z)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let x0 = gid.x * 8u;
-  let y0 = gid.y * 2u;
+  let x0 = gid.x * BLOCK_X;
+  let y0 = gid.y * BLOCK_Y;
   if (x0 >= P.out_w || y0 >= P.out_h) { return; }
-  let oc0 = gid.z * 2u;
+  let oc0 = gid.z * BLOCK_C4;
   // The last group of an odd channel count reads valid weights and drops the result.
   let o0 = min(oc0, P.out_c4 - 1u);
   let o1 = min(oc0 + 1u, P.out_c4 - 1u);

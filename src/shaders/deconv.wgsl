@@ -1,4 +1,4 @@
-// Transposed convolution (kernel K, stride S, padding PAD) written as a gather: output
+// Transposed convolution (kernel K, stride S, padding PAD: numeric defines) written as a gather: output
 // (ox, oy) sums input (ix, iy) over the taps with ox = ix * S - PAD + kx (same for y).
 // Outputs of one phase (ox mod S) share their taps, so each invocation computes 4 outputs of
 // one phase, S apart, x 8 output channels; their inputs are 4 adjacent pixels. ONE_GROUP (a
@@ -6,10 +6,6 @@
 // clamped copy of them to throw away.
 // Covers the U-Net's 2x2/s2 upsampling and the 4x4/s2/p3 and 5x5/s3/p2 tails.
 #include "snippets/conv-io.wgsl"
-
-const K = {{K}}u;
-const S = {{S}}u;
-const PAD = {{PAD}}u;
 
 // Input pixel (ix, iy) of channel group ic, times its fused scale; zero outside the image.
 fn load_px(iy: u32, ix: i32, ic: u32, sc: vec4f) -> vec4f {
@@ -19,11 +15,11 @@ fn load_px(iy: u32, ix: i32, ic: u32, sc: vec4f) -> vec4f {
   return select(vec4f(0.0), v * sc, inside);
 }
 
-@compute @workgroup_size({{WG_X}}, {{WG_Y}}, 1)
+@compute @workgroup_size(WG_X, WG_Y, WG_Z)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
   let phx = gid.z % S;
-  let oc0 = (gid.z / S) * 2u;
-  let q0 = gid.x * 4u;
+  let oc0 = (gid.z / S) * BLOCK_C4;
+  let q0 = gid.x * BLOCK_X;
   let oy = gid.y;
   let ox0 = q0 * S + phx;
   if (oy >= P.out_h || ox0 >= P.out_w) { return; }

@@ -6,12 +6,13 @@
 // (32 mat4x4 accumulators). Chosen with the other *-wide kernels by the kernel autotune.
 #include "snippets/conv-io.wgsl"
 
-@compute @workgroup_size(64, 1, 1)
+@compute @workgroup_size(WG_X, WG_Y, WG_Z)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let blk = flat_block(gid, groups, (P.out_w + 15u) / 16u, (P.out_h + 3u) / 4u);
-  let ix0 = blk.x * 8u;
-  let iy0 = blk.y * 2u;
-  let oc0 = blk.z * 2u;
+  // Blocks of BLOCK_X x BLOCK_Y = 16x4 output pixels (half as many inputs) x BLOCK_C4 = 2 channel groups.
+  let blk = flat_block(gid, groups, (P.out_w + (BLOCK_X - 1u)) / BLOCK_X, (P.out_h + (BLOCK_Y - 1u)) / BLOCK_Y);
+  let ix0 = blk.x * (BLOCK_X / 2u);
+  let iy0 = blk.y * (BLOCK_Y / 2u);
+  let oc0 = blk.z * BLOCK_C4;
   if (oc0 >= P.out_c4) { return; }
   let cin = P.in_c4;
   // Rows past the input are clamped (their outputs are not stored).

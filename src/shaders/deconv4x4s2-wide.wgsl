@@ -9,11 +9,12 @@
 // (their outputs are not stored).
 #include "snippets/conv-io.wgsl"
 
-@compute @workgroup_size(64, 1, 1)
+@compute @workgroup_size(WG_X, WG_Y, WG_Z)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let blk = flat_block(gid, groups, (P.out_w + 15u) / 16u, (P.out_h + 7u) / 8u);
-  let q0 = blk.x * 8u;
-  let p0 = blk.y * 4u;
+  // Blocks of BLOCK_X x BLOCK_Y = 16x8 output pixels (both phases of half as many positions) x BLOCK_C4 = 1 channel group.
+  let blk = flat_block(gid, groups, (P.out_w + (BLOCK_X - 1u)) / BLOCK_X, (P.out_h + (BLOCK_Y - 1u)) / BLOCK_Y);
+  let q0 = blk.x * (BLOCK_X / 2u);
+  let p0 = blk.y * (BLOCK_Y / 2u);
   let oc = blk.z;
   if (oc >= P.out_c4) { return; }
   let cin = P.in_c4;

@@ -9,24 +9,12 @@
 // window its output depends on. A changed value marks every tile whose window holds it, so
 // the gate can rerun just those tiles.
 // The elements are compared as stored (f32 or f16 bits), so no unpacking is needed.
+// The ReuseState struct and its flags are generated from programs/reuse.ts.
 #include "snippets/tensor.wgsl"
-#include "snippets/reuse-state.wgsl"
 
-struct DiffParams {
-  count: u32, c4: u32, row: u32, tiles: u32,
-  tile_w: u32, tile_h: u32, _p0: u32, _p1: u32,
-}
-
-@group(0) @binding(0) var<uniform> P: DiffParams;
-@group(0) @binding(1) var<storage, read> current: array<Tensor4>;
-@group(0) @binding(2) var<storage, read_write> previous: array<Tensor4>;
-@group(0) @binding(3) var<storage, read_write> state: ReuseState;
-// Top-left of each tile's input window, in packed-input pixels.
-@group(0) @binding(4) var<storage, read> origins: array<vec2u>;
-
-@compute @workgroup_size(64, 1, 1)
+@compute @workgroup_size(WG_X, WG_Y, WG_Z)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let i = gid.y * groups.x * 64u + gid.x;
+  let i = gid.y * groups.x * WG_X + gid.x;
   if (i >= P.count) {
     return;
   }

@@ -10,23 +10,7 @@
 #include "snippets/tensor.wgsl"
 #include "snippets/pixel-io.wgsl"
 
-struct OutParams {
-  off: u32, row: u32, c4: u32, x_row: u32,
-  out_w: u32, out_h: u32, x_off: u32, raw_w: u32,
-  src_x: u32, src_y: u32, dst_x: u32, dst_y: u32,
-}
-
-@group(0) @binding(0) var<uniform> P: OutParams;
-@group(0) @binding(1) var<storage, read> y: array<Tensor4>;
-@group(0) @binding(2) var dst: texture_storage_2d<rgba8unorm, write>;
-#if SHUFFLE4
-@group(0) @binding(3) var<storage, read> x_in: array<Tensor4>; // the packed input, 1 channel group
-#endif
-#if RAW
-@group(0) @binding(4) var<storage, read_write> raw: array<f32>;
-#endif
-
-@compute @workgroup_size(8, 8, 1)
+@compute @workgroup_size(WG_X, WG_Y, WG_Z)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
   if (gid.x >= P.out_w || gid.y >= P.out_h) { return; }
   let ox = gid.x + P.src_x;

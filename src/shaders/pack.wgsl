@@ -2,20 +2,10 @@
 // normalised and reflect-padded. Padding mirrors without repeating the edge pixel and keeps
 // mirroring periodically when the pad exceeds the image (tiny images; see the golden README).
 // A tile's window starts inside the frame: pad_left/pad_top are then PAD minus the tile's
-// origin, negative as i32 (stored as its two's complement bits), so the mirroring stays that of
-// the whole frame.
+// origin, negative, so the mirroring stays that of the whole frame. `source` is a texture_2d,
+// or with EXTERNAL a video frame's texture_external (programs/pixels.ts).
 #include "snippets/tensor.wgsl"
 #include "snippets/pixel-io.wgsl"
-
-struct PackParams { src_w: u32, src_h: u32, pad_left: u32, pad_top: u32, out_w: u32, out_h: u32, _p0: u32, _p1: u32 }
-
-@group(0) @binding(0) var<uniform> P: PackParams;
-#if EXTERNAL
-@group(0) @binding(1) var source: texture_external; // a video frame, imported for this frame only
-#else
-@group(0) @binding(1) var source: texture_2d<f32>;
-#endif
-@group(0) @binding(2) var<storage, read_write> dst: array<Tensor4>;
 
 // Source pixel as its 8-bit value (textures hold it as p/255, in any float format).
 fn texel(x: u32, y: u32) -> vec3f {
@@ -46,10 +36,10 @@ fn reflect_index(i: i32, n: i32) -> u32 {
   return u32(m);
 }
 
-@compute @workgroup_size(8, 8, 1)
+@compute @workgroup_size(WG_X, WG_Y, WG_Z)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
   if (gid.x >= P.out_w || gid.y >= P.out_h) { return; }
-  let sx = reflect_index(i32(gid.x) - i32(P.pad_left), i32(P.src_w));
-  let sy = reflect_index(i32(gid.y) - i32(P.pad_top), i32(P.src_h));
+  let sx = reflect_index(i32(gid.x) - P.pad_left, i32(P.src_w));
+  let sy = reflect_index(i32(gid.y) - P.pad_top, i32(P.src_h));
   dst[gid.y * P.out_w + gid.x] = pack4(vec4f(to_model(source_rgb(sx, sy)), 0.0));
 }

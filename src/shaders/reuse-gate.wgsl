@@ -4,17 +4,9 @@
 // less than the whole frame (at most `max_tiles`): only those tiles' passes get their sizes.
 // Otherwise (or when the CPU asked for RUN_WHOLE) the whole-frame passes run. Then it resets
 // the flags and counts for the stats (and how this frame ran, for its stage times).
-#include "snippets/reuse-state.wgsl"
+// The ReuseState struct and its flags are generated from programs/reuse.ts.
 
-struct GateParams { passes: u32, tile_passes: u32, tiles: u32, max_tiles: u32 }
-
-@group(0) @binding(0) var<uniform> P: GateParams;
-// [passes + tiles * tile_passes][3]: the whole-frame passes, then each tile's.
-@group(0) @binding(1) var<storage, read> full: array<u32>;
-@group(0) @binding(2) var<storage, read_write> args: array<u32>;
-@group(0) @binding(3) var<storage, read_write> state: ReuseState;
-
-@compute @workgroup_size(64, 1, 1)
+@compute @workgroup_size(WG_X, WG_Y, WG_Z)
 fn main(@builtin(local_invocation_index) li: u32) {
   // Every invocation counts the (few) changed tiles itself, so all decide alike.
   var n = 0u;
@@ -24,18 +16,18 @@ fn main(@builtin(local_invocation_index) li: u32) {
   let flags = atomicLoad(&state.changed);
   let regions = flags == INPUT_CHANGED && n > 0u && n <= P.max_tiles;
   let whole = flags != 0u && !regions;
-  for (var i = li; i < P.passes * 3u; i += 64u) {
+  for (var i = li; i < P.passes * 3u; i += WG_X) {
     args[i] = select(0u, full[i], whole);
   }
   let base = P.passes * 3u;
   let per = P.tile_passes * 3u;
-  for (var i = li; i < P.tiles * per; i += 64u) {
+  for (var i = li; i < P.tiles * per; i += WG_X) {
     let run = regions && atomicLoad(&state.tile_changed[i / per]) != 0u;
     args[base + i] = select(0u, full[base + i], run);
   }
   // Every read of the flags above happens before any reset below.
   storageBarrier();
-  for (var t = li; t < P.tiles; t += 64u) {
+  for (var t = li; t < P.tiles; t += WG_X) {
     atomicStore(&state.tile_changed[t], 0u);
   }
   if (li == 0u) {

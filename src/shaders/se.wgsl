@@ -7,12 +7,7 @@
 #include "snippets/se-sum.wgsl"
 #include "snippets/se-excite.wgsl"
 
-struct SeParams { off: u32, row: u32, w: u32, h: u32, c4: u32, _p0: u32, _p1: u32, _p2: u32 }
-
-@group(0) @binding(0) var<uniform> P: SeParams;
-@group(0) @binding(1) var<storage, read> src: array<Tensor4>;
-
-@compute @workgroup_size(256, 1, 1)
+@compute @workgroup_size(WG_X, WG_Y, WG_Z)
 fn main(@builtin(local_invocation_index) t: u32) {
   let total = channel_sums(t, P.off, P.row, P.w, P.h, P.c4);
   excite(t, P.c4, total / f32(P.w * P.h));

@@ -114,6 +114,29 @@ describe('the built package in a clean consumer project', { skip }, () => {
     assert.ok(!/videojs\.VERSION\s*=|Hls\.version\s*=/.test(code), 'a player seems bundled');
   });
 
+  test('the browser build carries no Node code; the Node entry does', () => {
+    const dist = join(CONSUMER, 'node_modules', 'cugan-webgpu', 'dist');
+    // The three browser entries and every chunk they import, statically or dynamically.
+    const files = new Set<string>();
+    const visit = (f: string) => {
+      if (files.has(f)) return;
+      files.add(f);
+      for (const m of readFileSync(join(dist, f), 'utf8').matchAll(/[`"']\.\/([\w.-]+\.js)[`"']/g)) visit(m[1]!);
+    };
+    for (const entry of ['index.js', 'hls.js', 'videojs.js']) visit(entry);
+    assert.ok(files.size > 3 && [...files].some((f) => f.startsWith('wide-sources')), `browser files: ${[...files].join(', ')}`);
+    for (const f of files) {
+      const code = readFileSync(join(dist, f), 'utf8');
+      assert.doesNotMatch(code, /[`"']node:/, `${f} imports a Node module`);
+      assert.doesNotMatch(code, /\bprocess\b/, `${f} refers to process`);
+      assert.doesNotMatch(code, /(import\(|from\s*)[`"']webgpu[`"']/, `${f} imports the webgpu package`);
+    }
+    const pkg = JSON.parse(readFileSync(join(CONSUMER, 'node_modules', 'cugan-webgpu', 'package.json'), 'utf8'));
+    assert.equal(pkg.exports['.'].node, './dist/node.js', 'Node resolves the core to its own build');
+    const node = readdirSync(dist).filter((f) => f === 'node.js' || f.startsWith('node-')).map((f) => readFileSync(join(dist, f), 'utf8')).join('\n');
+    assert.match(node, /import\([`"']webgpu[`"']\)/, 'the Node build loads WebGPU from the webgpu package');
+  });
+
   test('the declarations type-check in the consumer', () => {
     writeFileSync(join(CONSUMER, 'check.ts'), [
       "import { createUpscaler, type UpscaleProgress, type CuganErrorCode } from 'cugan-webgpu';",

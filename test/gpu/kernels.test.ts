@@ -1,18 +1,24 @@
 // Each WGSL kernel against the plain TypeScript reference (test/helpers/reference.ts), on tiny
 // odd-sized tensors so the edge guards run: partial 4-pixel blocks, odd row counts, odd numbers
-// of vec4 channel groups, channels padded to 4, views with offsets and row strides. Params,
-// bindings and dispatch sizes mirror src/runtime/gpu/executor.ts. Every test also checks that
+// of vec4 channel groups, channels padded to 4, views with offsets and row strides. Each pass
+// is built from its program declaration (src/shaders/programs) as the executor builds it: conv
+// passes by the executor's own convSpec(), the others with named params and bindings. Every test also checks that
 // the reference with the feature under test removed (skip, scale, lrelu, alpha, periodic
 // mirroring, ...) differs from the GPU result by far more than the tolerance, so a kernel
 // that dropped it would fail.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as G from '../helpers/gpu.js';
-import { CONV_WG, convGroups } from '../../src/runtime/gpu/dispatch.js';
+import { convSpec } from '../../src/runtime/gpu/conv-kernels.js';
+import * as P from '../../src/shaders/programs/conv.js';
+import type { ConvProgram } from '../../src/shaders/programs/conv.js';
+import { output as outputProgram, pack as packProgram } from '../../src/shaders/programs/pixels.js';
+import { se as seProgram } from '../../src/shaders/programs/se.js';
+import type { LayerKind } from '../../src/runtime/model/architecture.js';
+import type { View } from '../../src/runtime/plan/graph.js';
 import * as R from '../helpers/reference.js';
 import type { Tensor, Embedding } from '../helpers/reference.js';
 
-const WG = CONV_WG;
 /** Tensors stored as f32 vec4 (the exact path; f16 storage is covered by test/gpu/f16.test.ts). */
 const F32_STORAGE = { F16: false, F16_NATIVE: false };
 const SENTINEL = -777.25;
@@ -58,8 +64,8 @@ interface ConvCase {
   inEmbed?: Embedding;
   /** The skip tensor as a view of a larger tensor (its c4 is the output's, as in the graph). */
   skipEmbed?: Embedding;
-  /** Another kernel file for the same op (its wide-block variant). */
-  variant?: 'conv3x3-wide' | 'conv2x2s2-wide' | 'deconv2x2s2-wide' | 'deconv4x4s2-wide';
+  /** Another kernel for the same op (its wide-block variant). */
+  variant?: ConvProgram;
   seed: number;
 }
 
@@ -103,38 +109,36 @@ async function runConv(c: ConvCase) {
   const input = R.toNHWC4(x, { fill: garbage, ...c.inEmbed });
   const outC4 = div(c.outC, 4);
   const skipT = R.toNHWC4(skip, { fill: garbage, ...c.skipEmbed, c4: outC4 });
-  const params = [
-    input.view.off, input.view.row, input.view.c4, c.inW,
-    c.inH, 0, outW, outC4,
-    outW, outH, c.skip ? skipT.view.off : 0, c.skip ? skipT.view.row : 0,
-    0, 0, 0, 0,
-  ];
   const outFloats = outW * outH * outC4 * 4;
   const dst = G.filledBuffer(device, outFloats + 64, SENTINEL);
-  const bindings: Record<number, G.Binding> = {
-    0: G.uniformBuffer(device, params),
-    1: G.storageBuffer(device, input.data, 'input'),
-    2: G.storageBuffer(device, R.packConvWeights(c.kind === 'deconv' ? 'deconv' : 'conv', c.inC, c.outC, k, weight), 'weights'),
-    3: G.storageBuffer(device, R.padToVec4(bias), 'bias'),
-    4: dst,
-  };
-  if (c.skip) bindings[5] = G.storageBuffer(device, skipT.data, 'skip');
-  if (c.inScale) bindings[6] = G.storageBuffer(device, R.padToVec4(inScale), 'in scale');
-  if (c.skipScale) bindings[7] = G.storageBuffer(device, R.padToVec4(skipScale), 'skip scale');
-  const dispatch = convGroups(c.variant ?? c.kind, outW, outH, outC4, stride);
-  await G.runShader(device, {
-    shader: c.variant ?? c.kind,
-    defines: {
-      ...F32_STORAGE,
-      WG_X: WG, WG_Y: WG,
-      LRELU: c.lrelu, SKIP: !!c.skip, IN_SCALE: !!c.inScale, SKIP_SCALE: !!c.skipScale,
-      K: k, S: stride, PAD: pad, ONE_GROUP: outC4 === 1,
-    },
-    bindings,
-    dispatch,
+  // The op as the graph has it: the input and skip as views of their tensors.
+  const view = (w: number, h: number, c4: number, e: Embedding = {}): View => ({
+    tensor: { id: 0, name: 'view', w: e.w ?? w, h: e.h ?? h, c4: e.c4 ?? c4, step: 1 }, x: e.x ?? 0, y: e.y ?? 0, w, h,
   });
+  const inC4 = div(c.inC, 4);
+  const kind: LayerKind = c.kind === 'deconv' ? 'deconv' : 'conv';
+  const op = {
+    kind: c.kind, stage: 'unet1' as const,
+    spec: { name: c.kind, kind, inC: c.inC, outC: c.outC, kernel: k, stride, pad },
+    input: view(c.inW, c.inH, inC4, c.inEmbed),
+    output: view(outW, outH, outC4).tensor,
+    lrelu: c.lrelu,
+    skip: c.skip ? view(outW, outH, outC4, c.skipEmbed) : undefined,
+    inScale: c.inScale ? { id: 0, name: 'in scale', channels: c.inC } : undefined,
+    skipScale: c.skipScale ? { id: 1, name: 'skip scale', channels: c.outC } : undefined,
+  };
+  const program = c.variant ?? { conv3x3: P.conv3x3, conv2x2s2: P.conv2x2s2, deconv: P.deconv }[c.kind];
+  await G.runPass(device, convSpec(op, program, F32_STORAGE, {
+    src: G.storageBuffer(device, input.data, 'input'),
+    wts: G.storageBuffer(device, R.packConvWeights(kind, c.inC, c.outC, k, weight), 'weights'),
+    bias: G.storageBuffer(device, R.padToVec4(bias), 'bias'),
+    dst,
+    skip: c.skip ? G.storageBuffer(device, skipT.data, 'skip') : undefined,
+    in_scale: c.inScale ? G.storageBuffer(device, R.padToVec4(inScale), 'in scale') : undefined,
+    skip_scale: c.skipScale ? G.storageBuffer(device, R.padToVec4(skipScale), 'skip scale') : undefined,
+  }));
   const raw = await G.readFloats(device, dst);
-  const name = `${c.variant ?? c.kind} k${k}/s${stride}/p${pad} ${c.inC}->${c.outC}`;
+  const name = `${program.name} k${k}/s${stride}/p${pad} ${c.inC}->${c.outC}`;
   assertTail(raw, outFloats, name);
   const gpu = R.fromNHWC4(raw, c.outC, outH, outW);
   R.assertClose(gpu.data, ref.data, name);
@@ -187,7 +191,7 @@ describe('conv3x3', () => {
 // The wide-block variant (8x4 px x 16 channels per invocation): partial channel blocks (the
 // second pair of groups absent), row counts that are not multiples of 4, views, every fusion.
 describe('conv3x3-wide', () => {
-  const wide = 'conv3x3-wide' as const;
+  const wide = P.conv3x3Wide;
   test('8->20 (5 groups: a full block of 4 and one alone), LRELU, 21x11 -> 19x9', async () => {
     const r = await runConv({ kind: 'conv3x3', variant: wide, inC: 8, outC: 20, inW: 21, inH: 11, lrelu: true, seed: 11 });
     assertSensitive(r.gpu, r.without({ lrelu: false }), 'LRELU');
@@ -217,7 +221,7 @@ describe('conv3x3-wide', () => {
 });
 
 describe('conv2x2s2-wide', () => {
-  const wide = 'conv2x2s2-wide' as const;
+  const wide = P.conv2x2s2Wide;
   test('8->20 (5 groups: a full block of 4 and one alone), LRELU, 38x10 -> 19x5', async () => {
     const r = await runConv({ kind: 'conv2x2s2', variant: wide, inC: 8, outC: 20, inW: 38, inH: 10, lrelu: true, seed: 21 });
     assertSensitive(r.gpu, r.without({ lrelu: false }), 'LRELU');
@@ -250,7 +254,7 @@ describe('conv2x2s2', () => {
 });
 
 describe('deconv2x2s2-wide (the U-Net upsampling)', () => {
-  const wide = 'deconv2x2s2-wide' as const;
+  const wide = P.deconv2x2s2Wide;
   test('8->20 with IN_SCALE, SKIP (a view), LRELU: 11x5 -> 22x10', async () => {
     const r = await runConv({
       kind: 'deconv', variant: wide, inC: 8, outC: 20, inW: 11, inH: 5, k: 2, stride: 2, pad: 0, lrelu: true, inScale: true, skip: true,
@@ -272,7 +276,7 @@ describe('deconv2x2s2-wide (the U-Net upsampling)', () => {
 });
 
 describe('deconv4x4s2-wide (UNet1 tail of the 2x and 4x models)', () => {
-  const wide = 'deconv4x4s2-wide' as const;
+  const wide = P.deconv4x4s2Wide;
   test('8->3 (one channel group), no activation, input a view: 9x6 -> 14x8', async () => {
     const r = await runConv({
       kind: 'deconv', variant: wide, k: 4, stride: 2, pad: 3, inC: 8, outC: 3, inW: 9, inH: 6, lrelu: false,
@@ -356,17 +360,22 @@ async function runSe(C: number, w: number, h: number, seed: number, alpha?: numb
   const ref = R.seScale(x, w1, b1, w2, b2, alpha);
   const input = R.toNHWC4(x);
   const scale = G.filledBuffer(device, C + 16, SENTINEL);
-  const bindings: Record<number, G.Binding> = {
-    0: G.uniformBuffer(device, [0, w, w, h, C / 4, 0, 0, 0]),
-    1: G.storageBuffer(device, input.data, 'feature'),
-    2: G.storageBuffer(device, w1, 'fc1 w'),
-    3: G.storageBuffer(device, b1, 'fc1 b'),
-    4: G.storageBuffer(device, w2, 'fc2 w'),
-    5: G.storageBuffer(device, b2, 'fc2 b'),
-    6: scale,
-  };
-  if (alpha !== undefined) bindings[7] = G.uniformBuffer(device, [alpha, 0, 0, 0], true, 'alpha');
-  await G.runShader(device, { shader: 'se', defines: { ...F32_STORAGE, ALPHA: alpha !== undefined }, bindings, dispatch: [1, 1, 1] });
+  await G.runPass(device, {
+    label: 'se',
+    program: seProgram,
+    defines: { ...F32_STORAGE, ALPHA: alpha !== undefined },
+    params: { off: 0, row: w, w, h, c4: C / 4 },
+    resources: {
+      src: G.storageBuffer(device, input.data, 'feature'),
+      w1: G.storageBuffer(device, w1, 'fc1 w'),
+      b1: G.storageBuffer(device, b1, 'fc1 b'),
+      w2: G.storageBuffer(device, w2, 'fc2 w'),
+      b2: G.storageBuffer(device, b2, 'fc2 b'),
+      scale,
+      alpha: alpha === undefined ? undefined : G.uniformBuffer(device, [alpha, 0, 0, 0], true, 'alpha'),
+    },
+    extent: { w: 1, h: 1 },
+  });
   const out = await G.readFloats(device, scale);
   assertTail(out, C, `se ${C}`);
   const gpu = out.subarray(0, C);
@@ -427,15 +436,13 @@ async function runPack(pro: boolean, box = false) {
   const source = randomImage(box ? 2 * w : w, box ? 2 * h : h, pro ? 31 : 32);
   const img = box ? box2(source, w, h) : source;
   const dst = G.filledBuffer(device, outW * outH * 4 + 64, SENTINEL);
-  await G.runShader(device, {
-    shader: 'pack',
+  await G.runPass(device, {
+    label: 'pack',
+    program: packProgram,
     defines: { ...F32_STORAGE, PRO: pro, EXTERNAL: false, BOX2: box },
-    bindings: {
-      0: G.uniformBuffer(device, [w, h, padL, padT, outW, outH, 0, 0]),
-      1: G.sourceTexture(device, box ? 2 * w : w, box ? 2 * h : h, source),
-      2: dst,
-    },
-    dispatch: [div(outW, 8), div(outH, 8), 1],
+    params: { src_w: w, src_h: h, pad_left: padL, pad_top: padT, out_w: outW, out_h: outH },
+    resources: { source: G.sourceTexture(device, box ? 2 * w : w, box ? 2 * h : h, source).createView(), dst },
+    extent: { w: outW, h: outH },
   });
   const out = await G.readFloats(device, dst);
   assertTail(out, outW * outH * 4, 'pack');
@@ -523,18 +530,21 @@ async function runOutput(
   for (const rawMode of [true, false]) {
     const tex = G.outputTexture(device, outW, outH);
     const raw = G.filledBuffer(device, outW * outH * 3 + 64, SENTINEL, 'raw');
-    const bindings: Record<number, G.Binding> = {
-      0: G.uniformBuffer(device, [view.off, view.row, view.c4, (opts.source?.w ?? 0) + 2 * X_PAD, outW, outH, xOffset(opts.source?.w ?? 0), outW, 0, 0, 0, 0]),
-      1: G.storageBuffer(device, tensor, 'y'),
-      2: tex,
-    };
-    if (opts.shuffle4) bindings[3] = G.storageBuffer(device, packedInput(opts.source!), 'x_in');
-    if (rawMode) bindings[4] = raw;
-    await G.runShader(device, {
-      shader: 'output',
+    await G.runPass(device, {
+      label: 'output',
+      program: outputProgram,
       defines: { ...F32_STORAGE, PRO: opts.pro, SHUFFLE4: opts.shuffle4, RAW: rawMode },
-      bindings,
-      dispatch: [div(outW, 8), div(outH, 8), 1],
+      params: {
+        off: view.off, row: view.row, c4: view.c4, x_row: (opts.source?.w ?? 0) + 2 * X_PAD, out_w: outW, out_h: outH,
+        x_off: xOffset(opts.source?.w ?? 0), raw_w: outW, src_x: 0, src_y: 0, dst_x: 0, dst_y: 0,
+      },
+      resources: {
+        y: G.storageBuffer(device, tensor, 'y'),
+        dst: tex.createView(),
+        x_in: opts.shuffle4 ? G.storageBuffer(device, packedInput(opts.source!), 'x_in') : undefined,
+        raw: rawMode ? raw : undefined,
+      },
+      extent: { w: outW, h: outH },
     });
     const rgba = await G.readRGBA(device, tex);
     if (rawMode) {
@@ -677,13 +687,7 @@ describe('output', () => {
 
 test('harness: a WGSL compile error fails with its message', async () => {
   await assert.rejects(
-    G.runShader(device, {
-      shader: 'broken',
-      defines: {},
-      code: '@compute @workgroup_size(1) fn main() { let x: u32 = undefined_name; }',
-      bindings: {},
-      dispatch: [1, 1, 1],
-    }),
+    G.runCode(device, '@compute @workgroup_size(1) fn main() { let x: u32 = undefined_name; }', [], [1, 1, 1]),
     /undefined_name/,
   );
 });

@@ -1,5 +1,6 @@
 // A tiny WebGPU harness for kernel tests: one device per process, buffers from typed arrays,
-// one composed shader run with explicit bindings / dispatch, read-back of buffers and textures.
+// one pass run from its program declaration (the spec the runtime builds: uniforms, bindings
+// and dispatch by name), read-back of buffers and textures.
 // Every GPU error (WGSL compile, validation, out-of-memory, internal) of a run rejects its
 // promise with the implementation's message, so a broken shader fails the test that ran it.
 
@@ -7,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { requestDevice } from '../../src/runtime/gpu/device.js';
 import { readTexture } from '../../src/runtime/gpu/readback.js';
-import type { Defines } from '../../src/shaders/compose.js';
+import { passSpec, type PassSpec } from '../../src/runtime/gpu/pass.js';
+import { bindingEntries, dispatchSize, packParams, resolveDefines, type DefineSchema, type ParamSchema } from '../../src/shaders/program.js';
 
 // The kernels are composed from src/shaders/sources.generated.ts; refresh it from the .wgsl
 // files first (the script only writes when something changed) so the tests see the WGSL on disk.
@@ -15,7 +17,8 @@ const embed = spawnSync(process.execPath, [fileURLToPath(new URL('../../scripts/
   encoding: 'utf8',
 });
 if (embed.status !== 0) throw new Error(`scripts/embed-shaders.mjs failed: ${embed.stderr || embed.error}`);
-const { composeShader, loadShaderSources } = await import('../../src/shaders/compose.js');
+const { loadShaderSources } = await import('../../src/shaders/compose.js');
+const { composeProgram } = await import('../../src/shaders/program.js');
 
 let devicePromise: Promise<GPUDevice> | undefined;
 const uncaptured: string[] = [];
@@ -127,39 +130,32 @@ export async function pipelineFor(device: GPUDevice, code: string, label = 'kern
   });
 }
 
-export type Binding = GPUBuffer | GPUTexture | GPUBindingResource;
-
-export interface RunSpec {
-  /** Shader file name under src/shaders without `.wgsl`, e.g. `conv3x3`. */
-  shader: string;
-  defines: Defines;
-  /** binding number -> buffer (whole), texture (default view) or any binding resource. */
-  bindings: Record<number, Binding>;
-  dispatch: [number, number, number];
-  /** Raw WGSL instead of composing `shader` (harness self-test). */
-  code?: string;
+/** Compiles and runs one pass of a program as the runtime builds it; resolves when the GPU has finished it. */
+export async function runPass<S extends DefineSchema, P extends ParamSchema, B extends string>(device: GPUDevice, typed: PassSpec<S, P, B>): Promise<void> {
+  const spec = passSpec(typed);
+  await loadShaderSources(spec.program.source);
+  const defines = resolveDefines(spec.program, spec.defines);
+  const label = `${spec.program.name} ${JSON.stringify(spec.defines)}`;
+  const pipeline = await pipelineFor(device, composeProgram(spec.program, defines), label);
+  const params = device.createBuffer({ label: 'params', size: spec.program.paramBytes, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  device.queue.writeBuffer(params, 0, packParams(spec.program, spec.params));
+  await dispatch(device, label, pipeline, bindingEntries(spec.program, defines, { buffer: params }, spec.resources), dispatchSize(spec.program, spec.extent));
+  params.destroy();
 }
 
-const isBuffer = (b: Binding): b is GPUBuffer => typeof (b as GPUBuffer).mapAsync === 'function';
-const isTexture = (b: Binding): b is GPUTexture => typeof (b as GPUTexture).createView === 'function';
+/** Raw WGSL with explicit bindings by number (the harness's own test). */
+export async function runCode(device: GPUDevice, code: string, entries: GPUBindGroupEntry[], groups: [number, number, number]): Promise<void> {
+  await dispatch(device, 'code', await pipelineFor(device, code, 'code'), entries, groups);
+}
 
-/** Composes, compiles and runs one compute dispatch; resolves when the GPU has finished it. */
-export async function runShader(device: GPUDevice, spec: RunSpec): Promise<void> {
-  const label = `${spec.shader} ${JSON.stringify(spec.defines)}`;
-  if (!spec.code) await loadShaderSources(spec.shader);
-  const code = spec.code ?? composeShader(spec.shader, spec.defines);
-  const pipeline = await pipelineFor(device, code, label);
+async function dispatch(device: GPUDevice, label: string, pipeline: GPUComputePipeline, entries: GPUBindGroupEntry[], groups: [number, number, number]): Promise<void> {
   await withErrorScopes(device, `running ${label}`, async () => {
-    const entries: GPUBindGroupEntry[] = Object.entries(spec.bindings).map(([binding, b]) => ({
-      binding: Number(binding),
-      resource: isBuffer(b) ? { buffer: b } : isTexture(b) ? b.createView() : b,
-    }));
     const bindGroup = device.createBindGroup({ label, layout: pipeline.getBindGroupLayout(0), entries });
     const enc = device.createCommandEncoder({ label });
     const pass = enc.beginComputePass({ label });
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(...spec.dispatch);
+    pass.dispatchWorkgroups(...groups);
     pass.end();
     device.queue.submit([enc.finish()]);
     await device.queue.onSubmittedWorkDone();

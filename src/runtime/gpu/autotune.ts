@@ -1,26 +1,23 @@
-// Picks the conv kernels' register block for an adapter: 'compact' (conv3x3.wgsl: 8x2 px x 8
-// channels per invocation; conv2x2s2.wgsl 4x2 x 8) or 'wide' (the *-wide.wgsl files, e.g.
-// conv3x3-wide.wgsl 8x4 x 16). Each is timed on the network's commonest layer (a 64 -> 64 3x3 conv) the first
-// time a device of that adapter needs one. Which wins depends on the hardware: the wide block
-// on SwiftShader, where loads are emulated gathers and accumulators live on the stack; on a GPU
-// it may spill registers. The choice is kept per adapter: in memory, and in localStorage where
-// there is one.
+// Picks the conv kernel set for an adapter (conv-kernels.ts: 'compact', the kernels that serve
+// every layer, or 'wide', the larger register blocks of the *-wide.wgsl files). Each candidate
+// the device supports is timed on the network's commonest layer (a plain 64 -> 64 3x3 conv) with
+// the very pipeline the executor would use for it, the first time a device of that adapter needs
+// one. Which wins depends on the hardware: large blocks pay where loads are emulated gathers and
+// accumulators live on the stack (SwiftShader); on a GPU they may spill registers. The choice is
+// kept per adapter: in memory, and in localStorage where there is one.
 
-import type { Defines } from '../../shaders/compose.js';
-import { CONV_WG, convGroups } from './dispatch.js';
+import type { ConvOp, Tensor } from '../plan/graph.js';
+import { CONV_BLOCKS, convSpec, kernelFor, setSupported, type ConvBlock } from './conv-kernels.js';
+import { buildPasses } from './pass.js';
 import type { PipelineCache } from './pipelines.js';
+import { timeDispatches } from './profile.js';
+import { tensorDefines, type TensorPrecision } from './tensor-format.js';
 
-export type ConvBlock = 'compact' | 'wide';
-export const CONV_BLOCKS: readonly ConvBlock[] = ['compact', 'wide'];
+export { CONV_BLOCKS, type ConvBlock } from './conv-kernels.js';
 
 const STORAGE_PREFIX = 'cugan-webgpu:conv-block:';
 const chosen = new Map<string, Promise<ConvBlock>>();
 const settled = new Map<string, ConvBlock>();
-
-/** The defines of a plain conv3x3 pass (the executor's most common pipeline). */
-const PLAIN_CONV_DEFINES: Defines = {
-  WG_X: CONV_WG, WG_Y: CONV_WG, LRELU: true, SKIP: false, IN_SCALE: false, SKIP_SCALE: false, K: 3, S: 1, PAD: 0, F16: false, F16_NATIVE: false,
-};
 
 /** What identifies an adapter across page loads. */
 export function adapterKey(device: GPUDevice): string {
@@ -39,14 +36,15 @@ const alone: Exclusive = (m) => m();
  * The register block for this device's adapter: remembered, or measured once. A failed
  * measurement (e.g. the device was lost meanwhile) gives 'compact' this time and is not kept.
  */
-export function tuneConvBlock(device: GPUDevice, pipelines: PipelineCache, exclusive: Exclusive = alone): Promise<ConvBlock> {
+export function tuneConvBlock(device: GPUDevice, pipelines: PipelineCache, exclusive: Exclusive = alone, precision: TensorPrecision = 'f32'): Promise<ConvBlock> {
   const key = adapterKey(device);
   let p = chosen.get(key);
   if (!p) {
     p = (async () => {
+      const storage = tensorDefines(precision, device);
       const stored = readStored(key);
-      if (stored) return stored;
-      const best = await measure(device, pipelines, exclusive);
+      if (stored && setSupported(device, stored, storage)) return stored;
+      const best = await measure(device, pipelines, exclusive, precision);
       writeStored(key, best);
       return best;
     })();
@@ -88,43 +86,37 @@ function writeStored(key: string, v: ConvBlock): void {
   }
 }
 
-/** Seconds per dispatch of each variant on a 64 -> 64 layer with a 64x64 output; the fastest wins. */
-async function measure(device: GPUDevice, pipelines: PipelineCache, exclusive: Exclusive): Promise<ConvBlock> {
+/** The probe: a plain 64 -> 64 3x3 conv with leaky ReLU and a 64x64 output (as UNet2's conv5). */
+function probeOp(): Omit<ConvOp, 'layer' | 'macs'> {
   const C4 = 16;
   const OUT = 64;
-  const IN = OUT + 2;
-  const usage = GPUBufferUsage.STORAGE;
-  const make = (floats: number) => device.createBuffer({ size: floats * 4, usage });
+  const tensor = (id: number, w: number): Tensor => ({ id, name: `probe ${id}`, w, h: w, c4: C4, step: 1 });
+  const input = tensor(0, OUT + 2);
+  return {
+    kind: 'conv3x3',
+    stage: 'unet2',
+    spec: { name: 'autotune probe', kind: 'conv', inC: 64, outC: 64, kernel: 3, stride: 1, pad: 0 },
+    input: { tensor: input, x: 0, y: 0, w: input.w, h: input.h },
+    output: tensor(1, OUT),
+    lrelu: true,
+  };
+}
+
+/** Milliseconds per dispatch of each candidate on the probe layer; the fastest wins. */
+async function measure(device: GPUDevice, pipelines: PipelineCache, exclusive: Exclusive, precision: TensorPrecision): Promise<ConvBlock> {
+  const storage = tensorDefines(precision, device);
+  const candidates = CONV_BLOCKS.filter((b) => setSupported(device, b, storage));
+  if (candidates.length === 1) return candidates[0]!;
+  const op = probeOp();
+  const floats = (t: Tensor) => t.w * t.h * t.c4 * 4;
+  const make = (n: number) => device.createBuffer({ size: n * 4, usage: GPUBufferUsage.STORAGE });
   // Zero-filled data: the time of these kernels does not depend on the values.
-  const buffers = [make(IN * IN * C4 * 4), make(C4 * C4 * 4 * 4 * 9), make(C4 * 4), make(OUT * OUT * C4 * 4)];
-  const uniform = device.createBuffer({ size: 64, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-  device.queue.writeBuffer(uniform, 0, new Uint32Array([0, IN, C4, IN, IN, 0, OUT, C4, OUT, OUT, 0, 0, 0, 0, 0, 0]));
+  const buffers = { src: make(floats(op.input.tensor)), wts: make(16 * 16 * 16 * 9), bias: make(64), dst: make(floats(op.output)) };
+  const built = await Promise.all(candidates.map((b) => buildPasses(device, pipelines, [convSpec(op, kernelFor(b, op), storage, buffers)], 'autotune')));
   try {
-    const runs = await Promise.all(
-      CONV_BLOCKS.map(async (v) => {
-        const kernel = v === 'wide' ? 'conv3x3-wide' : 'conv3x3';
-        const pipeline = await pipelines.get(kernel, PLAIN_CONV_DEFINES);
-        const bindGroup = device.createBindGroup({
-          layout: pipeline.getBindGroupLayout(0),
-          entries: [{ binding: 0, resource: { buffer: uniform } }, ...buffers.map((buffer, i) => ({ binding: i + 1, resource: { buffer } }))],
-        });
-        const groups = convGroups(kernel, OUT, OUT, C4);
-        return async (n: number) => {
-          const enc = device.createCommandEncoder();
-          const pass = enc.beginComputePass();
-          pass.setPipeline(pipeline);
-          pass.setBindGroup(0, bindGroup);
-          for (let i = 0; i < n; i++) pass.dispatchWorkgroups(...groups);
-          pass.end();
-          const t0 = performance.now();
-          device.queue.submit([enc.finish()]);
-          await device.queue.onSubmittedWorkDone();
-          return (performance.now() - t0) / n;
-        };
-      }),
-    );
+    const runs = built.map(({ passes: [p] }) => (n: number) => timeDispatches(device, p!, n));
     return await exclusive(async () => {
-      for (const run of runs) await run(1); // warm-up (first-use costs)
+      for (const r of runs) await r(1); // warm-up (first-use costs)
       // Enough dispatches per submit that one takes >= 10 ms (a fast GPU needs many).
       let n = 1;
       while (n < 1024 && (await runs[0]!(n)) * n < 10) n *= 4;
@@ -132,9 +124,9 @@ async function measure(device: GPUDevice, pipelines: PipelineCache, exclusive: E
       for (let round = 0; round < 2; round++) {
         for (let i = 0; i < runs.length; i++) best[i] = Math.min(best[i]!, await runs[i]!(n));
       }
-      return CONV_BLOCKS[best.indexOf(Math.min(...best))]!;
+      return candidates[best.indexOf(Math.min(...best))]!;
     });
   } finally {
-    for (const b of [...buffers, uniform]) b.destroy();
+    for (const b of [...Object.values(buffers), ...built.map((x) => x.uniforms)]) b.destroy();
   }
 }

@@ -1,33 +1,14 @@
-// Finding a WebGPU implementation and a device: navigator.gpu in browsers, the `webgpu`
-// package (Dawn) in Node. The device asks for the adapter's largest buffer limits, since
-// Real-CUGAN's feature maps are big.
+// Finding a WebGPU implementation and a device: navigator.gpu in browsers, the host's own
+// elsewhere (Node: the `webgpu` package, runtime/platform/node.ts). The device asks for the
+// adapter's largest buffer limits, since Real-CUGAN's feature maps are big.
 
+import { platform } from '#platform';
 import { CuganError } from '../errors.js';
-import { importNode } from '../node-import.js';
-
-// Dawn's Node binding crashes if the object create() returns is garbage-collected while a
-// device lives, so it is kept here for the life of the process.
-let nodeGPU: GPU | undefined;
 
 export async function getGPU(): Promise<GPU> {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   if (nav?.gpu) return nav.gpu;
-  if (typeof process !== 'undefined' && process.versions?.node) {
-    if (!nodeGPU) {
-      let mod: { create: (flags: string[]) => GPU; globals: Record<string, unknown> };
-      try {
-        mod = await importNode<typeof mod>('webgpu');
-      } catch (e) {
-        throw new CuganError('NO_WEBGPU', 'WebGPU is not available: the Node package "webgpu" could not be loaded', { cause: e });
-      }
-      // GPUBufferUsage and friends as globals, as in a browser.
-      for (const [k, v] of Object.entries(mod.globals)) {
-        if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
-      }
-      nodeGPU = mod.create([]);
-    }
-    return nodeGPU;
-  }
+  if (platform.gpu) return platform.gpu();
   throw new CuganError('NO_WEBGPU', 'WebGPU is not available in this browser (navigator.gpu is missing)');
 }
 

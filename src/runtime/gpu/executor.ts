@@ -1,6 +1,6 @@
 // Turns a graph (one model at one input size) into GPU objects, once: pooled tensor buffers,
-// per-pass uniforms, pipelines and bind groups. Per frame it only records the passes into one
-// compute pass; nothing is created or read back there.
+// the passes (frame-passes.ts: uniforms, pipelines, bind groups). Per frame it only records the
+// passes into one compute pass; nothing is created or read back there.
 //
 // A frame too large for one pass runs as tiles (plan/tiling.ts), all of one size, so one set of
 // buffers and conv passes serves every tile; only the pack, SE-sum and output passes differ per
@@ -10,37 +10,26 @@
 // every tile through to the output with all scales known. Earlier layers are recomputed in
 // each phase rather than kept, so memory stays that of one tile.
 //
-// Tensors are stored as f32 or f16 (tensor-format.ts): every shader that touches one is composed
-// with the same storage defines, and the pooled buffers shrink by half for f16.
+// Tensors are stored as f32 or f16 (tensor-format.ts): every program that touches one is
+// compiled with the same storage defines, and the pooled buffers shrink by half for f16.
 
-import type { Defines } from '../../shaders/compose.js';
+import { pack as packProgram, output as outputProgram } from '../../shaders/programs/pixels.js';
 import type { PackedModel } from '../model/packed-format.js';
-import { PAD } from '../model/architecture.js';
-import type { ConvOp, Graph, Op, OutputOp, SeOp, View } from '../plan/graph.js';
+import type { Graph, SeOp, Tensor } from '../plan/graph.js';
 import { planMemory, type MemoryPlan } from '../plan/memory.js';
-import { planRegions, type Tile, type TilePlan } from '../plan/tiling.js';
-import type { ConvBlock } from './autotune.js';
-import { CONV_WG, convGroups, type ConvKernel } from './dispatch.js';
+import type { Tile, TilePlan } from '../plan/tiling.js';
+import type { ConvBlock, StorageDefines } from './conv-kernels.js';
+import { buildFramePasses, type FramePasses, type Step } from './frame-passes.js';
+import { rebind, run, type Pass } from './pass.js';
 import type { PipelineCache } from './pipelines.js';
+import { encodeProfiled, encodeTimed, type OpPass, type PassInfo } from './profile.js';
+import { FrameReuse } from './reuse.js';
 import { groupBytes, tensorDefines, type TensorPrecision } from './tensor-format.js';
 
-const UNIFORM_SLOT = 256;
-/** Words of the reuse state before the per-tile flags (snippets/reuse-state.wgsl). */
-const REUSE_HEADER_WORDS = 8;
-/** The reuse state's RUN_WHOLE flag (snippets/reuse-state.wgsl): the next frame runs whole. */
-const RUN_WHOLE = 2;
-
-export interface Pass {
-  pipeline: GPUComputePipeline;
-  bindGroup: GPUBindGroup;
-  groups: [number, number, number];
-}
+export { STAGES } from '../plan/graph.js';
 
 /** The pack passes of one source: one per tile. */
 export type PackPasses = Pass[];
-
-/** The stages encodeTimed() times, in order. */
-export const STAGES = ['input', 'unet1', 'unet2', 'output'] as const;
 
 export interface ExecutorInit {
   device: GPUDevice;
@@ -51,20 +40,12 @@ export interface ExecutorInit {
   pipelines: PipelineCache;
   /** Use these textures instead of making them (the region twin shares its owner's). */
   shared?: { input: GPUTexture; output: GPUTexture };
-  /** The conv kernels' register block (autotune.ts); wide ones serve layers of 16+ output channels. */
+  /** The conv kernel set (conv-kernels.ts); default 'compact'. */
   convBlock?: ConvBlock;
   /** How the feature maps are stored. */
   precision: TensorPrecision;
 }
 
-/** One step of a tile's network after the pack pass. */
-type Step =
-  | { kind: 'conv'; pass: Pass; unet2: boolean }
-  | { kind: 'se'; fused?: Pass; sums: Pass[]; fc?: Pass };
-
-const div = (a: number, b: number) => Math.ceil(a / b);
-const viewOffset = (v: View) => (v.y * v.tensor.w + v.x) * v.tensor.c4;
-const wholeView = (t: View['tensor']): View => ({ tensor: t, x: 0, y: 0, w: t.w, h: t.h });
 /** A step's one pass in an untiled frame (or a frame without SE): the conv, or the fused SE pass. */
 const untiledPass = (st: Step): Pass => (st.kind === 'conv' ? st.pass : st.fused!);
 
@@ -85,23 +66,26 @@ export class GraphExecutor {
   private readonly scales: GPUBuffer[];
   /** Tiled only: per SE block, the per-channel sums gathered over the tiles. */
   private readonly sums: GPUBuffer[];
-  private readonly uniforms: GPUBuffer;
-  private readonly params: number[][] = [];
-  private steps: Step[] = [];
-  private output8: Pass[] = [];
+  /** The storage defines (F16, F16_NATIVE) every tensor program is compiled with. */
+  private readonly storage: StorageDefines;
+  private readonly fixedBytes: number;
+  private passes!: FramePasses;
+  /** Untiled (or a model without SE): per tile, the passes after the input with their ops, the output last. */
+  private afterInput: OpPass[][] = [];
+  /** The same as plain passes, for frame reuse (made once: the frame path allocates nothing). */
+  private gated: Pass[][] = [];
   private outputRaw?: Pass[];
+  private afterInputRaw?: OpPass[];
+  private gatedRaw?: Pass[];
   private rawBuffer?: GPUBuffer;
   /** Pack passes per source texture: made once per texture, then reused. */
   private readonly packs = new WeakMap<GPUTexture, PackPasses>();
-  private packPipeline!: GPUComputePipeline;
   private packExternalPipeline!: GPUComputePipeline;
   private packExternalBox2?: GPUComputePipeline;
   private sourceScaleValue: 1 | 2 = 1;
-  /** Frame reuse (enableReuse()): the diff and gate passes and their buffers. */
+  /** Frame reuse (enableReuse()). */
   private reuse?: FrameReuse;
-  private readonly fixedBytes: number;
-  /** The storage defines (F16, F16_NATIVE) every tensor shader is composed with. */
-  private readonly storage: Defines;
+  private alphaValue = 1;
 
   private constructor(init: ExecutorInit) {
     this.init = init;
@@ -126,12 +110,6 @@ export class GraphExecutor {
     );
     const seOps = g.ops.filter((o): o is SeOp => o.kind === 'se');
     this.sums = this.tiled ? seOps.map((op) => device.createBuffer({ label: `${op.output.name} sums`, size: vecBytes(op.input.c4 * 4), usage: storage })) : [];
-    this.planParams(seOps);
-    const uniformBytes = this.params.length * UNIFORM_SLOT;
-    this.uniforms = device.createBuffer({ label: 'pass params', size: uniformBytes, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-    const words = new Uint32Array(uniformBytes / 4);
-    this.params.forEach((p, i) => words.set(p.map((v) => v >>> 0), (i * UNIFORM_SLOT) / 4));
-    device.queue.writeBuffer(this.uniforms, 0, words);
     const frame = this.graph;
     this.input = init.shared?.input ?? device.createTexture({
       label: 'source copy',
@@ -147,17 +125,17 @@ export class GraphExecutor {
       usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC | GPUTextureUsage.COPY_DST,
     });
     this.fixedBytes =
-      [...this.buffers, ...this.scales, ...this.sums, this.uniforms].reduce((a, b) => a + b.size, 0) +
+      [...this.buffers, ...this.scales, ...this.sums].reduce((a, b) => a + b.size, 0) +
       (init.shared ? 0 : frame.width * frame.height * 4 + frame.outWidth * frame.outHeight * 4);
   }
 
   static async create(init: ExecutorInit): Promise<GraphExecutor> {
     const ex = new GraphExecutor(init);
-    await ex.buildPasses();
+    await ex.build();
     return ex;
   }
 
-  /** The conv kernels' register block this executor runs. */
+  /** The conv kernel set this executor runs. */
   get convBlock(): ConvBlock {
     return this.init.convBlock ?? 'compact';
   }
@@ -169,15 +147,19 @@ export class GraphExecutor {
 
   /** Bytes of GPU memory this executor holds (buffers and textures it created). */
   get bytes(): number {
-    return this.fixedBytes + (this.rawBuffer?.size ?? 0) + (this.cropParams?.size ?? 0) + (this.reuse?.bytes ?? 0) + (this.reuse?.twin?.bytes ?? 0);
+    return this.fixedBytes + this.passes.uniforms.size + (this.rawBuffer?.size ?? 0) + (this.reuse?.bytes ?? 0);
   }
 
   /** The pack passes reading `texture` (default: the internal source copy); made once per texture. */
   async packFor(texture: GPUTexture = this.input): Promise<PackPasses> {
     let p = this.packs.get(texture);
     if (!p) {
-      const view = texture.createView();
-      p = this.tiles.map((_, k) => this.packPass(this.packPipeline, view, k));
+      if (texture === this.input) {
+        p = this.passes.pack;
+      } else {
+        const view = texture.createView();
+        p = this.passes.pack.map((b) => rebind(this.device, b, b.pipeline, { resources: { source: view } }));
+      }
       this.packs.set(texture, p);
     }
     return p;
@@ -193,8 +175,9 @@ export class GraphExecutor {
    * Region reuse's tiles crop their input from the kept copy instead, so they add none.
    */
   packExternal(frame: GPUExternalTexture): PackPasses {
-    const pipeline = this.sourceScaleValue === 2 ? this.packExternalBox2! : this.packExternalPipeline;
-    return this.tiles.map((_, k) => this.packPass(pipeline, frame, k));
+    const box2 = this.sourceScaleValue === 2;
+    const pipeline = box2 ? this.packExternalBox2! : this.packExternalPipeline;
+    return this.passes.pack.map((b) => rebind(this.device, b, pipeline, { defines: { EXTERNAL: true, BOX2: box2 }, resources: { source: frame } }));
   }
 
   /**
@@ -202,7 +185,7 @@ export class GraphExecutor {
    * adaptive mode's half-input tier). Applies to packExternal() only.
    */
   async setSourceScale(scale: 1 | 2): Promise<void> {
-    if (scale === 2) this.packExternalBox2 ??= await this.init.pipelines.get('pack', { ...this.storage, PRO: this.graph.variant.pro, EXTERNAL: true, BOX2: true });
+    if (scale === 2) this.packExternalBox2 ??= await this.init.pipelines.get(packProgram, this.packDefines(true, true));
     this.sourceScaleValue = scale;
   }
 
@@ -212,148 +195,38 @@ export class GraphExecutor {
   }
 
   /**
-   * Turns on exact frame reuse: from now on each frame compares its packed input with the last
-   * one on the GPU and, when nothing changed, skips every later pass (indirect dispatches of
-   * zero workgroups), so the output texture keeps the previous result. For video; made once.
-   * Untiled frames only (a tiled frame has no single packed input): a no-op when tiled.
-   *
-   * Models without SE also get region reuse: a tiled twin of this executor (planRegions) writes
-   * into the same output texture, and when only some tiles' input windows changed and rerunning
-   * those costs fewer multiply-adds than the whole frame, only they run. Exact, since a tile
-   * computes the whole frame's values for the pixels it writes. SE models rerun whole frames:
-   * their channel means span the frame, so any change reaches every output pixel.
+   * Turns on exact frame reuse (reuse.ts): from now on each frame compares its packed input with
+   * the last one on the GPU and, when nothing changed, skips every later pass, so the output
+   * texture keeps the previous result; models without SE also rerun only changed regions. For
+   * video; made once. Untiled frames only (a tiled frame has no single packed input): a no-op
+   * when tiled.
    */
   async enableReuse(): Promise<void> {
     if (this.reuse || this.tiled) return;
     const { device, pipelines } = this.init;
-    const x = this.tileGraph.tensors[0]!;
-    const count = x.w * x.h * x.c4;
-    const twin = await this.regionTwin();
-    const gated = [...this.steps.map(untiledPass), this.output8[0]!];
-    const tileGroups = twin ? twin.ex.tiles.map((_, k) => twin.ex.tileGroups(k)) : [];
-    const full = new Uint32Array([...gated.map((p) => p.groups), ...tileGroups.flat()].flat());
-    const tiles = twin?.ex.tiles.length ?? 0;
-    const storage = GPUBufferUsage.STORAGE;
-    const make = (label: string, size: number, usage: number) => device.createBuffer({ label, size: Math.max(16, size), usage });
-    const fullBuf = make('reuse full sizes', full.byteLength, storage | GPUBufferUsage.COPY_DST);
-    const args = make('reuse dispatch args', full.byteLength, storage | GPUBufferUsage.INDIRECT);
-    const state = make('reuse state', (REUSE_HEADER_WORDS + Math.max(1, tiles)) * 4, storage | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC);
-    const previous = make('previous input', count * groupBytes(this.precision), storage);
-    if (twin) await twin.ex.cropFrom(previous, x.w);
-    const origins = make('region origins', tiles * 8, storage | GPUBufferUsage.COPY_DST);
-    const diffParams = make('frame diff params', 32, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    const gateParams = make('reuse gate params', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    device.queue.writeBuffer(fullBuf, 0, full);
-    const first = new Uint32Array(state.size / 4);
-    first[0] = RUN_WHOLE; // the first frame runs
-    device.queue.writeBuffer(state, 0, first);
-    if (twin) device.queue.writeBuffer(origins, 0, new Uint32Array(twin.ex.tiles.flatMap((t) => [t.x, t.y])));
-    const tw = twin?.ex.tileGraph;
-    device.queue.writeBuffer(diffParams, 0, new Uint32Array([count, x.c4, x.w, tiles, tw?.paddedWidth ?? 0, tw?.paddedHeight ?? 0, 0, 0]));
-    device.queue.writeBuffer(gateParams, 0, new Uint32Array([gated.length, tileGroups[0]?.length ?? 0, tiles, twin?.maxTiles ?? 0]));
-    const [diffPipeline, gatePipeline] = await Promise.all([pipelines.get('frame-diff', this.storage), pipelines.get('reuse-gate', {})]);
-    const groups = div(count, 64);
-    const gx = Math.min(groups, device.limits.maxComputeWorkgroupsPerDimension);
-    const diff: Pass = {
-      pipeline: diffPipeline,
-      bindGroup: device.createBindGroup({
-        label: 'frame diff',
-        layout: diffPipeline.getBindGroupLayout(0),
-        entries: [
-          { binding: 0, resource: { buffer: diffParams } },
-          { binding: 1, resource: this.tensorBinding(wholeView(x)) },
-          { binding: 2, resource: { buffer: previous } },
-          { binding: 3, resource: { buffer: state } },
-          { binding: 4, resource: { buffer: origins } },
-        ],
-      }),
-      groups: [gx, div(groups, gx), 1],
-    };
-    const gate: Pass = {
-      pipeline: gatePipeline,
-      bindGroup: device.createBindGroup({
-        label: 'reuse gate',
-        layout: gatePipeline.getBindGroupLayout(0),
-        entries: [
-          { binding: 0, resource: { buffer: gateParams } },
-          { binding: 1, resource: { buffer: fullBuf } },
-          { binding: 2, resource: { buffer: args } },
-          { binding: 3, resource: { buffer: state } },
-        ],
-      }),
-      groups: [1, 1, 1],
-    };
-    const buffers = [fullBuf, args, state, previous, origins, diffParams, gateParams];
-    this.reuse = { on: true, diff, gate, args, state, buffers, bytes: buffers.reduce((a, b) => a + b.size, 0), twin: twin?.ex };
+    this.reuse = await FrameReuse.create({
+      device, pipelines, precision: this.precision, storage: this.storage, owner: this,
+      twin: async (plan) => {
+        const twin = await GraphExecutor.create({ ...this.init, plan, shared: { input: this.input, output: this.output } });
+        twin.setAlpha(this.alphaValue);
+        return twin;
+      },
+    });
   }
 
-  /**
-   * Region twin only: each tile's first pass copies its input window out of `source`, the whole
-   * frame's packed input (`row` pixels wide), instead of packing the source texture. Tile k's
-   * window starts at its origin there: both packs mirror at the same frame edges. Made once.
-   */
-  private async cropFrom(source: GPUBuffer, row: number): Promise<void> {
-    const pipeline = await this.init.pipelines.get('crop', this.storage);
-    const x = this.tileGraph.tensors[0]!;
-    const params = this.device.createBuffer({ label: 'crop params', size: this.tiles.length * UNIFORM_SLOT, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-    const words = new Uint32Array(params.size / 4);
-    this.tiles.forEach((t, k) => words.set([row, t.x, t.y, x.w, x.h], (k * UNIFORM_SLOT) / 4));
-    this.device.queue.writeBuffer(params, 0, words);
-    this.cropParams = params;
-    this.crops = this.tiles.map((_, k) => ({
-      pipeline,
-      bindGroup: this.device.createBindGroup({
-        label: 'crop',
-        layout: pipeline.getBindGroupLayout(0),
-        entries: [
-          { binding: 0, resource: { buffer: params, offset: k * UNIFORM_SLOT, size: UNIFORM_SLOT } },
-          { binding: 1, resource: { buffer: source } },
-          { binding: 2, resource: this.tensorBinding(wholeView(x)) },
-        ],
-      }),
-      groups: this.packGroups,
-    }));
+  /** Untiled, or a model without SE: the passes after the input of tile k, in order (its output pass last). */
+  passesAfterInput(tile: number): readonly Pass[] {
+    return this.gated[tile]!;
   }
 
-  /** Region twin only (cropFrom()): each tile's input crop pass. */
-  private crops: Pass[] = [];
-  private cropParams?: GPUBuffer;
-
-  /**
-   * The tiled twin for region reuse, with the most changed tiles worth rerunning instead of
-   * the whole frame; undefined for SE models and for frames too small to split usefully.
-   */
-  private async regionTwin(): Promise<{ ex: GraphExecutor; maxTiles: number } | undefined> {
-    const g = this.graph;
-    if (g.ops.some((o) => o.kind === 'se')) return undefined;
-    const pad = PAD[g.variant.scale];
-    const core = Math.max(4 * pad, Math.ceil(Math.max(g.paddedWidth, g.paddedHeight) / 4));
-    const plan = planRegions(g.variant, g.width, g.height, core);
-    if (!plan) return undefined;
-    // Rerunning n tiles is worth it while n tiles cost fewer multiply-adds than the frame.
-    const maxTiles = Math.min(plan.tiles.length - 1, Math.floor((g.macs - 1) / plan.tile.macs));
-    if (maxTiles < 1) return undefined;
-    const ex = await GraphExecutor.create({ ...this.init, plan, shared: { input: this.input, output: this.output } });
-    ex.setAlpha(this.alphaValue);
-    return { ex, maxTiles };
-  }
-
-  /** Workgroup counts of tile k's passes in order: crop, convs, output (no SE in the model). */
-  private tileGroups(k: number): [number, number, number][] {
-    return [this.packGroups, ...this.steps.map((st) => untiledPass(st).groups), this.output8[k]!.groups];
-  }
-
-  /** Records tile k's passes (crop, convs, output) as indirect dispatches from `args` at `index`. */
-  private encodeTile(pass: GPUComputePassEncoder, k: number, args: GPUBuffer, index: number): number {
-    run(pass, this.crops[k]!, args, index++);
-    for (const st of this.steps) run(pass, untiledPass(st), args, index++);
-    run(pass, this.output8[k]!, args, index++);
-    return index;
+  /** Workgroups of a pass over the packed input (pack, crop). */
+  get inputGroups(): [number, number, number] {
+    return this.passes.pack[0]!.groups;
   }
 
   /** With region reuse: the tiles a frame is split into for it (else 0). */
   get regionTiles(): number {
-    return this.reuse?.twin?.tiles.length ?? 0;
+    return this.reuse?.regionTiles ?? 0;
   }
 
   /** Whether frames are gated by the reuse check (after enableReuse(); default on). */
@@ -362,21 +235,18 @@ export class GraphExecutor {
   }
 
   set reuseEnabled(on: boolean) {
-    if (!this.reuse || this.reuse.on === on) return;
-    this.reuse.on = on;
-    // The kept copy went stale while off: the next frame must run.
-    if (on) this.invalidate();
+    if (this.reuse) this.reuse.on = on;
   }
 
   /** With reuse on: makes the next frame run in full (after alpha changed, for instance). */
   invalidate(): void {
-    if (this.reuse) this.init.device.queue.writeBuffer(this.reuse.state, 0, new Uint32Array([RUN_WHOLE]));
+    this.reuse?.invalidate();
   }
 
   /**
    * With reuse on: the state buffer for stats readback; its first words are u32 changed, frames,
    * frames computed whole, frames computed as tiles, tiles run, how the last frame ran
-   * (snippets/reuse-state.wgsl).
+   * (programs/reuse.ts).
    */
   get reuseState(): GPUBuffer | undefined {
     return this.reuse?.state;
@@ -385,95 +255,50 @@ export class GraphExecutor {
   /** Records every pass of the network into one compute pass. */
   encode(pass: GPUComputePassEncoder, pack: PackPasses, raw = false): void {
     if (raw && !this.outputRaw) throw new Error('internal: enableRaw() first');
-    const outputs = raw ? this.outputRaw! : this.output8;
     const r = this.reuse?.on ? this.reuse : undefined;
     if (!r) {
-      for (const p of this.sequence(pack, outputs)) run(pass, p);
+      for (const p of this.sequence(pack, raw ? this.outputRaw! : this.passes.output)) run(pass, p);
       return;
     }
-    // Untiled with reuse: pack, diff, gate, then every pass indirect (zero groups when reused).
+    // Untiled with reuse: pack, then the check and every later pass indirect (zero groups when reused).
     run(pass, pack[0]!);
-    run(pass, r.diff);
-    run(pass, r.gate);
-    let i = 0;
-    for (const st of this.steps) run(pass, untiledPass(st), r.args, i++);
-    run(pass, outputs[0]!, r.args, i++);
-    this.encodeRegions(pass, r, i);
-  }
-
-  /** With region reuse: every tile of the twin, each run only when the gate chose it. */
-  private encodeRegions(pass: GPUComputePassEncoder, r: FrameReuse, index: number): void {
-    const twin = r.twin;
-    if (!twin) return;
-    twin.tiles.forEach((_, k) => {
-      index = twin.encodeTile(pass, k, r.args, index);
-    });
+    r.encode(pass, raw ? this.gatedRaw! : this.gated[0]!);
   }
 
   /**
    * Like encode(), but as one compute pass per stage (input, UNet1, UNet2, output), each writing
-   * begin/end timestamps at query indices 2i, 2i+1 of `querySet`: for per-stage GPU times.
-   * A tiled frame interleaves the stages, so it is timed whole, as 'unet2'.
+   * begin/end timestamps at query indices 2i, 2i+1 of `querySet`: for per-stage GPU times (profile.ts).
    */
   encodeTimed(encoder: GPUCommandEncoder, pack: PackPasses, querySet: GPUQuerySet): void {
-    // [pass, index of its indirect arguments with reuse on, or -1]
-    let stages: [Pass, number][][];
-    const r = this.reuse?.on ? this.reuse : undefined;
-    if (this.tiled) {
-      stages = [[], [], [...this.sequence(pack, this.output8)].map((p) => [p, -1]), []];
-    } else {
-      stages = [[[pack[0]!, -1]], [], [], [[this.output8[0]!, this.steps.length]]];
-      if (r) stages[0]!.push([r.diff, -1], [r.gate, -1]);
-      let unet2 = false; // from the first UNet2 conv on, SE passes included
-      this.steps.forEach((s, i) => {
-        unet2 ||= s.kind === 'conv' && s.unet2;
-        stages[unet2 ? 2 : 1]!.push([untiledPass(s), i]);
-      });
-    }
-    stages.forEach((list, i) => {
-      const pass = encoder.beginComputePass({
-        label: STAGES[i],
-        timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 },
-      });
-      for (const [p, at] of list) run(pass, p, r && at >= 0 ? r.args : undefined, at);
-      // Region reuse's tiles are timed with UNet2 (they run instead of the whole network).
-      if (r && i === 2) this.encodeRegions(pass, r, this.steps.length + 1);
-      pass.end();
-    });
+    const frame = this.tiled ? { tiled: this.sequence(pack, this.passes.output) } : { pack: pack[0]!, steps: this.afterInput[0]! };
+    encodeTimed(encoder, querySet, frame, this.reuse?.on ? this.reuse : undefined);
   }
 
-  /**
-   * For profiling (bench/profile-passes.ts), untiled only: every pass of the frame in a compute
-   * pass of its own, writing begin/end timestamps at 2i, 2i+1. Returns each pass's name, kind
-   * and multiply-adds, in order.
-   */
-  encodeProfiled(encoder: GPUCommandEncoder, pack: PackPasses, querySet: GPUQuerySet): { name: string; kind: string; macs: number }[] {
+  /** Every pass of an untiled frame timed on its own (profile.ts; bench/profile-passes.ts). */
+  encodeProfiled(encoder: GPUCommandEncoder, pack: PackPasses, querySet: GPUQuerySet): PassInfo[] {
     if (this.tiled) throw new Error('internal: encodeProfiled() is for untiled frames');
-    const ops = this.tileGraph.ops.filter((op) => op.kind !== 'pack' && op.kind !== 'output');
-    const list: [Pass, { name: string; kind: string; macs: number }][] = [[pack[0]!, { name: 'pack', kind: 'pack', macs: 0 }]];
-    this.steps.forEach((st, i) => {
-      const op = ops[i]!;
-      if (st.kind === 'se') {
-        list.push([st.fused!, { name: (op as SeOp).output.name, kind: 'se', macs: 0 }]);
-      } else {
-        const c = op as ConvOp;
-        list.push([st.pass, { name: c.spec.name, kind: c.kind, macs: c.macs }]);
-      }
-    });
-    list.push([this.output8[0]!, { name: 'output', kind: 'output', macs: 0 }]);
-    list.forEach(([p], i) => {
-      const pass = encoder.beginComputePass({ timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
-      run(pass, p);
-      pass.end();
-    });
-    return list.map(([, d]) => d);
+    return encodeProfiled(encoder, querySet, pack[0]!, this.afterInput[0]!);
   }
 
   /** Makes the raw (unrounded f32) output variant; not needed on the per-frame path. */
   async enableRaw(): Promise<void> {
     if (this.outputRaw) return;
-    const pipeline = await this.outputPipeline(true);
-    this.outputRaw = this.tiles.map((_, k) => this.outputPass(pipeline, k, true));
+    const frame = this.graph;
+    const defines = { RAW: true };
+    const pipeline = await this.init.pipelines.get(outputProgram, { ...this.passes.output[0]!.spec.defines, ...defines });
+    this.rawBuffer = this.device.createBuffer({
+      label: 'raw output',
+      size: frame.outWidth * frame.outHeight * 12,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+    });
+    const raw = this.rawBuffer;
+    this.outputRaw = this.passes.output.map((b) => rebind(this.device, b, pipeline, { defines, resources: { raw } }));
+    const untiled = this.afterInput[0];
+    if (untiled) {
+      const last = untiled[untiled.length - 1]!;
+      this.afterInputRaw = [...untiled.slice(0, -1), { op: last.op, pass: this.outputRaw[0]! }];
+      this.gatedRaw = this.afterInputRaw.map((s) => s.pass);
+    }
   }
 
   /** The unrounded output (HWC RGB f32, 0..255 space) of the last raw run. */
@@ -486,35 +311,70 @@ export class GraphExecutor {
     this.alphaValue = alpha;
     const v = this.tileGraph.alphaVector;
     if (v) this.device.queue.writeBuffer(this.scales[v.id]!, 0, new Float32Array(v.channels).fill(alpha));
-    this.reuse?.twin?.setAlpha(alpha);
+    this.reuse?.setAlpha(alpha);
   }
 
-  private alphaValue = 1;
-
   destroy(): void {
-    for (const b of [...this.buffers, ...this.scales, ...this.sums, this.uniforms, ...(this.reuse?.buffers ?? [])]) b.destroy();
-    this.cropParams?.destroy();
-    this.reuse?.twin?.destroy();
+    for (const b of [...this.buffers, ...this.scales, ...this.sums, this.passes.uniforms]) b.destroy();
     this.rawBuffer?.destroy();
+    this.reuse?.destroy();
     if (!this.init.shared) {
       this.input.destroy();
       this.output.destroy();
     }
   }
 
+  /** The pooled buffer holding tensor `t`. */
+  tensorBinding(t: Tensor): GPUBufferBinding {
+    return { buffer: this.buffers[this.memory.bufferOf[t.id]!]! };
+  }
+
+  private packDefines(external: boolean, box2: boolean) {
+    return { ...this.storage, PRO: this.graph.variant.pro, EXTERNAL: external, BOX2: box2 };
+  }
+
+  private async build(): Promise<void> {
+    const { device, pipelines } = this.init;
+    const [passes, packExternal] = await Promise.all([
+      buildFramePasses({
+        device, pipelines, plan: this.init.plan, model: this.init.model, weights: this.init.weights, alpha: this.init.alpha,
+        storage: this.storage, convBlock: this.convBlock,
+        tensor: (t) => this.tensorBinding(t),
+        scale: (s) => this.scales[s.id]!,
+        sums: (n) => this.sums[n]!,
+        input: this.input.createView(),
+        output: this.output.createView(),
+      }),
+      // Asked for with the others, so the implementation may compile them in parallel (this
+      // decides how fast a lost device is back).
+      pipelines.get(packProgram, this.packDefines(true, false)),
+    ]);
+    this.passes = passes;
+    this.packExternalPipeline = packExternal;
+    const seTiled = this.tiled && passes.steps.some((s) => s.kind === 'se');
+    if (!seTiled) {
+      this.afterInput = passes.output.map((out) => [
+        ...passes.steps.map((s) => ({ op: s.op, pass: untiledPass(s) })),
+        { op: this.tileGraph.ops[this.tileGraph.ops.length - 1]!, pass: out },
+      ]);
+      this.gated = this.afterInput.map((list) => list.map((s) => s.pass));
+    }
+  }
+
   /** The passes of one frame, in order (see the header for the tiled phases). */
   private *sequence(pack: PackPasses, outputs: Pass[]): Generator<Pass> {
+    const steps = this.passes.steps;
     if (!this.tiled) {
       yield pack[0]!;
-      for (const s of this.steps) yield untiledPass(s);
+      for (const s of steps) yield untiledPass(s);
       yield outputs[0]!;
       return;
     }
-    const seSteps = this.steps.filter((s) => s.kind === 'se');
-    for (const se of seSteps) {
+    for (const se of steps) {
+      if (se.kind !== 'se') continue;
       for (let k = 0; k < this.tiles.length; k++) {
         yield pack[k]!;
-        for (const s of this.steps) {
+        for (const s of steps) {
           if (s === se) break;
           if (s.kind === 'conv') yield s.pass; // earlier SE blocks: their scales are known
         }
@@ -524,250 +384,8 @@ export class GraphExecutor {
     }
     for (let k = 0; k < this.tiles.length; k++) {
       yield pack[k]!;
-      for (const s of this.steps) if (s.kind === 'conv') yield s.pass;
+      for (const s of steps) if (s.kind === 'conv') yield s.pass;
       yield outputs[k]!;
     }
   }
-
-  private get outputOp(): OutputOp {
-    return this.tileGraph.ops[this.tileGraph.ops.length - 1] as OutputOp;
-  }
-
-  private tensorBinding(v: View): GPUBufferBinding {
-    return { buffer: this.buffers[this.memory.bufferOf[v.tensor.id]!]! };
-  }
-
-  private slot(index: number): GPUBufferBinding {
-    return { buffer: this.uniforms, offset: index * UNIFORM_SLOT, size: UNIFORM_SLOT };
-  }
-
-  // Uniform slots: one per conv op; per tile one pack, one output and one sum per SE block;
-  // one SE pass (untiled) or FC pass (tiled) per SE block. Indices are kept in these maps.
-  private readonly convSlot = new Map<Op, number>();
-  private packSlot: number[] = [];
-  private outputSlot: number[] = [];
-  private readonly seSlot = new Map<Op, number>();
-  private readonly sumSlot = new Map<Op, number[]>();
-
-  private planParams(seOps: SeOp[]): void {
-    const g = this.tileGraph;
-    const frame = this.graph;
-    const add = (words: number[]) => this.params.push(words) - 1;
-    const pad = PAD[g.variant.scale];
-    for (const op of g.ops) {
-      if (op.kind === 'se') {
-        const i = op.input;
-        if (!this.tiled) {
-          this.seSlot.set(op, add([0, i.w, i.w, i.h, i.c4, 0, 0, 0]));
-        } else {
-          const whole = frame.ops.find((o): o is SeOp => o.kind === 'se' && o.layer === op.layer)!.input;
-          this.seSlot.set(op, add([whole.w * whole.h, i.c4, 0, 0]));
-          const n = seOps.indexOf(op);
-          this.sumSlot.set(op, this.tiles.map((t, k) => {
-            const r = t.se[n]!;
-            return add([(r.y * i.w + r.x) * i.c4, i.w, r.w, r.h, i.c4, k > 0 ? 1 : 0, 0, 0]);
-          }));
-        }
-      } else if (op.kind === 'pack') {
-        // Negative pads (a tile inside the frame) are stored as their two's complement bits.
-        this.packSlot = this.tiles.map((t) => add([frame.width, frame.height, pad - t.x, pad - t.y, op.output.w, op.output.h, 0, 0]));
-      } else if (op.kind === 'output') {
-        const n = op.nearest;
-        this.outputSlot = this.tiles.map((t) => add([
-          viewOffset(op.input), op.input.tensor.w, op.input.tensor.c4, n ? n.tensor.w : 0,
-          t.out.w, t.out.h, n ? viewOffset(n) : 0, frame.outWidth,
-          t.out.x, t.out.y, t.outX, t.outY,
-        ]));
-      } else {
-        const i = op.input;
-        const s = op.skip;
-        this.convSlot.set(op, add([
-          viewOffset(i), i.tensor.w, i.tensor.c4, i.w,
-          i.h, 0, op.output.w, op.output.c4,
-          op.output.w, op.output.h, s ? viewOffset(s) : 0, s ? s.tensor.w : 0,
-          0, 0, 0, 0,
-        ]));
-      }
-    }
-  }
-
-  private async buildPasses(): Promise<void> {
-    // All pipelines are asked for at once, so the implementation may compile them in parallel
-    // (this decides how fast a lost device is back).
-    const pro = this.graph.variant.pro;
-    const [steps, output, pack, packExternal] = await Promise.all([
-      Promise.all(
-        this.tileGraph.ops
-          .filter((op) => op.kind !== 'pack' && op.kind !== 'output')
-          .map(async (op): Promise<Step> =>
-            op.kind === 'se'
-              ? this.seStep(op)
-              : { kind: 'conv', pass: await this.convPass(op as ConvOp), unet2: (op as ConvOp).spec.name.startsWith('unet2.') || (op as ConvOp).spec.name === 'conv_final' },
-          ),
-      ),
-      this.outputPipeline(false),
-      this.init.pipelines.get('pack', { ...this.storage, PRO: pro, EXTERNAL: false, BOX2: false }),
-      this.init.pipelines.get('pack', { ...this.storage, PRO: pro, EXTERNAL: true, BOX2: false }),
-    ]);
-    this.steps = steps;
-    this.output8 = this.tiles.map((_, k) => this.outputPass(output, k, false));
-    this.packPipeline = pack;
-    this.packExternalPipeline = packExternal;
-  }
-
-  private async convPass(op: ConvOp): Promise<Pass> {
-    const { device, model, weights, pipelines } = this.init;
-    const layer = model.layers[op.layer]!;
-    const spec = op.spec;
-    const kind = this.kernelOf(op);
-    const defines = {
-      ...this.storage,
-      WG_X: CONV_WG, WG_Y: CONV_WG,
-      LRELU: op.lrelu, SKIP: !!op.skip, IN_SCALE: !!op.inScale, SKIP_SCALE: !!op.skipScale,
-      K: spec.kernel, S: spec.stride, PAD: spec.pad,
-      // Only deconv.wgsl reads it; elsewhere it would only split the pipeline cache.
-      ONE_GROUP: kind === 'deconv' && op.output.c4 === 1,
-    };
-    const pipeline = await pipelines.get(kind, defines);
-    const entries: GPUBindGroupEntry[] = [
-      { binding: 0, resource: this.slot(this.convSlot.get(op)!) },
-      { binding: 1, resource: this.tensorBinding(op.input) },
-      { binding: 2, resource: { buffer: weights, offset: layer.weightOffset, size: layer.weightBytes } },
-      { binding: 3, resource: { buffer: weights, offset: layer.biasOffset, size: layer.biasBytes } },
-      { binding: 4, resource: this.tensorBinding(wholeView(op.output)) },
-    ];
-    if (op.skip) entries.push({ binding: 5, resource: this.tensorBinding(op.skip) });
-    if (op.inScale) entries.push({ binding: 6, resource: { buffer: this.scales[op.inScale.id]! } });
-    if (op.skipScale) entries.push({ binding: 7, resource: { buffer: this.scales[op.skipScale.id]! } });
-    const bindGroup = device.createBindGroup({ label: spec.name, layout: pipeline.getBindGroupLayout(0), entries });
-    const o = op.output;
-    return { pipeline, bindGroup, groups: convGroups(kind, o.w, o.h, o.c4, spec.stride) };
-  }
-
-  /** The kernel file of a conv op: with the wide block, its wide variant where there is one. */
-  private kernelOf(op: ConvOp): ConvKernel {
-    if (this.init.convBlock !== 'wide') return op.kind;
-    const s = op.spec;
-    // The 4x4/s2/p3 tail (2x and 4x models): one channel group per invocation, so it also pays
-    // on the 2x model's 3 output channels.
-    if (op.kind === 'deconv' && s.kernel === 4 && s.stride === 2 && s.pad === 3) return 'deconv4x4s2-wide';
-    // Elsewhere the wide block only pays where the layer has its 16 output channels.
-    if (op.output.c4 < 4) return op.kind;
-    if (op.kind !== 'deconv') return `${op.kind}-wide`;
-    return s.kernel === 2 && s.stride === 2 && s.pad === 0 ? 'deconv2x2s2-wide' : 'deconv';
-  }
-
-  /** Untiled: one fused SE pass. Tiled: a sum pass per tile and one FC pass. */
-  private async seStep(op: SeOp): Promise<Step> {
-    const { device, model, weights, pipelines, alpha } = this.init;
-    const fc1 = model.layers[op.layer]!;
-    const fc2 = model.layers[op.layer + 1]!;
-    const excite = (): GPUBindGroupEntry[] => {
-      const e: GPUBindGroupEntry[] = [
-        { binding: 2, resource: { buffer: weights, offset: fc1.weightOffset, size: fc1.weightBytes } },
-        { binding: 3, resource: { buffer: weights, offset: fc1.biasOffset, size: fc1.biasBytes } },
-        { binding: 4, resource: { buffer: weights, offset: fc2.weightOffset, size: fc2.weightBytes } },
-        { binding: 5, resource: { buffer: weights, offset: fc2.biasOffset, size: fc2.biasBytes } },
-        { binding: 6, resource: { buffer: this.scales[op.output.id]! } },
-      ];
-      if (op.alpha) e.push({ binding: 7, resource: { buffer: alpha } });
-      return e;
-    };
-    const source = this.tensorBinding(wholeView(op.input));
-    const slot = this.slot(this.seSlot.get(op)!);
-    if (!this.tiled) {
-      const pipeline = await pipelines.get('se', { ...this.storage, ALPHA: op.alpha });
-      const entries = [{ binding: 0, resource: slot }, { binding: 1, resource: source }, ...excite()];
-      const bindGroup = device.createBindGroup({ label: op.output.name, layout: pipeline.getBindGroupLayout(0), entries });
-      return { kind: 'se', fused: { pipeline, bindGroup, groups: [1, 1, 1] }, sums: [] };
-    }
-    const sums = { buffer: this.sums[this.tileGraph.ops.filter((o) => o.kind === 'se').indexOf(op)]! };
-    const sumPipeline = await pipelines.get('se-sum', this.storage);
-    const sumPasses = this.sumSlot.get(op)!.map((index) => ({
-      pipeline: sumPipeline,
-      bindGroup: device.createBindGroup({
-        label: `${op.output.name} sum`,
-        layout: sumPipeline.getBindGroupLayout(0),
-        entries: [{ binding: 0, resource: this.slot(index) }, { binding: 1, resource: source }, { binding: 2, resource: sums }],
-      }),
-      groups: [1, 1, 1] as [number, number, number],
-    }));
-    const fcPipeline = await pipelines.get('se-fc', { ALPHA: op.alpha });
-    const fcEntries = [{ binding: 0, resource: slot }, { binding: 1, resource: sums }, ...excite()];
-    const fc: Pass = {
-      pipeline: fcPipeline,
-      bindGroup: device.createBindGroup({ label: `${op.output.name} fc`, layout: fcPipeline.getBindGroupLayout(0), entries: fcEntries }),
-      groups: [1, 1, 1],
-    };
-    return { kind: 'se', sums: sumPasses, fc };
-  }
-
-  private packPass(pipeline: GPUComputePipeline, source: GPUTextureView | GPUExternalTexture, tile: number): Pass {
-    const out = this.tileGraph.tensors[0]!;
-    const bindGroup = this.device.createBindGroup({
-      label: 'pack',
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: this.slot(this.packSlot[tile]!) },
-        { binding: 1, resource: source },
-        { binding: 2, resource: this.tensorBinding(wholeView(out)) },
-      ],
-    });
-    return { pipeline, bindGroup, groups: this.packGroups };
-  }
-
-  /** Workgroups of a pack pass (8x8 pixels each). */
-  private get packGroups(): [number, number, number] {
-    const out = this.tileGraph.tensors[0]!;
-    return [div(out.w, 8), div(out.h, 8), 1];
-  }
-
-  private outputPipeline(raw: boolean): Promise<GPUComputePipeline> {
-    const op = this.outputOp;
-    return this.init.pipelines.get('output', { ...this.storage, PRO: this.graph.variant.pro, SHUFFLE4: op.shuffle4, RAW: raw });
-  }
-
-  private outputPass(pipeline: GPUComputePipeline, tile: number, raw: boolean): Pass {
-    const op = this.outputOp;
-    const frame = this.graph;
-    const entries: GPUBindGroupEntry[] = [
-      { binding: 0, resource: this.slot(this.outputSlot[tile]!) },
-      { binding: 1, resource: this.tensorBinding(op.input) },
-      { binding: 2, resource: this.output.createView() },
-    ];
-    if (op.nearest) entries.push({ binding: 3, resource: this.tensorBinding(op.nearest) });
-    if (raw) {
-      this.rawBuffer ??= this.device.createBuffer({
-        label: 'raw output',
-        size: frame.outWidth * frame.outHeight * 12,
-        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
-      });
-      entries.push({ binding: 4, resource: { buffer: this.rawBuffer } });
-    }
-    const bindGroup = this.device.createBindGroup({ label: 'output', layout: pipeline.getBindGroupLayout(0), entries });
-    const t = this.tiles[tile]!;
-    return { pipeline, bindGroup, groups: [div(t.out.w, 8), div(t.out.h, 8), 1] };
-  }
 }
-
-interface FrameReuse {
-  on: boolean;
-  diff: Pass;
-  gate: Pass;
-  /** Indirect dispatch arguments, 3 u32 per gated pass (the network's passes, then the output). */
-  args: GPUBuffer;
-  state: GPUBuffer;
-  buffers: GPUBuffer[];
-  bytes: number;
-  /** Region reuse: the tiled twin writing into the same output (models without SE). */
-  twin?: GraphExecutor;
-}
-
-/** Records one dispatch; with `args`, an indirect one reading the arguments of pass `index`. */
-function run(pass: GPUComputePassEncoder, p: Pass, args?: GPUBuffer, index = 0): void {
-  pass.setPipeline(p.pipeline);
-  pass.setBindGroup(0, p.bindGroup);
-  if (args) pass.dispatchWorkgroupsIndirect(args, index * 12);
-  else pass.dispatchWorkgroups(...p.groups);
-}
-

@@ -1,14 +1,15 @@
-// Compiled compute pipelines, one per shader variant, shared by every pass that needs it.
+// Compiled compute pipelines, one per program variant (program.ts: the program and its
+// defines), shared by every pass that needs it.
 
-import { composeShader, loadShaderSources, type Defines } from '../../shaders/compose.js';
-import type { ConvBlock } from './autotune.js';
+import { loadShaderSources } from '../../shaders/compose.js';
+import { composeProgram, programFeatures, programKey, resolveDefines, type DefineSchema, type DefinesOf, type Program } from '../../shaders/program.js';
 
 const perDevice = new WeakMap<GPUDevice, PipelineCache>();
 
 export class PipelineCache {
   private readonly cache = new Map<string, Promise<GPUComputePipeline>>();
-  /** Conv register blocks an executor was built with on this device: their pipelines are compiled. */
-  readonly builtBlocks = new Set<ConvBlock>();
+  /** Conv kernel sets (conv-kernels.ts) an executor was built with on this device: their pipelines are compiled. */
+  readonly builtBlocks = new Set<string>();
   constructor(private readonly device: GPUDevice) {}
 
   /**
@@ -24,12 +25,16 @@ export class PipelineCache {
     return c;
   }
 
-  get(shader: string, defines: Defines): Promise<GPUComputePipeline> {
-    const key = `${shader}|${Object.entries(defines).sort().map(([k, v]) => `${k}=${v}`).join(',')}`;
+  /** The pipeline of `program` compiled with `defines` (the rest at their defaults). */
+  get<S extends DefineSchema>(program: Program<S>, defines: Partial<DefinesOf<S>> = {}): Promise<GPUComputePipeline> {
+    const d = resolveDefines(program, defines);
+    const key = programKey(program, d);
     let p = this.cache.get(key);
     if (!p) {
-      p = loadShaderSources(shader).then(() => {
-        const module = this.device.createShaderModule({ label: key, code: composeShader(shader, defines) });
+      const missing = programFeatures(program, d).filter((f) => !this.device.features.has(f));
+      if (missing.length) return Promise.reject(new Error(`internal: ${key} needs the device feature ${missing.join(', ')}`));
+      p = loadShaderSources(program.source).then(() => {
+        const module = this.device.createShaderModule({ label: key, code: composeProgram(program, d) });
         return this.device.createComputePipelineAsync({ label: key, layout: 'auto', compute: { module, entryPoint: 'main' } });
       });
       this.cache.set(key, p);

@@ -4,7 +4,6 @@
 // (pack2x16float), so it runs on every adapter; with shader-f16 the same bytes are read and
 // written as vec4<f16> natively.
 
-import type { Defines } from '../../shaders/compose.js';
 import type { Precision } from '../options.js';
 
 // The check lives with every other option check (options.ts); re-exported for existing importers.
@@ -16,7 +15,7 @@ export type TensorPrecision = 'f32' | 'f16';
 export const groupBytes = (p: TensorPrecision): number => (p === 'f16' ? 8 : 16);
 
 /** The defines every shader that touches a tensor is composed with. */
-export function tensorDefines(p: TensorPrecision, device: GPUDevice): Defines {
+export function tensorDefines(p: TensorPrecision, device: GPUDevice): { F16: boolean; F16_NATIVE: boolean } {
   const f16 = p === 'f16';
   return { F16: f16, F16_NATIVE: f16 && device.features.has('shader-f16') };
 }

@@ -1,13 +1,14 @@
 // Getting a packed model: from bytes the caller has, from the converter's output folder
-// (Node), or over HTTP (browser, or Node with an http(s) base URL). The file name is
+// (Node: the host's modelFolder, runtime/platform), or over HTTP (browser, or Node with an http(s) base URL). The file name is
 // `<id>.<dtype>.cugan`; a `manifest.json` beside the files (written by the converter) gives
 // each file's size and SHA-256. Over HTTP a model is then downloaded with progress, verified,
 // and kept in the Cache API keyed by its hash, so a later visit starts without downloading.
 
+import { platform } from '#platform';
 import { CuganError } from '../errors.js';
+import type { ModelFolder } from '../platform/platform.js';
 import { findModel, MODELS } from './architecture.js';
 import { defaultModelsUrl } from './default-base-url.js';
-import { importNode } from '../node-import.js';
 import { readPackedModel, type PackedModel, type WeightDType } from './packed-format.js';
 import { findManifestEntry, MANIFEST_FILE, readManifest, type ManifestEntry, type ModelManifest } from './manifest.js';
 import { sha256Hex } from './sha256.js';
@@ -44,8 +45,6 @@ export interface LoadOptions {
 export const MODEL_CACHE_NAME = 'cugan-webgpu-models';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
-const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
-
 export function modelFileName(id: string, dtype: WeightDType): string {
   return `${id}.${dtype}.cugan`;
 }
@@ -61,26 +60,23 @@ export async function loadModel(model: string | ModelSource, opts: LoadOptions):
     throw new CuganError('MODEL_UNKNOWN', `unknown model "${model}"; known models: ${MODELS.map((m) => m.id).join(', ')}`);
   }
   if (opts.timeoutMs !== undefined && !(opts.timeoutMs > 0)) throw new CuganError('BAD_OPTION', `timeoutMs must be a positive number, got ${String(opts.timeoutMs)}`);
-  if (isNode && !(opts.baseUrl && /^https?:/.test(opts.baseUrl))) return loadFromFolder(model, opts);
-  return loadOverHttp(model, opts);
+  const folder = platform.modelFolder?.(opts.baseUrl);
+  return folder ? loadFromFolder(model, folder, opts) : loadOverHttp(model, opts);
 }
 
-// ------------------------------------------------------------------ Node: a folder
+// ------------------------------------------------------------------ a local folder (Node)
 
-async function loadFromFolder(id: string, opts: LoadOptions): Promise<PackedModel> {
-  const { readFile } = await importNode<typeof import('node:fs/promises')>('node:fs/promises');
-  const { join } = await importNode<typeof import('node:path')>('node:path');
-  const { fileURLToPath } = await importNode<typeof import('node:url')>('node:url');
-  const dir = opts.baseUrl ?? process.env.CUGAN_MODELS ?? fileURLToPath(defaultModelsUrl());
-  const manifest = await readFile(join(dir, MANIFEST_FILE), 'utf8').then(
-    (text) => readManifest(JSON.parse(text), join(dir, MANIFEST_FILE)),
+async function loadFromFolder(id: string, folder: ModelFolder, opts: LoadOptions): Promise<PackedModel> {
+  const manifest = await folder.read(MANIFEST_FILE).then(
+    (bytes) => readManifest(JSON.parse(new TextDecoder().decode(bytes)), folder.where(MANIFEST_FILE)),
     () => undefined, // a folder without a manifest (an older conversion): nothing to verify against
   );
   const entry = manifest && findManifestEntry(manifest, id, opts.dtype);
-  const path = join(dir, entry?.file ?? modelFileName(id, opts.dtype));
+  const file = entry?.file ?? modelFileName(id, opts.dtype);
+  const path = folder.where(file);
   let bytes: Uint8Array<ArrayBuffer>;
   try {
-    bytes = new Uint8Array(await readFile(path));
+    bytes = await folder.read(file);
   } catch (e) {
     throw new CuganError('WEIGHTS_NOT_FOUND', `model "${id}": ${path} not found (run \`npm run weights\` to convert the released weights)`, { cause: e });
   }

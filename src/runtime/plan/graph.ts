@@ -33,8 +33,13 @@ export interface ScaleVec {
 
 export type ConvKind = 'conv3x3' | 'conv2x2s2' | 'deconv';
 
+/** The parts of the network a frame's GPU time is reported in (timed frames), in order. */
+export const STAGES = ['input', 'unet1', 'unet2', 'output'] as const;
+export type Stage = (typeof STAGES)[number];
+
 export interface ConvOp {
   kind: ConvKind;
+  stage: Stage;
   layer: number; // index into layerSpecs
   spec: LayerSpec;
   input: View;
@@ -49,6 +54,7 @@ export interface ConvOp {
 
 export interface SeOp {
   kind: 'se';
+  stage: Stage;
   layer: number; // index of seblock.conv1; conv2 follows it
   input: Tensor;
   output: ScaleVec;
@@ -57,6 +63,7 @@ export interface SeOp {
 
 export interface PackOp {
   kind: 'pack';
+  stage: 'input';
   output: Tensor;
   padLeft: number;
   padTop: number;
@@ -64,6 +71,7 @@ export interface PackOp {
 
 export interface OutputOp {
   kind: 'output';
+  stage: 'output';
   input: View;
   shuffle4: boolean;
   /** 4x: the unpadded network input, upscaled by nearest neighbour and added. */
@@ -99,6 +107,8 @@ export function buildGraph(variant: ModelVariant, width: number, height: number)
   const scales: ScaleVec[] = [];
   const ops: Op[] = [];
   let macs = 0;
+  /** The stage of the ops added next. */
+  let stage: Stage = 'unet1';
 
   const tensor = (name: string, w: number, h: number, channels: number, step: number): Tensor => {
     if (w <= 0 || h <= 0) throw new Error(`internal: tensor ${name} would be ${w}x${h}`);
@@ -145,14 +155,14 @@ export function buildGraph(variant: ModelVariant, width: number, height: number)
     const taps = spec.kind === 'deconv' ? (spec.kernel / spec.stride) ** 2 : spec.kernel ** 2;
     const opMacs = w * h * spec.outC * spec.inC * taps;
     macs += opMacs;
-    ops.push({ kind, layer: i, spec, input, output, lrelu: o.lrelu ?? true, inScale: o.inScale, skip: o.skip, skipScale: o.skipScale, macs: opMacs });
+    ops.push({ kind, stage, layer: i, spec, input, output, lrelu: o.lrelu ?? true, inScale: o.inScale, skip: o.skip, skipScale: o.skipScale, macs: opMacs });
     return output;
   };
   const se = (block: string, input: Tensor, alpha = false): ScaleVec | undefined => {
     if (!variant.se) return undefined;
     const { i, spec } = layer(`${block}.seblock.conv1`);
     const output = scaleVec(`${block}.se`, spec.inC);
-    ops.push({ kind: 'se', layer: i, input, output, alpha });
+    ops.push({ kind: 'se', stage, layer: i, input, output, alpha });
     return output;
   };
   // UNetConv: two 3x3 convs with leaky ReLU, then (se) the SE scale, returned for fusing.
@@ -168,7 +178,7 @@ export function buildGraph(variant: ModelVariant, width: number, height: number)
   const pw = Math.ceil(width / align) * align + 2 * pad;
   const ph = Math.ceil(height / align) * align + 2 * pad;
   const x = tensor('input', pw, ph, 3, 1);
-  ops.push({ kind: 'pack', output: x, padLeft: pad, padTop: pad });
+  ops.push({ kind: 'pack', stage: 'input', output: x, padLeft: pad, padTop: pad });
 
   // UNet1 (UNet1x3 for 3x differs only in its tail, which the layer spec carries).
   const u1c1 = unetConv('unet1.conv1', whole(x), false);
@@ -178,7 +188,9 @@ export function buildGraph(variant: ModelVariant, width: number, height: number)
   const u1c3 = conv('unet1.conv3', whole(u1up));
   const u1 = conv('unet1.conv_bottom', whole(u1c3), { lrelu: false });
 
-  // UNet2; its result gets UNet1's output (cropped by 20) added in the last conv.
+  // UNet2; its result gets UNet1's output (cropped by 20) added in the last conv. The 4x
+  // model's final conv is timed with it.
+  stage = 'unet2';
   const c1 = unetConv('unet2.conv1', whole(u1), false);
   const d1 = conv('unet2.conv1_down', whole(c1.t));
   const c2 = unetConv('unet2.conv2', whole(d1), true);
@@ -206,7 +218,7 @@ export function buildGraph(variant: ModelVariant, width: number, height: number)
     throw new Error(`internal: output ${outView.w}x${outView.h} does not cover ${outWidth}x${outHeight}`);
   }
   const nearest = variant.scale === 4 ? { tensor: x, x: pad, y: pad, w: width, h: height } : undefined;
-  ops.push({ kind: 'output', input: outView, shuffle4: variant.scale === 4, nearest });
+  ops.push({ kind: 'output', stage: 'output', input: outView, shuffle4: variant.scale === 4, nearest });
   return {
     variant, width, height, outWidth, outHeight, paddedWidth: pw, paddedHeight: ph,
     tensors, scales, alphaVector, ops, macs,

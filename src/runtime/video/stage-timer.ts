@@ -6,14 +6,13 @@
 // that ran the network whole are kept apart (`lastWhole`).
 
 import { STAGES } from '../gpu/executor.js';
+import { REUSE_HEADER_BYTES as REUSE_BYTES } from '../gpu/reuse.js';
 
 export const TIMED_STAGES = [...STAGES, 'present'] as const;
 export type StageTimes = Record<(typeof TIMED_STAGES)[number], number>;
 /** How a timed frame ran: the whole network, only its changed tiles, or not at all (re-shown). */
 export type FrameRun = 'whole' | 'tiles' | 'reused';
 const RUNS: readonly FrameRun[] = ['reused', 'tiles', 'whole'];
-/** The counters at the head of the executor's reuse state (snippets/reuse-state.wgsl). */
-const REUSE_BYTES = 32;
 
 export class StageTimer {
   readonly querySet: GPUQuerySet;

@@ -1,36 +1,16 @@
 // Shared by the conv and deconv kernels: the tensor views they read and write, and the
-// fused epilogue (bias, leaky ReLU, skip add with optional SE scale).
-// Tensors are NHWC4: element (y, x, c4) of a view is at off + (y * row + x) * c4s + c4.
+// fused epilogue (bias, leaky ReLU, skip add with optional SE scale). The params struct P and
+// the bindings (src, wts, bias, dst, skip, in_scale, skip_scale) are generated from
+// programs/conv.ts. Tensors are NHWC4: element (y, x, c4) of a view is at
+// off + (y * row + x) * c4s + c4.
 #include "snippets/tensor.wgsl"
 
-struct ConvParams {
-  in_off: u32, in_row: u32, in_c4: u32, in_w: u32,
-  in_h: u32, out_off: u32, out_row: u32, out_c4: u32,
-  out_w: u32, out_h: u32, skip_off: u32, skip_row: u32,
-  groups_x: u32, _pad0: u32, _pad1: u32, _pad2: u32,
-}
-
-@group(0) @binding(0) var<uniform> P: ConvParams;
-@group(0) @binding(1) var<storage, read> src: array<Tensor4>;
-@group(0) @binding(2) var<storage, read> wts: array<mat4x4f>;
-@group(0) @binding(3) var<storage, read> bias: array<vec4f>;
-@group(0) @binding(4) var<storage, read_write> dst: array<Tensor4>;
-#if SKIP
-@group(0) @binding(5) var<storage, read> skip: array<Tensor4>;
-#endif
-#if IN_SCALE
-@group(0) @binding(6) var<storage, read> in_scale: array<vec4f>;
-#endif
-#if SKIP_SCALE
-@group(0) @binding(7) var<storage, read> skip_scale: array<vec4f>;
-#endif
-
-// The wide kernels number their blocks as one flat list, 64 invocations per workgroup, columns
-// fastest, then rows, then channel groups (dispatch.ts sizes it): on the small UNet2 maps (11-15
-// px wide) an 8x8 grid of blocks would leave most SIMD lanes idle. Returns (column, row, group);
+// The wide kernels number their blocks as one flat list, columns fastest, then rows, then
+// channel groups (a `flat` dispatch, program.ts): on the small UNet2 maps (11-15 px wide) an
+// 8x8 grid of blocks would leave most SIMD lanes idle. Returns (column, row, group);
 // invocations past the last block get a group past the channel count.
 fn flat_block(gid: vec3u, groups: vec3u, cols: u32, rows: u32) -> vec3u {
-  let i = gid.y * groups.x * 64u + gid.x;
+  let i = gid.y * groups.x * WG_X + gid.x;
   let t = i / cols;
   return vec3u(i % cols, t % rows, t / rows);
 }
@@ -64,8 +44,7 @@ fn store_out(x: u32, y: u32, oc: u32, acc: vec4f) {
 }
 
 // store_out for a sum that already holds the bias, with the skip scale ss of group oc: the wide
-// kernels start their sums from the bias and load both once per channel group, not per pixel
-// (fewer loads; no speed change measured on SwiftShader, within its ~15% noise).
+// kernels start their sums from the bias and load both once per channel group, not per pixel.
 fn store_biased(x: u32, y: u32, oc: u32, acc: vec4f, ss: vec4f) {
   var r = acc;
 #if LRELU
@@ -79,7 +58,7 @@ fn store_biased(x: u32, y: u32, oc: u32, acc: vec4f, ss: vec4f) {
 
 // store_biased for the 4 columns of a, at x, x + dx, x + 2 dx, x + 3 dx of row y, those inside
 // the output. Unrolled on purpose: in a loop a[p] is a dynamic index, which SwiftShader serves
-// from memory with a gather per lane (the wide 2x2 deconv got 10-20% faster without it).
+// from memory with a gather per lane.
 fn store4(x: u32, dx: u32, y: u32, oc: u32, a: mat4x4f, ss: vec4f) {
   if (x < P.out_w) { store_biased(x, y, oc, a[0], ss); }
   if (x + dx < P.out_w) { store_biased(x + dx, y, oc, a[1], ss); }

@@ -1,17 +1,7 @@
 // The excitation half of a squeeze-excitation block: from the per-channel means, two small
 // fully connected layers (ReLU, sigmoid) give one scale per channel (with ALPHA, times the
-// `alpha` strength). Shared by se.wgsl and se-fc.wgsl so both compute the same floats.
-
-struct Alpha { value: f32, _p0: f32, _p1: f32, _p2: f32 }
-
-@group(0) @binding(2) var<storage, read> w1: array<f32>;  // [C/8][C]
-@group(0) @binding(3) var<storage, read> b1: array<f32>;  // [C/8]
-@group(0) @binding(4) var<storage, read> w2: array<f32>;  // [C][C/8]
-@group(0) @binding(5) var<storage, read> b2: array<f32>;  // [C]
-@group(0) @binding(6) var<storage, read_write> scale: array<f32>; // [C]
-#if ALPHA
-@group(0) @binding(7) var<uniform> alpha: Alpha;
-#endif
+// `alpha` strength). Shared by se.wgsl and se-fc.wgsl so both compute the same floats; their
+// bindings w1, b1, w2, b2, scale and alpha are declared in programs/se.ts.
 
 var<workgroup> mean: array<f32, 256>;
 var<workgroup> hidden: array<f32, 32>;
@@ -38,7 +28,7 @@ fn excite(t: u32, c4: u32, m: vec4f) {
     for (var j = 0u; j < r; j++) { z += w2[t * r + j] * hidden[j]; }
     var s = 1.0 / (1.0 + exp(-z));
 #if ALPHA
-    s = s * alpha.value;
+    s = s * alpha.x;
 #endif
     scale[t] = s;
   }

@@ -1,15 +1,14 @@
 // The per-channel sum of a rect of an NHWC4 feature map (c4 = 16 or 32 groups), by one
-// workgroup of 256: each lane strides over the pixels, then the lanes are added.
+// workgroup of WG_X (256) invocations: each lane strides over the pixels, then the lanes are added.
 // Shared by se.wgsl (whole map) and se-sum.wgsl (one tile's part of the map). Sums are f32
 // whatever the tensors' storage.
 #include "snippets/tensor.wgsl"
 
-const THREADS = 256u;
-var<workgroup> partial: array<vec4f, THREADS>;
+var<workgroup> partial: array<vec4f, WG_X>;
 
 // Every invocation must call it (it has barriers); invocations t < c4 get group t's sum.
 fn channel_sums(t: u32, src_off: u32, row: u32, w: u32, h: u32, c4: u32) -> vec4f {
-  let lanes = THREADS / c4;
+  let lanes = WG_X / c4;
   let g = t % c4;
   let lane = t / c4;
   var sum = vec4f(0.0);

@@ -1,11 +1,8 @@
-// How feature-map tensors are stored (include it first: `enable` must precede declarations).
-// An element is one NHWC4 channel group. F32: vec4f (16 bytes). F16: the same layout in IEEE
+// How feature-map tensors are stored. An element is one NHWC4 channel group. F32: vec4f (16 bytes). F16: the same layout in IEEE
 // half floats, 8 bytes: pack2x16float of (x, y) and of (z, w), core WGSL on every adapter.
 // F16_NATIVE (adapters with shader-f16): the same bytes as vec4<f16>, converted natively.
 // Kernels load with unpack4 and store with pack4, so all arithmetic and sums stay f32.
-#if F16_NATIVE
-enable f16;
-#endif
+// (`enable f16;` comes with the generated header: programs/tensor.ts.)
 
 #if F16_NATIVE
 alias Tensor4 = vec4<f16>;

@@ -1,0 +1,82 @@
+// Which conv kernel computes each layer, and the pass that runs it. A kernel set is one of the
+// autotune's candidates (autotune.ts times them on this device and keeps the fastest): its
+// kernels replace the compact ones for the layers of their shape (shaders/programs/conv.ts),
+// where the layer is wide enough for them to pay. A set whose kernels need device features the
+// adapter lacks is never timed nor used.
+
+import * as K from '../../shaders/programs/conv.js';
+import type { ConvProgram, ConvShape } from '../../shaders/programs/conv.js';
+import { resolveDefines, supports, type DefinesOf, type DefineSchema, type Resources } from '../../shaders/program.js';
+import type { LayerSpec } from '../model/architecture.js';
+import type { ConvOp, Tensor, View } from '../plan/graph.js';
+import { passSpec, type PassSpec } from './pass.js';
+
+/** The autotune's candidates, in order of preference on a tie. Adding a kernel set: one line here. */
+export const CONV_KERNEL_SETS = [
+  { id: 'compact', kernels: [] },
+  { id: 'wide', kernels: [K.conv3x3Wide, K.conv2x2s2Wide, K.deconv2x2s2Wide, K.deconv4x4s2Wide] },
+] as const satisfies readonly { id: string; kernels: readonly ConvProgram[] }[];
+
+export type ConvBlock = (typeof CONV_KERNEL_SETS)[number]['id'];
+export const CONV_BLOCKS: readonly ConvBlock[] = CONV_KERNEL_SETS.map((s) => s.id);
+
+/** The kernel that serves every layer of its kind. */
+const COMPACT: Record<ConvOp['kind'], ConvProgram> = { conv3x3: K.conv3x3, conv2x2s2: K.conv2x2s2, deconv: K.deconv };
+
+/** The shape a kernel must declare to compute this layer (besides the compact one of its kind). */
+export function shapeOf(spec: Pick<LayerSpec, 'kind' | 'kernel' | 'stride' | 'pad'>): ConvShape {
+  if (spec.kind !== 'deconv') return spec.kernel === 3 ? 'conv3x3' : 'conv2x2s2';
+  const s = `deconv${spec.kernel}x${spec.kernel}s${spec.stride}p${spec.pad}`;
+  return s === 'deconv2x2s2p0' || s === 'deconv4x4s2p3' ? s : 'deconv';
+}
+
+/** The kernel of set `block` for `op`. */
+export function kernelFor(block: ConvBlock, op: Pick<ConvOp, 'kind' | 'spec' | 'output'>): ConvProgram {
+  const set = CONV_KERNEL_SETS.find((s) => s.id === block)!;
+  const shape = shapeOf(op.spec);
+  const k = set.kernels.find((p: ConvProgram) => p.shape === shape && op.output.c4 >= (p.minOutC4 ?? 1));
+  return k ?? COMPACT[op.kind];
+}
+
+/** The storage defines (tensor-format.ts) every tensor program is compiled with. */
+export type StorageDefines = { F16: boolean; F16_NATIVE: boolean };
+
+/** The defines of `program` for `op`: its fusions, and the layer's shape where the program takes it. */
+export function convDefines(program: ConvProgram, op: Pick<ConvOp, 'spec' | 'output' | 'lrelu' | 'skip' | 'inScale' | 'skipScale'>, storage: StorageDefines): DefinesOf<DefineSchema> {
+  const all: Record<string, boolean | number> = {
+    ...storage,
+    LRELU: op.lrelu, SKIP: !!op.skip, IN_SCALE: !!op.inScale, SKIP_SCALE: !!op.skipScale,
+    K: op.spec.kernel, S: op.spec.stride, PAD: op.spec.pad, ONE_GROUP: op.output.c4 === 1,
+  };
+  // Only what the program declares: another define would only split the pipeline cache.
+  return resolveDefines(program, Object.fromEntries(Object.entries(all).filter(([k]) => k in program.defines)));
+}
+
+/** Whether every kernel the set may run (its own and the compact ones) runs on this device with these storage defines. */
+export function setSupported(device: GPUDevice, block: ConvBlock, storage: StorageDefines): boolean {
+  const set = CONV_KERNEL_SETS.find((s) => s.id === block);
+  return !!set && [...set.kernels, ...Object.values(COMPACT)].every((p: ConvProgram) => supports(device, p, resolveDefines(p, storage)));
+}
+
+const viewOffset = (v: View) => (v.y * v.tensor.w + v.x) * v.tensor.c4;
+
+export type ConvResources = Resources<'src' | 'wts' | 'bias' | 'dst' | 'skip' | 'in_scale' | 'skip_scale'>;
+
+/** The pass of conv `op` with `program`: the executor's, the autotune's, the bench's and the kernel tests'. */
+export function convSpec(op: Omit<ConvOp, 'layer' | 'macs'>, program: ConvProgram, storage: StorageDefines, resources: ConvResources): PassSpec {
+  const i = op.input;
+  const o: Tensor = op.output;
+  const s = op.skip;
+  return passSpec({
+    label: op.spec.name,
+    program,
+    defines: convDefines(program, op, storage),
+    params: {
+      in_off: viewOffset(i), in_row: i.tensor.w, in_c4: i.tensor.c4, in_w: i.w, in_h: i.h,
+      out_off: 0, out_row: o.w, out_c4: o.c4, out_w: o.w, out_h: o.h,
+      skip_off: s ? viewOffset(s) : 0, skip_row: s ? s.tensor.w : 0,
+    },
+    resources,
+    extent: { w: o.w, h: o.h, c4: o.c4, stride: op.spec.stride },
+  });
+}

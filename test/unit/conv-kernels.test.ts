@@ -1,0 +1,52 @@
+// Which conv kernel computes each layer (src/runtime/gpu/conv-kernels.ts): the compact kernels
+// serve every layer; a candidate set's kernels replace them for the layers of their shape where
+// they pay; a set needing device features the adapter lacks is not supported.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CONV_KERNEL_SETS, convDefines, kernelFor, setSupported } from '../../src/runtime/gpu/conv-kernels.js';
+import { programFeatures, resolveDefines } from '../../src/shaders/program.js';
+import * as K from '../../src/shaders/programs/conv.js';
+import type { ConvProgram } from '../../src/shaders/programs/conv.js';
+import { MODELS } from '../../src/runtime/model/architecture.js';
+import { buildGraph, type ConvOp } from '../../src/runtime/plan/graph.js';
+
+const convs = (id: string) => buildGraph(MODELS.find((m) => m.id === id)!, 24, 24).ops.filter((o): o is ConvOp => o.kind !== 'se' && o.kind !== 'pack' && o.kind !== 'output');
+const byName = (ops: ConvOp[], name: string) => ops.find((o) => o.spec.name === name)!;
+
+test('compact: the compact kernel of each kind for every layer', () => {
+  for (const op of convs('se/up2x-conservative')) assert.equal(kernelFor('compact', op).name, op.kind);
+});
+
+test('wide: the wide kernels where the layer has 16+ output channels; the 4x4/s2/p3 tail always; other tails compact', () => {
+  const x2 = convs('se/up2x-conservative');
+  assert.equal(kernelFor('wide', byName(x2, 'unet2.conv5')).name, 'conv3x3-wide');
+  assert.equal(kernelFor('wide', byName(x2, 'unet2.conv1_down')).name, 'conv2x2s2-wide');
+  assert.equal(kernelFor('wide', byName(x2, 'unet2.conv3_up')).name, 'deconv2x2s2-wide');
+  assert.equal(kernelFor('wide', byName(x2, 'unet1.conv_bottom')).name, 'deconv4x4s2-wide', 'the 3-channel 4x4 tail');
+  assert.equal(kernelFor('wide', byName(x2, 'unet2.conv_bottom')).name, 'conv3x3', '3 output channels: compact');
+  const x3 = convs('se/up3x-conservative');
+  assert.equal(kernelFor('wide', byName(x3, 'unet1.conv_bottom')).name, 'deconv', 'the 3x model 5x5/s3 tail');
+});
+
+test('defines: only those the kernel declares (the deconv shape and ONE_GROUP go to deconv.wgsl alone)', () => {
+  const x3 = convs('se/up3x-conservative');
+  const tail = byName(x3, 'unet1.conv_bottom');
+  const storage = { F16: false, F16_NATIVE: false };
+  assert.deepEqual(convDefines(kernelFor('compact', tail), tail, storage), { ...storage, LRELU: false, SKIP: false, IN_SCALE: false, SKIP_SCALE: false, K: 5, S: 3, PAD: 2, ONE_GROUP: true });
+  const c = byName(x3, 'unet2.conv5');
+  assert.deepEqual(Object.keys(convDefines(kernelFor('compact', c), c, storage)).sort(), ['F16', 'F16_NATIVE', 'IN_SCALE', 'LRELU', 'SKIP', 'SKIP_SCALE']);
+});
+
+test('a set is supported only where the device has every feature its kernels need', () => {
+  const device = (features: readonly string[]) => ({ features: new Set(features) }) as unknown as GPUDevice;
+  for (const storage of [{ F16: true, F16_NATIVE: true }, { F16: true, F16_NATIVE: false }, { F16: false, F16_NATIVE: false }]) {
+    for (const set of CONV_KERNEL_SETS) {
+      // Its own kernels and the compact ones it falls back to.
+      const programs: ConvProgram[] = [...set.kernels, K.conv3x3, K.conv2x2s2, K.deconv];
+      const needed = [...new Set(programs.flatMap((p) => programFeatures(p, resolveDefines(p, storage))))];
+      assert.equal(setSupported(device(needed), set.id, storage), true, `${set.id} with ${needed.join(', ') || 'no features'}`);
+      for (const f of needed) assert.equal(setSupported(device(needed.filter((x) => x !== f)), set.id, storage), false, `${set.id} without ${f}`);
+    }
+  }
+  assert.equal(setSupported(device([]), 'compact', { F16: true, F16_NATIVE: true }), false, 'native f16 needs shader-f16');
+});
