@@ -3,8 +3,9 @@
 //   #if NAME / #elif NAME / #else / #endif   evaluated by wgsl-preprocessor on defines[NAME]
 // Unknown names are errors, so a typo cannot silently drop a branch. A compute kernel is
 // composed through its program declaration (program.ts), which adds the generated header.
-// The wide kernels' sources are a module of their own, loaded by loadShaderSources() (see
-// scripts/embed-shaders.mjs): the core bundle stays small, and a page fetches them only when used.
+// The generated kernels' sources (the wide register blocks and the other conv3x3 families) are a
+// module of their own, loaded by loadShaderSources() (see scripts/embed-shaders.mjs): the core
+// bundle stays small, and a page fetches them only when used.
 
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
 import { SHADER_SOURCES } from './sources.generated.js';
@@ -13,16 +14,18 @@ export type Defines = Record<string, boolean | number>;
 
 let wideSources: Record<string, string> | undefined;
 
-/** Loads the sources `name` needs (once): call before composeShader() for a `*-wide` kernel. */
+const inCore = (name: string) => `${name}.wgsl` in SHADER_SOURCES;
+
+/** Loads the sources `name` needs (once): call before composeShader() for a generated kernel. */
 export async function loadShaderSources(name: string): Promise<void> {
-  if (name.endsWith('-wide') && !wideSources) wideSources = (await import('./wide-sources.generated.js')).WIDE_SHADER_SOURCES;
+  if (!inCore(name) && !wideSources) wideSources = (await import('./wide-sources.generated.js')).WIDE_SHADER_SOURCES;
 }
 
 function withIncludes(name: string, seen: Set<string>): string {
   const file = name.endsWith('.wgsl') ? name : `${name}.wgsl`;
   const src = SHADER_SOURCES[file] ?? wideSources?.[file];
   if (src === undefined) {
-    throw new Error(/-wide(\.wgsl)?$/.test(name) ? `shader "${name}": await loadShaderSources() first` : `shader "${name}" not found in src/shaders`);
+    throw new Error(wideSources ? `shader "${name}" not found in src/shaders` : `shader "${name}": await loadShaderSources() first`);
   }
   return src.replace(/^#include "([^"]+)"\s*$/gm, (_m, inc: string) => {
     if (seen.has(inc)) return '';
