@@ -51,7 +51,10 @@ if [ -z "$browser" ]; then
   export NODE_OPTIONS="${NODE_OPTIONS:-} --disable-wasm-trap-handler"
   # lavapipe's Node process reserves ~34 GB of address space from the start (its JIT), so its
   # limit is higher; its compiles stay under 1 GB resident.
-  vmem=16000000
+  # SwiftShader's Node process holds ~14.5 GB of address space before its first shader, and each
+  # compile adds more (the workgroup-tiled conv3x3 ~0.3 GB): 16 GB crashed the autotune's tests
+  # once it timed four kernel sets, so 24 GB.
+  vmem=24000000
   [ "$adapter" = lavapipe ] && vmem=64000000
   ulimit -v "${CUGAN_TEST_VMEM_KB:-$vmem}"
 fi
