@@ -7,7 +7,10 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { requestDevice } from '../../src/runtime/gpu/device.js';
 import { CONV_BLOCKS } from '../../src/runtime/gpu/autotune.js';
-import type { TensorPrecision } from '../../src/runtime/gpu/tensor-format.js';
+import { setSupported } from '../../src/runtime/gpu/conv-kernels.js';
+import { programFeatures, resolveDefines } from '../../src/shaders/program.js';
+import * as K from '../../src/shaders/programs/conv.js';
+import { tensorDefines, type TensorPrecision } from '../../src/runtime/gpu/tensor-format.js';
 import { loadModel } from '../../src/runtime/model/load.js';
 import { adapterName, adapterSlug } from '../lib/adapter.js';
 import { measurePeak } from '../lib/fma-peak.js';
@@ -137,24 +140,36 @@ async function timeModels(runs: [string, keyof typeof SIZES][]): Promise<void> {
 await timeModels(FIRST);
 
 // ---- 5. each kernel family per layer class -----------------------------------------------
+const KERNELS: Record<string, K.ConvProgram> = Object.fromEntries(Object.values(K).filter((v): v is K.ConvProgram => typeof v === 'object' && 'shape' in v).map((k) => [k.name, k]));
 const layerRuns: GpuBenchRun['layerClasses'] = [];
 if (device.features.has('timestamp-query')) {
-  const size = SIZES['720p'];
-  for (const family of CONV_BLOCKS) {
-    for (const precision of precisions) {
-      const what = `layer classes, ${family} kernels, ${precision}`;
-      if (!within(what)) continue;
-      try {
-        const r = await timeLayerClasses(await setup('se/up2x-conservative', size.w, size.h, precision, family), opts.dryRun ? 1 : 3);
-        layerRuns.push({
-          family, model: 'se/up2x-conservative', size: size.label, precision,
-          classes: r.classes.map((c) => ({ ...c, gflops: gflopsOf(c.macs, c.ms), pct_peak: (100 * gflopsOf(c.macs, c.ms)) / peak.gflops })),
-        });
-        log(`${what}: ${r.classes.map((c) => `${c.layerClass} ${gflopsOf(c.macs, c.ms).toFixed(1)}`).join(', ')} GFLOP/s`);
-      } catch (e) {
-        skipped.push(`${what}: failed: ${(e as Error).message.split('\n')[0]}`);
-        log(`FAILED ${what}: ${(e as Error).message}`);
-      }
+  // A dry run times the layer classes at 720p/8, not /16: on a 80x45 frame the small maps measure launch costs, not the kernels.
+  const size = opts.dryRun ? { label: '720p/8', w: 160, h: 90 } : SIZES['720p'];
+  // Every family in f32 first, then the f16-math family, then the others on f16 maps: a budget cut drops the last.
+  const order = (f: string, p: TensorPrecision) => (p === 'f32' ? 0 : f === 'f16' ? 1 : 2);
+  const runs = CONV_BLOCKS.flatMap((family) => precisions.map((precision) => ({ family, precision })));
+  runs.sort((a, b) => order(a.family, a.precision) - order(b.family, b.precision));
+  for (const { family, precision } of runs) {
+    const what = `layer classes, ${family} kernels, ${precision}`;
+    // 'f16' (native f16 math) only runs f16 feature maps; a family needing a feature the adapter lacks is noted.
+    if (!setSupported(device, family, tensorDefines(precision, device))) {
+      if (precision === 'f16' || family !== 'f16') skipped.push(`${what}: not supported on this adapter`);
+      continue;
+    }
+    if (!within(what)) continue;
+    try {
+      const r = await timeLayerClasses(await setup('se/up2x-conservative', size.w, size.h, precision, family), opts.dryRun ? 1 : 3);
+      // The yardstick of a kernel doing f16 math (it needs shader-f16 on f32 maps too) is the f16 peak.
+      const f16Math = (kernels: string[]) => kernels.some((k) => programFeatures(KERNELS[k]!, resolveDefines(KERNELS[k]!, tensorDefines('f32', device))).includes('shader-f16'));
+      const yardstick = (kernels: string[]) => (f16Math(kernels) && peakF16 ? peakF16.gflops : peak.gflops);
+      layerRuns.push({
+        family, model: 'se/up2x-conservative', size: size.label, precision,
+        classes: r.classes.map((c) => ({ ...c, gflops: gflopsOf(c.macs, c.ms), pct_peak: (100 * gflopsOf(c.macs, c.ms)) / yardstick(c.kernels) })),
+      });
+      log(`${what}: ${r.classes.map((c) => `${c.layerClass} ${gflopsOf(c.macs, c.ms).toFixed(1)}`).join(', ')} GFLOP/s`);
+    } catch (e) {
+      skipped.push(`${what}: failed: ${(e as Error).message.split('\n')[0]}`);
+      log(`FAILED ${what}: ${(e as Error).message}`);
     }
   }
 } else {

@@ -4,6 +4,7 @@
 // equal-work check against onnxruntime-web.
 
 import type { ConvBlock } from '../../src/runtime/gpu/autotune.js';
+import { kernelFor } from '../../src/runtime/gpu/conv-kernels.js';
 import type { TensorPrecision } from '../../src/runtime/gpu/tensor-format.js';
 import { ModelRunner } from '../../src/runtime/model-runner.js';
 import type { PackedModel } from '../../src/runtime/model/packed-format.js';
@@ -84,6 +85,8 @@ export function layerClass(op: Pick<ConvOp, 'spec'>): string {
 
 export interface ClassTiming {
   layerClass: string;
+  /** The kernels its passes ran (a set may leave a narrow layer on the compact kernel). */
+  kernels: string[];
   passes: number;
   ms: number;
   macs: number;
@@ -114,8 +117,10 @@ export async function timeLayerClasses(s: OursSetup, runs: number): Promise<{ cl
       const op = convs.get(pass.name);
       if (!op) return;
       const key = layerClass(op);
-      const c = classes.get(key) ?? { layerClass: key, passes: 0, ms: 0, macs: 0 };
-      classes.set(key, { ...c, passes: c.passes + 1, ms: c.ms + best[i]!, macs: c.macs + pass.macs });
+      const c = classes.get(key) ?? { layerClass: key, kernels: [], passes: 0, ms: 0, macs: 0 };
+      const kernel = kernelFor(p.ex.convBlock, op).name;
+      const kernels = c.kernels.includes(kernel) ? c.kernels : [...c.kernels, kernel];
+      classes.set(key, { ...c, kernels, passes: c.passes + 1, ms: c.ms + best[i]!, macs: c.macs + pass.macs });
     });
     return { classes: [...classes.values()], kernels: p.runner.convBlock ?? String(s.kernels) };
   } finally {
