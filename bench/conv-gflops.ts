@@ -4,7 +4,9 @@
 // dispatches (default 3) in one submit, timed until queue.onSubmittedWorkDone resolves.
 // GFLOP/s = 2 * MACs / time, MACs = 256 * 256 * 64 * 64 * 9 per dispatch. Prints one JSON line.
 // With f16 the input and output tensors are stored as half floats (src/shaders/snippets/tensor.wgsl).
-//   node --import tsx bench/conv-gflops.ts [N] [f32|f16]
+// Then the adapter's f32 FMA peak (best of several shapes, lib/fma-peak.ts) in the same process,
+// and the conv's share of it; CUGAN_PEAK_GFLOPS=x skips measuring it and uses x.
+//   node --import tsx bench/conv-gflops.ts [N] [f32|f16] [conv3x3|conv3x3-wide]
 // Without a GPU: VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json XDG_RUNTIME_DIR=/tmp
 
 import { spawnSync } from 'node:child_process';
@@ -13,6 +15,8 @@ import { requestDevice } from '../src/runtime/gpu/device.js';
 import { groupBytes, tensorDefines, type TensorPrecision } from '../src/runtime/gpu/tensor-format.js';
 import type { Tensor } from '../src/runtime/plan/graph.js';
 import { conv3x3, conv3x3Wide } from '../src/shaders/programs/conv.js';
+import { adapterName } from './lib/adapter.js';
+import { measurePeak } from './lib/fma-peak.js';
 
 // Compose from the .wgsl files on disk (refreshes the gitignored embedded copy if stale).
 const embed = spawnSync(process.execPath, [fileURLToPath(new URL('../scripts/embed-shaders.mjs', import.meta.url))], { encoding: 'utf8' });
@@ -75,7 +79,8 @@ const warmup = await dispatch(1);
 const seconds = await dispatch(N);
 const error = await device.popErrorScope();
 if (error) throw new Error(`GPU validation error: ${error.message}`);
-const info = device.adapterInfo;
+const gflops = (2 * MACS * N) / seconds / 1e9;
+const peak = process.env.CUGAN_PEAK_GFLOPS ? { gflops: Number(process.env.CUGAN_PEAK_GFLOPS), variant: 'CUGAN_PEAK_GFLOPS' } : await measurePeak(device, 'f32');
 console.log(JSON.stringify({
   bench: KERNEL,
   precision: PRECISION,
@@ -83,7 +88,10 @@ console.log(JSON.stringify({
   warmupSeconds: +warmup.toFixed(3),
   seconds: +seconds.toFixed(3),
   msPerDispatch: +((seconds / N) * 1000).toFixed(1),
-  gflops: +((2 * MACS * N) / seconds / 1e9).toFixed(3),
-  adapter: info ? [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') : 'unknown',
+  gflops: +gflops.toFixed(3),
+  peakGflops: +peak.gflops.toFixed(2),
+  peakShape: peak.variant,
+  pctPeak: +((100 * gflops) / peak.gflops).toFixed(1),
+  adapter: adapterName(device),
 }));
 device.destroy();

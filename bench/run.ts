@@ -16,6 +16,7 @@ import { parseArgs, type BenchOptions } from './lib/options.js';
 import type { AdapterSummary, BenchApi, Rgba, Timing } from './page/main.js';
 import { qualitySvg, speedSvg, type QualityCrop } from './lib/plot.js';
 import type { BenchRun, QualityRecord, RegionRecord, SpeedRecord } from './lib/records.js';
+import { PEER_FILES, PEER_MODEL } from './lib/peer-input.js';
 import { markdownReport, peerPairs } from './lib/report.js';
 import { boxDownscale2x, crop, resize } from './lib/resample.js';
 import { MEDIA_DIR, startBenchServer } from './lib/server.js';
@@ -41,24 +42,20 @@ for (const m of opts.models ?? []) {
 }
 if (opts.chrome) process.env.CHROME_PATH = opts.chrome;
 
-const PEER_FILES: Record<string, string> = {
-  '64x64': 'realcugan_se_up2x-no-denoise_64x64.onnx',
-  '128x128': 'realcugan_se_up2x-no-denoise_128x128.onnx',
-  '256x256': 'realcugan_se_up2x-no-denoise_256x256.onnx',
-  '960x540': 'realcugan_se_up2x-no-denoise_960x540.onnx',
-};
-const PEER_MODEL = 'se/up2x-no-denoise';
 const QUALITY_MODELS = MODELS.filter((m) => m.scale === 2).map((m) => m.id);
 const ANIME4K_MODELS = ['CNNx2M', 'CNNx2VL', 'CNNx2UL'] as const;
 /** Frames of the demo clip stepped through for the frame-reuse measurement (--video). */
 const REUSE_FRAMES = 24;
+
+/** --gpu-only and the browser has no GPU adapter: exit status 3. */
+class NoGpuError extends Error {}
 
 const server = await startBenchServer();
 let browser: TestBrowser | undefined;
 
 /** Launches Chromium on the GPU (or SwiftShader) and opens the bench page; falls back to SwiftShader when there is no adapter. */
 async function openBench(): Promise<{ b: TestBrowser; page: Page; adapter: AdapterSummary }> {
-  const tries: ('real' | 'swiftshader')[] = opts.swiftshader ? ['swiftshader'] : ['real', 'swiftshader'];
+  const tries: ('real' | 'swiftshader')[] = opts.swiftshader ? ['swiftshader'] : opts.gpuOnly ? ['real'] : ['real', 'swiftshader'];
   let last: unknown;
   for (const gpu of tries) {
     const b = await launchBrowser({ gpu, protocolTimeout: 3_600_000, width: 800, height: 600 });
@@ -67,6 +64,10 @@ async function openBench(): Promise<{ b: TestBrowser; page: Page; adapter: Adapt
       await page.waitForSelector('body[data-ready]', { timeout: 120_000 });
       const adapter = (await page.evaluate('window.cuganBench.init()')) as AdapterSummary;
       log(`WebGPU adapter (${gpu === 'real' ? 'GPU flags' : 'SwiftShader flags'}): ${adapter.name} ${adapter.description}`);
+      if (gpu === 'real' && /swiftshader/i.test(`${adapter.name} ${adapter.description}`) && opts.gpuOnly) {
+        await b.close();
+        throw new NoGpuError(`Chromium found no GPU adapter (it offered ${adapter.name})`);
+      }
       if (gpu === 'real' && /swiftshader/i.test(`${adapter.name} ${adapter.description}`) && tries.length > 1) {
         // No GPU after all: relaunch with Vulkan and ANGLE on SwiftShader too (else video frames cannot be imported).
         await b.close();
@@ -74,6 +75,7 @@ async function openBench(): Promise<{ b: TestBrowser; page: Page; adapter: Adapt
       }
       return { b, page, adapter };
     } catch (e) {
+      if (e instanceof NoGpuError) throw e;
       last = e;
       log(`no WebGPU adapter with ${gpu === 'real' ? 'the GPU flags' : 'SwiftShader'}: ${(e as Error).message.split('\n')[0]}`);
       await b.close();
@@ -122,8 +124,9 @@ try {
   const date = new Date().toISOString().slice(0, 10);
 
   log('FMA peak microbenchmark');
-  const peak = await call(page, 'peak');
-  log(`peak: ${peak.gflops.toFixed(2)} GFLOP/s`);
+  const peaks = await call(page, 'peak');
+  const peak = peaks.f32;
+  log(`peak: f32 ${peak.gflops.toFixed(2)} GFLOP/s (${peak.variant})${peaks.f16 ? `, f16 ${peaks.f16.gflops.toFixed(2)} GFLOP/s (${peaks.f16.variant})` : ''}`);
   const speed: SpeedRecord[] = [];
   const base = { adapter: adapterName, peak_gflops: peak.gflops, frames, warmup };
   const push = (r: SpeedRecord) => {
@@ -300,6 +303,7 @@ try {
     browser: adapter.userAgent,
     host: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '?', loadavg: startLoad, loadavg_end: loadavg(), memory_gb: Math.round(totalmem() / 2 ** 30) },
     peak,
+    ...(peaks.f16 ? { peak_f16: peaks.f16 } : {}),
     speed,
     quality,
     ...(reuse.length ? { reuse } : {}),
@@ -316,6 +320,10 @@ try {
   }
   log(`wrote ${relative(ROOT, join(outDir, stem))}.{json,md,svg}${opts.quality ? ' and -quality.svg' : ''} (free memory ${(freemem() / 2 ** 30).toFixed(1)} GB)`);
   if (speed.some((r) => r.note?.startsWith('failed'))) process.exitCode = 1;
+} catch (e) {
+  if (!(e instanceof NoGpuError)) throw e;
+  log(`${e.message}: nothing measured (--gpu-only)`);
+  process.exitCode = 3;
 } finally {
   await browser?.close();
   await server.close();

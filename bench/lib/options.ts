@@ -17,6 +17,7 @@ export const USAGE = `npm run bench -- [options]
   --video [S]           also measure the real player path (hls.js + attachUpscaler) for S seconds
                         (default 60) on the large test stream (node scripts/build-test-stream.mjs --large)
   --swiftshader         force WebGPU on SwiftShader (default: the GPU, SwiftShader only if no adapter)
+  --gpu-only            no GPU adapter in the browser: exit with status 3 instead of using SwiftShader
   --chrome PATH         the browser to drive (default $CHROME_PATH, $PUPPETEER_EXECUTABLE_PATH or /usr/bin/chromium)
   --out DIR             where results go (default bench/results)
   --name NAME           file name stem (default <adapter>-<date>[-quick])
@@ -33,6 +34,7 @@ export interface BenchOptions {
   quality: boolean;
   video: number;
   swiftshader: boolean;
+  gpuOnly: boolean;
   chrome?: string;
   out: string;
   name?: string;
@@ -56,7 +58,7 @@ export function parseSize(s: string): [number, number] {
 }
 
 export function parseArgs(argv: string[]): BenchOptions {
-  const o: BenchOptions = { quick: false, peers: true, quality: true, video: 0, swiftshader: false, out: 'bench/results' };
+  const o: BenchOptions = { quick: false, peers: true, quality: true, video: 0, swiftshader: false, gpuOnly: false, out: 'bench/results' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -80,6 +82,7 @@ export function parseArgs(argv: string[]): BenchOptions {
       case '--no-quality': o.quality = false; break;
       case '--video': o.video = argv[i + 1] && /^\d+$/.test(argv[i + 1]!) ? count(argv[++i]!) : 60; break;
       case '--swiftshader': o.swiftshader = true; break;
+      case '--gpu-only': o.gpuOnly = true; break;
       case '--chrome': o.chrome = value(); break;
       case '--out': o.out = value(); break;
       case '--name': o.name = value(); break;

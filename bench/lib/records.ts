@@ -1,5 +1,7 @@
 // What one benchmark run writes: bench/results/<adapter>-<date>.json.
 
+import type { PeakResult } from './fma-peak.js';
+
 export type Impl = 'ours' | 'ours-player' | 'onnxruntime-web' | 'anime4k-webgpu' | 'bilinear' | 'bicubic' | 'peak';
 
 /** One model at one size by one implementation. */
@@ -56,7 +58,10 @@ export interface BenchRun {
   adapter: { name: string; vendor: string; architecture: string; description: string; isFallback: boolean; swiftshader: boolean; timestamps: boolean; f16: boolean };
   browser: string;
   host: { cpus: number; cpu: string; loadavg: number[]; loadavg_end: number[]; memory_gb: number };
-  peak: { gflops: number; ms: number; flops: number; variant: string };
+  /** The f32 FMA peak (best of several shapes, lib/fma-peak.ts): every pct_peak is of this. */
+  peak: PeakResult;
+  /** The f16 FMA peak, where the adapter has shader-f16. */
+  peak_f16?: PeakResult;
   speed: SpeedRecord[];
   quality: QualityRecord[];
   /** --video: GPU work per shown frame on the demo clip with and without frame reuse. */

@@ -14,7 +14,7 @@ export function markdownReport(run: BenchRun): string {
   out.push(`- Adapter: ${a.name}${a.description ? ` (${a.description})` : ''}${a.swiftshader ? ', **SwiftShader: WebGPU in software on the CPU**' : ''}; timestamp queries: ${a.timestamps ? 'yes' : 'no'}; shader-f16: ${a.f16 ? 'yes' : 'no'}`);
   out.push(`- Browser: ${run.browser}`);
   out.push(`- Host: ${run.host.cpus} x ${run.host.cpu}, ${run.host.memory_gb} GB; load average (1, 5, 15 min) at start ${run.host.loadavg.map((l) => l.toFixed(2)).join(' ')}, at the end ${run.host.loadavg_end.map((l) => l.toFixed(2)).join(' ')}`);
-  out.push(`- FMA peak measured in this run (bench/page/shaders/fma-peak.wgsl): **${f(run.peak.gflops)} GFLOP/s** (${run.peak.variant})`);
+  out.push(`- FMA peak measured in this run, the best of ${run.peak.shapes.length} kernel shapes (bench/lib/fma-peak.ts): **f32 ${f(run.peak.gflops)} GFLOP/s** (${run.peak.variant})${run.peak_f16 ? `, f16 ${f(run.peak_f16.gflops)} GFLOP/s (${run.peak_f16.variant})` : ''}; every % of peak is of the f32 figure`);
   out.push(`- Times are wall ms per frame from submit to \`onSubmittedWorkDone\`, after warm-up; ${run.seconds.toFixed(0)} s for the whole run.`, '');
 
   out.push('## Speed', '');

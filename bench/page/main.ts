@@ -10,10 +10,11 @@ import * as ort from 'onnxruntime-web/webgpu';
 import { requestDevice } from '../../src/runtime/gpu/device.js';
 import { readTexture } from '../../src/runtime/gpu/readback.js';
 import { STAGES, type GraphExecutor, type PackPasses } from '../../src/runtime/gpu/executor.js';
+import { measurePeaks, type PeakResult } from '../lib/fma-peak.js';
+import { comparePeer, PEER_MODEL, PEER_PAD, peerInput } from '../lib/peer-input.js';
 import { timePasses } from '../lib/timestamps.js';
 import { loadModel } from '../../src/runtime/model/load.js';
 import { ModelRunner } from '../../src/runtime/model-runner.js';
-import fmaPeakWgsl from './shaders/fma-peak.wgsl?raw';
 import resampleWgsl from './shaders/resample.wgsl?raw';
 import toRgba8Wgsl from './shaders/to-rgba8.wgsl?raw';
 
@@ -124,48 +125,9 @@ function textureFrom(rgba: Uint8Array, w: number, h: number): GPUTexture {
 
 // ---- FMA peak ----------------------------------------------------------------------------
 
-/**
- * Achievable f32 FMA throughput (GFLOP/s). For each entry point (4, 8, 16 accumulators) the
- * work grows until a run takes 150 ms; the fastest run of all is the peak.
- */
-async function peak(): Promise<{ gflops: number; ms: number; flops: number; variant: string }> {
-  const module = device.createShaderModule({ label: 'fma-peak', code: fmaPeakWgsl });
-  const uniform = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-  let best = { gflops: 0, ms: 0, flops: 0, variant: '' };
-  for (const acc of [4, 8, 16]) {
-    const pipeline = await device.createComputePipelineAsync({ label: `fma-peak ${acc}`, layout: 'auto', compute: { module, entryPoint: `main${acc}` } });
-    let groups = 64;
-    let iterations = 256;
-    for (let round = 0; round < 16; round++) {
-      const sink = device.createBuffer({ size: groups * 64 * 16, usage: GPUBufferUsage.STORAGE });
-      const params = new ArrayBuffer(16);
-      new Uint32Array(params, 0, 2).set([iterations, 0]);
-      new Float32Array(params, 8, 2).set([0.999, 0.001]);
-      device.queue.writeBuffer(uniform, 0, params);
-      const bind = device.createBindGroup({
-        layout: pipeline.getBindGroupLayout(0),
-        entries: [{ binding: 0, resource: { buffer: uniform } }, { binding: 1, resource: { buffer: sink } }],
-      });
-      const flops = groups * 64 * iterations * acc * 4 * 2;
-      const ms = await timeFrames(1, 3, (enc) => {
-        const pass = enc.beginComputePass();
-        pass.setPipeline(pipeline);
-        pass.setBindGroup(0, bind);
-        pass.dispatchWorkgroups(groups);
-        pass.end();
-      });
-      sink.destroy();
-      const fastest = Math.min(...ms);
-      const gflops = flops / fastest / 1e6;
-      if (gflops > best.gflops) best = { gflops, ms: fastest, flops, variant: `${acc} vec4 accumulators, ${groups}x64 invocations, ${iterations} iterations` };
-      if (fastest > 150) break;
-      // Widen first (enough invocations to fill every core), then lengthen.
-      if (groups < 16384) groups *= 4;
-      else iterations *= 2;
-    }
-  }
-  uniform.destroy();
-  return best;
+/** The adapter's FMA peak (GFLOP/s), best of several shapes: f32, and f16 where it has shader-f16. */
+function peak(): Promise<{ f32: PeakResult; f16?: PeakResult }> {
+  return measurePeaks(device);
 }
 
 // ---- ours --------------------------------------------------------------------------------
@@ -338,25 +300,6 @@ async function regionReuse(opts: { model: string; width: number; height: number;
 
 // ---- onnxruntime-web ---------------------------------------------------------------------
 
-const PAD = 18;
-const reflect = (i: number, n: number) => (i < 0 ? -i : i >= n ? 2 * n - 2 - i : i);
-
-/** The graph's input: NCHW float32 0..1, reflect-padded by 18 (see ../shared/peers/README.md). */
-function xPad(rgba: Uint8Array, w: number, h: number): Float32Array<ArrayBuffer> {
-  const wp = w + 2 * PAD;
-  const hp = h + 2 * PAD;
-  const x = new Float32Array(3 * wp * hp);
-  for (let c = 0; c < 3; c++) {
-    for (let y = 0; y < hp; y++) {
-      const sy = reflect(y - PAD, h);
-      for (let xx = 0; xx < wp; xx++) {
-        x[(c * hp + y) * wp + xx] = rgba[(sy * w + reflect(xx - PAD, w)) * 4 + c]! / 255;
-      }
-    }
-  }
-  return x;
-}
-
 const ortSessions = new Map<string, Promise<ort.InferenceSession>>();
 
 async function ortSession(file: string, ep: 'webgpu' | 'wasm'): Promise<ort.InferenceSession> {
@@ -383,8 +326,8 @@ async function ortSession(file: string, ep: 'webgpu' | 'wasm'): Promise<ort.Infe
 async function ortRun(opts: { file: string; width: number; height: number; ep: 'webgpu' | 'wasm'; warmup: number; frames: number }): Promise<Timing & { maxDiff: number; bytesOff: number; threads: number }> {
   const { width: w, height: h } = opts;
   const session = await ortSession(opts.file, opts.ep);
-  const x = xPad(await framePixels(w, h), w, h);
-  const dims = [1, 3, h + 2 * PAD, w + 2 * PAD];
+  const x = peerInput(await framePixels(w, h), w, h);
+  const dims = [1, 3, h + 2 * PEER_PAD, w + 2 * PEER_PAD];
   let feed: ort.Tensor;
   let ortDevice: GPUDevice | undefined;
   if (opts.ep === 'webgpu') {
@@ -408,21 +351,8 @@ async function ortRun(opts: { file: string; width: number; height: number; ep: '
     y.dispose();
   }
   // Equal work: ORT's first output against ours on the same pixels (NCHW 0..1 vs HWC 0..255).
-  const ours = await oursRaw('se/up2x-no-denoise', w, h);
-  const W = 2 * w;
-  const H = 2 * h;
-  let maxDiff = 0;
-  let bytesOff = 0;
-  for (let c = 0; c < 3; c++) {
-    for (let p = 0; p < W * H; p++) {
-      const a = first![c * W * H + p]! * 255;
-      const b = ours[p * 3 + c]!;
-      maxDiff = Math.max(maxDiff, Math.abs(a - b));
-      const qa = Math.min(255, Math.max(0, Math.round(a)));
-      const qb = Math.min(255, Math.max(0, Math.round(b)));
-      if (qa !== qb) bytesOff++;
-    }
-  }
+  const ours = await oursRaw(PEER_MODEL, w, h);
+  const { maxAbsDiff255: maxDiff, bytesOff } = comparePeer(first!, ours, 2 * w, 2 * h);
   if (ortDevice) feed.dispose();
   return { ms, maxDiff, bytesOff, threads: opts.ep === 'wasm' ? ort.env.wasm.numThreads ?? 1 : 0 };
 }

@@ -7,7 +7,8 @@ import { checkAlpha, checkTileLimits, type TileLimitOptions } from './options.js
 import { knownConvBlock, tuneConvBlock, type ConvBlock, type Exclusive } from './gpu/autotune.js';
 import { GraphExecutor } from './gpu/executor.js';
 import { PipelineCache } from './gpu/pipelines.js';
-import type { TensorPrecision } from './gpu/tensor-format.js';
+import { setSupported } from './gpu/conv-kernels.js';
+import { tensorDefines, type TensorPrecision } from './gpu/tensor-format.js';
 import type { PackedModel } from './model/packed-format.js';
 import { widenToF32 } from './model/widen.js';
 import { buildGraph } from './plan/graph.js';
@@ -146,6 +147,9 @@ export class ModelRunner {
   async build(width: number, height: number, block?: ConvBlock): Promise<GraphExecutor> {
     const plan = this.check(width, height);
     const convBlock = block ?? (await this.tunedBlock());
+    if (!setSupported(this.device, convBlock, tensorDefines(this.precision, this.device))) {
+      throw new Error(`internal: the '${convBlock}' conv kernels do not run at ${this.precision} on this device (device features, or f16 math for an f32 run)`);
+    }
     const next = await GraphExecutor.create({
       device: this.device, plan, model: this.packed, weights: this.weights, alpha: this.alphaUniform, pipelines: this.pipelines,
       precision: this.precision, convBlock,
@@ -170,7 +174,7 @@ export class ModelRunner {
    */
   get quickBlock(): ConvBlock {
     if (this.convBlockOption !== 'auto') return this.convBlockOption;
-    const tuned = this.convBlockChosen ?? knownConvBlock(this.device);
+    const tuned = this.convBlockChosen ?? knownConvBlock(this.device, this.precision);
     return tuned && this.pipelines.builtBlocks.has(tuned) ? tuned : 'compact';
   }
 

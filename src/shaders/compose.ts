@@ -3,9 +3,9 @@
 //   #if NAME / #elif NAME / #else / #endif   evaluated by wgsl-preprocessor on defines[NAME]
 // Unknown names are errors, so a typo cannot silently drop a branch. A compute kernel is
 // composed through its program declaration (program.ts), which adds the generated header.
-// The wide kernels' and frame reuse's sources are modules of their own, loaded by
-// loadShaderSources() (see scripts/embed-shaders.mjs): the core bundle stays small, and a page
-// fetches them only when used.
+// The generated kernels' sources (the wide register blocks and the other conv3x3 families) and
+// frame reuse's are modules of their own, loaded by loadShaderSources() (see
+// scripts/embed-shaders.mjs): the core bundle stays small, and a page fetches them only when used.
 
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
 import { LAZY_SHADER_GROUPS, SHADER_SOURCES } from './sources.generated.js';

@@ -46,11 +46,13 @@ export interface Block {
  *   the outputs of one phase (stride apart) and z repeats per phase (transposed convs);
  * - `flat`: the blocks as one list, columns fastest, then rows, then channel groups, in rows of
  *   workgroups (snippets/conv-io.wgsl flat_block): no lanes idle on maps a few blocks wide;
+ *   with `c4InZ`, the list holds the pixel blocks only and z the channel groups, so every
+ *   invocation of a workgroup computes the same channels (a subgroup kernel shares their weights);
  * - `single`: one workgroup that loops over everything itself.
  */
 export type Dispatch =
   | { kind: 'grid'; block: Block; phases?: boolean }
-  | { kind: 'flat'; block: Block }
+  | { kind: 'flat'; block: Block; c4InZ?: boolean }
   | { kind: 'single' };
 
 export interface Extent {
@@ -205,8 +207,9 @@ export function dispatchSize(p: Program, e: Extent): [number, number, number] {
   const b = d.block;
   const c4 = e.c4 ?? 1;
   if (d.kind === 'flat') {
-    const n = div(div(e.w, b.x) * div(e.h, b.y) * div(c4, b.c4), wx);
-    return n <= MAX_GROUPS ? [n, 1, 1] : [MAX_GROUPS, div(n, MAX_GROUPS), 1];
+    const z = d.c4InZ ? div(c4, b.c4) : 1;
+    const n = div(div(e.w, b.x) * div(e.h, b.y) * (d.c4InZ ? 1 : div(c4, b.c4)), wx);
+    return n <= MAX_GROUPS ? [n, 1, z] : [MAX_GROUPS, div(n, MAX_GROUPS), z];
   }
   const phases = d.phases ? (e.stride ?? 1) : 1;
   return [div(div(div(e.w, phases), b.x), wx), div(div(e.h, b.y), wy), div(div(c4, b.c4), wz) * phases];

@@ -24,7 +24,10 @@ test('npm run bench -- --quick writes ours / onnxruntime-web / anime4k / bilinea
   const run = JSON.parse(readFileSync(join(OUT, 'quick.json'), 'utf8')) as BenchRun;
   for (const ext of ['md', 'svg']) assert.ok(existsSync(join(OUT, `quick.${ext}`)), `quick.${ext} written`);
   assert.ok(existsSync(join(OUT, 'quick-quality.svg')));
-  assert.ok(run.peak.gflops > 0);
+  // The yardstick is the best of every kernel shape (an upper bound), f16 too where the adapter has it.
+  assert.ok(run.peak.gflops > 0 && run.peak.shapes.length >= 6, `peak: ${JSON.stringify(run.peak)}`);
+  assert.equal(run.peak.gflops, Math.max(...run.peak.shapes.map((s) => s.gflops)));
+  assert.equal(!!run.peak_f16, run.adapter.f16);
 
   const row = (impl: string, backend?: string) => run.speed.find((s) => s.impl === impl && (!backend || s.backend === backend));
   const ours = row('ours');

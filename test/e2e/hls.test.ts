@@ -71,7 +71,8 @@ describe('hls.js integration (attachUpscaler)', { skip }, () => {
       assert.equal(enabled.kernels, 'compact', 'the filter started on the compact kernels');
       assert.ok(tuned.t > enabled.t);
       assert.equal(stats.kernels, tuned.kernels);
-      if (/swiftshader/i.test(stats.adapter)) assert.equal(tuned.kernels, 'wide', 'the autotune picks the wide kernels on SwiftShader');
+      // The larger register blocks win on SwiftShader: wide, or quad (the wide set with a subgroup conv3x3) where it offers subgroups.
+      if (/swiftshader/i.test(stats.adapter)) assert.ok(['wide', 'quad'].includes(tuned.kernels), `the autotune picks the wide or quad kernels on SwiftShader, not ${tuned.kernels}`);
       await page.waitForFunction((n: number) => (window as unknown as Win).cugan.ctl.stats.frames > n, { timeout: FRAME_TIMEOUT, polling: 200 }, stats.frames);
       await playing(page);
       assert.equal(stats.model, 'se/up2x-conservative');

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { adapterKey, CONV_BLOCKS, forgetConvBlockChoices, knownConvBlock, tuneConvBlock, type ConvBlock, type Exclusive } from '../../src/runtime/gpu/autotune.js';
+import { setSupported } from '../../src/runtime/gpu/conv-kernels.js';
 import { requestDevice } from '../../src/runtime/gpu/device.js';
 import { PipelineCache } from '../../src/runtime/gpu/pipelines.js';
 import { loadModel } from '../../src/runtime/model/load.js';
@@ -68,8 +69,9 @@ describe('conv block autotune', () => {
     assert.equal(storage.map.get(KEY + adapterKey(device)), v);
   });
 
-  test('a stored choice is used without measuring; a stored unknown value is ignored', async () => {
-    for (const stored of CONV_BLOCKS) {
+  test('a stored choice is used without measuring; a stored unknown value or one this device cannot run is ignored', async () => {
+    const f32 = { F16: false, F16_NATIVE: false };
+    for (const stored of CONV_BLOCKS.filter((b) => setSupported(device, b, f32))) {
       forgetConvBlockChoices();
       g.localStorage = fakeStorage({ [KEY + adapterKey(device)]: stored });
       assert.equal(await tuneConvBlock(device, new PipelineCache(device)), stored);
@@ -77,6 +79,20 @@ describe('conv block autotune', () => {
     forgetConvBlockChoices();
     g.localStorage = fakeStorage({ [KEY + adapterKey(device)]: 'turbo' });
     assert.ok(CONV_BLOCKS.includes(await tuneConvBlock(device, new PipelineCache(device))));
+    // 'f16' (native f16 math) stored for this adapter's f32 runs: never used for them.
+    forgetConvBlockChoices();
+    g.localStorage = fakeStorage({ [KEY + adapterKey(device)]: 'f16' });
+    assert.notEqual(await tuneConvBlock(device, new PipelineCache(device)), 'f16');
+  });
+
+  test('the choice is kept per precision: an f16 run does not reuse the f32 choice', async () => {
+    forgetConvBlockChoices();
+    const storage = fakeStorage({ [KEY + adapterKey(device)]: 'compact', [`${KEY}${adapterKey(device)}|f16`]: 'wide' });
+    g.localStorage = storage;
+    assert.equal(await tuneConvBlock(device, new PipelineCache(device), undefined, 'f32'), 'compact');
+    assert.equal(await tuneConvBlock(device, new PipelineCache(device), undefined, 'f16'), 'wide');
+    assert.equal(knownConvBlock(device, 'f16'), 'wide');
+    assert.equal(knownConvBlock(device), 'compact');
   });
 });
 
@@ -121,7 +137,8 @@ describe('both conv blocks on golden cases', { skip: !goldenAvailable || !models
       const input = readPng(goldenPath(c.input));
       const ref = readF32(goldenPath(c.output_f32));
       const outs = [];
-      for (const v of CONV_BLOCKS) {
+      // The other families: test/gpu/kernel-families.test.ts.
+      for (const v of ['compact', 'wide'] as const) {
         const out = await raw(modelId(c), v, input.data, c.width, c.height);
         assert.equal(out.length, ref.length);
         const d = maxDiff(out, ref);

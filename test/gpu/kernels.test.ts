@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import * as G from '../helpers/gpu.js';
 import { convSpec } from '../../src/runtime/gpu/conv-kernels.js';
 import * as P from '../../src/shaders/programs/conv.js';
+import { programFeatures, resolveDefines } from '../../src/shaders/program.js';
 import type { ConvProgram } from '../../src/shaders/programs/conv.js';
 import { output as outputProgram, pack as packProgram } from '../../src/shaders/programs/pixels.js';
 import { se as seProgram } from '../../src/shaders/programs/se.js';
@@ -35,6 +36,13 @@ after(() => G.closeDevice());
 function assertSensitive(gpu: ArrayLike<number>, without: ArrayLike<number>, feature: string, min = 1e-2): void {
   const d = R.maxAbsDiff(gpu, without);
   assert.ok(d > min, `test cannot see ${feature}: the result without it differs by only ${d}`);
+}
+
+/** Skips `t` where the device lacks a feature `program` needs (its F32 variant). */
+function lacksFeature(program: ConvProgram, t: { skip(msg: string): void }): boolean {
+  const missing = programFeatures(program, resolveDefines(program, F32_STORAGE)).filter((f) => !device.features.has(f));
+  if (missing.length) t.skip(`the device has no ${missing.join(', ')}`);
+  return missing.length > 0;
 }
 
 /** The sentinel tail after a kernel's output is untouched (no writes past the tensor). */
@@ -188,26 +196,32 @@ describe('conv3x3', () => {
   });
 });
 
-// The wide-block variant (8x4 px x 16 channels per invocation): partial channel blocks (the
-// second pair of groups absent), row counts that are not multiples of 4, views, every fusion.
-describe('conv3x3-wide', () => {
-  const wide = P.conv3x3Wide;
-  test('8->20 (5 groups: a full block of 4 and one alone), LRELU, 21x11 -> 19x9', async () => {
+// The wide-block variant (8x4 px x 16 channels per invocation) and the other conv3x3 families
+// of 16 channels per invocation (conv3x3-tiled: workgroup memory; conv3x3-quad: subgroups, where
+// the device has them; conv3x3-f16 is inexact: test/gpu/kernel-families.test.ts): partial
+// channel blocks (the second pair of groups absent), row counts that are not multiples of the
+// block, maps of several workgroups, views, every fusion.
+for (const wide of [P.conv3x3Wide, P.conv3x3Tiled, P.conv3x3Quad]) describe(wide.name, () => {
+  test('8->20 (5 groups: a full block of 4 and one alone), LRELU, 21x11 -> 19x9', async (t) => {
+    if (lacksFeature(wide, t)) return;
     const r = await runConv({ kind: 'conv3x3', variant: wide, inC: 8, outC: 20, inW: 21, inH: 11, lrelu: true, seed: 11 });
     assertSensitive(r.gpu, r.without({ lrelu: false }), 'LRELU');
   });
 
-  test('12->24 (6 groups: the last block half full), 3 input groups, 70x38 -> 68x36 (3 workgroups)', async () => {
+  test('12->24 (6 groups: the last block half full), 3 input groups, 70x38 -> 68x36 (3 workgroups)', async (t) => {
+    if (lacksFeature(wide, t)) return;
     const r = await runConv({ kind: 'conv3x3', variant: wide, inC: 12, outC: 24, inW: 70, inH: 38, lrelu: true, seed: 12 });
     assertSensitive(r.gpu, r.without({ lrelu: false }), 'LRELU');
   });
 
-  test('3->4 (one group), no activation, 13x10 -> 11x8', async () => {
+  test('3->4 (one group), no activation, 13x10 -> 11x8', async (t) => {
+    if (lacksFeature(wide, t)) return;
     const r = await runConv({ kind: 'conv3x3', variant: wide, inC: 3, outC: 4, inW: 13, inH: 10, lrelu: false, seed: 13 });
     assertSensitive(r.gpu, r.without({ lrelu: true }), 'the absence of LRELU');
   });
 
-  test('SKIP + SKIP_SCALE + IN_SCALE on crop views, 8->16, 15x9 -> 13x7', async () => {
+  test('SKIP + SKIP_SCALE + IN_SCALE on crop views, 8->16, 15x9 -> 13x7', async (t) => {
+    if (lacksFeature(wide, t)) return;
     const r = await runConv({
       kind: 'conv3x3', variant: wide, inC: 8, outC: 16, inW: 15, inH: 9, lrelu: true, skip: true, skipScale: true, inScale: true,
       inEmbed: { w: 19, h: 12, x: 3, y: 2 },

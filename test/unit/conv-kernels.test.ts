@@ -28,6 +28,17 @@ test('wide: the wide kernels where the layer has 16+ output channels; the 4x4/s2
   assert.equal(kernelFor('wide', byName(x3, 'unet1.conv_bottom')).name, 'deconv', 'the 3x model 5x5/s3 tail');
 });
 
+test('the families: each set is the wide set with its own conv3x3', () => {
+  const x2 = convs('se/up2x-conservative');
+  const conv5 = byName(x2, 'unet2.conv5');
+  const down = byName(x2, 'unet2.conv1_down');
+  for (const [set, name] of [['tiled', 'conv3x3-tiled'], ['quad', 'conv3x3-quad'], ['f16', 'conv3x3-f16']] as const) {
+    assert.equal(kernelFor(set, conv5).name, name);
+    assert.equal(kernelFor(set, down).name, 'conv2x2s2-wide');
+    assert.equal(kernelFor(set, byName(x2, 'unet2.conv_bottom')).name, 'conv3x3', `${set}: the 3-channel tail stays compact`);
+  }
+});
+
 test('defines: only those the kernel declares (the deconv shape and ONE_GROUP go to deconv.wgsl alone)', () => {
   const x3 = convs('se/up3x-conservative');
   const tail = byName(x3, 'unet1.conv_bottom');
@@ -44,9 +55,18 @@ test('a set is supported only where the device has every feature its kernels nee
       // Its own kernels and the compact ones it falls back to.
       const programs: ConvProgram[] = [...set.kernels, K.conv3x3, K.conv2x2s2, K.deconv];
       const needed = [...new Set(programs.flatMap((p) => programFeatures(p, resolveDefines(p, storage))))];
+      if ('f16Only' in set && !storage.F16) {
+        assert.equal(setSupported(device(['shader-f16', 'subgroups', ...needed]), set.id, storage), false, `${set.id}: never for f32 feature maps`);
+        continue;
+      }
       assert.equal(setSupported(device(needed), set.id, storage), true, `${set.id} with ${needed.join(', ') || 'no features'}`);
       for (const f of needed) assert.equal(setSupported(device(needed.filter((x) => x !== f)), set.id, storage), false, `${set.id} without ${f}`);
     }
   }
   assert.equal(setSupported(device([]), 'compact', { F16: true, F16_NATIVE: true }), false, 'native f16 needs shader-f16');
+  assert.equal(setSupported(device(['shader-f16']), 'f16', { F16: true, F16_NATIVE: false }), true, 'f16 math on half floats stored in u32');
+  assert.equal(setSupported(device(['shader-f16']), 'f16', { F16: false, F16_NATIVE: false }), false, 'f16 math never for an f32 run');
+  assert.equal(setSupported(device([]), 'quad', { F16: false, F16_NATIVE: false }), false, 'quad needs subgroups');
+  assert.equal(setSupported(device(['subgroups']), 'quad', { F16: false, F16_NATIVE: false }), true);
+  assert.equal(setSupported(device([]), 'tiled', { F16: false, F16_NATIVE: false }), true, 'tiled: core WebGPU');
 });

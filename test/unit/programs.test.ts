@@ -67,7 +67,11 @@ test('every variant composes, with each binding numbered by its place in the dec
       const bound = [...code.matchAll(/@binding\((\d+)\) var(?:<[^>]+>)? (\w+)/g)].map((m) => [Number(m[1]), m[2]] as const);
       const want = Object.entries<BindingDecl>(p.bindings).flatMap(([name, b], i) => (!b.when || d[b.when] ? [[i + 1, name] as const] : []));
       assert.deepEqual(bound, [[0, 'P'], ...want], `${p.name} ${JSON.stringify(d)}`);
-      assert.equal(code.includes('enable f16;'), d.F16_NATIVE === true, `${p.name}: enable f16 exactly with F16_NATIVE`);
+      // enable f16 once where the variant needs shader-f16: native f16 storage, or a kernel's own f16 math.
+      const features = P.programFeatures(p, P.resolveDefines(p, d));
+      assert.equal(code.split('enable f16;').length - 1, features.includes('shader-f16') ? 1 : 0, `${p.name}: enable f16 exactly with shader-f16`);
+      if (d.F16_NATIVE === true) assert.ok(features.includes('shader-f16'), `${p.name}: native f16 storage needs shader-f16`);
+      assert.equal(code.includes('enable subgroups;'), features.includes('subgroups'), `${p.name}: enable subgroups exactly with the feature`);
     }
   }
 });

@@ -1,10 +1,12 @@
 // Picks the conv kernel set for an adapter (conv-kernels.ts: 'compact', the kernels that serve
-// every layer, or 'wide', the larger register blocks of the *-wide.wgsl files). Each candidate
-// the device supports is timed on the network's commonest layer (a plain 64 -> 64 3x3 conv) with
-// the very pipeline the executor would use for it, the first time a device of that adapter needs
-// one. Which wins depends on the hardware: large blocks pay where loads are emulated gathers and
-// accumulators live on the stack (SwiftShader); on a GPU they may spill registers. The choice is
-// kept per adapter: in memory, and in localStorage where there is one.
+// every layer; 'wide', the larger register blocks of the *-wide.wgsl files; 'tiled', 'quad' and
+// 'f16', 'wide' with a workgroup-tiled, subgroup or native-f16 conv3x3). Each candidate the
+// device supports is timed on the network's commonest layer (a plain 64 -> 64 3x3 conv) with the
+// very pipeline the executor would use for it, the first time a device of that adapter needs one
+// at that precision ('f16' is a candidate only for f16 feature maps, so an f32 run keeps the
+// exact kernels). Which wins depends on the hardware: large blocks pay where loads are emulated
+// gathers and accumulators live on the stack (SwiftShader); on a GPU they may spill registers.
+// The choice is kept per adapter and precision: in memory, and in localStorage where there is one.
 
 import type { ConvOp, Tensor } from '../plan/graph.js';
 import { CONV_BLOCKS, convSpec, kernelFor, setSupported, type ConvBlock } from './conv-kernels.js';
@@ -18,6 +20,11 @@ export { CONV_BLOCKS, type ConvBlock } from './conv-kernels.js';
 const STORAGE_PREFIX = 'cugan-webgpu:conv-block:';
 const chosen = new Map<string, Promise<ConvBlock>>();
 const settled = new Map<string, ConvBlock>();
+
+/** What a choice is kept under: the adapter, and the precision unless f32 (keys stored before f16 runs had a set of their own stay valid). */
+function choiceKey(device: GPUDevice, precision: TensorPrecision): string {
+  return precision === 'f32' ? adapterKey(device) : `${adapterKey(device)}|${precision}`;
+}
 
 /** What identifies an adapter across page loads. */
 export function adapterKey(device: GPUDevice): string {
@@ -33,11 +40,11 @@ export type Exclusive = <T>(measure: () => Promise<T>) => Promise<T>;
 const alone: Exclusive = (m) => m();
 
 /**
- * The register block for this device's adapter: remembered, or measured once. A failed
+ * The kernel set for this device's adapter and precision: remembered, or measured once. A failed
  * measurement (e.g. the device was lost meanwhile) gives 'compact' this time and is not kept.
  */
 export function tuneConvBlock(device: GPUDevice, pipelines: PipelineCache, exclusive: Exclusive = alone, precision: TensorPrecision = 'f32'): Promise<ConvBlock> {
-  const key = adapterKey(device);
+  const key = choiceKey(device, precision);
   let p = chosen.get(key);
   if (!p) {
     p = (async () => {
@@ -57,10 +64,11 @@ export function tuneConvBlock(device: GPUDevice, pipelines: PipelineCache, exclu
   return p.catch(() => 'compact' as const);
 }
 
-/** The register block for this device's adapter if already known (measured, or remembered), without measuring. */
-export function knownConvBlock(device: GPUDevice): ConvBlock | undefined {
-  const key = adapterKey(device);
-  return settled.get(key) ?? readStored(key);
+/** The kernel set for this device's adapter and precision if already known (measured, or remembered), without measuring. */
+export function knownConvBlock(device: GPUDevice, precision: TensorPrecision = 'f32'): ConvBlock | undefined {
+  const key = choiceKey(device, precision);
+  const v = settled.get(key) ?? readStored(key);
+  return v && setSupported(device, v, tensorDefines(precision, device)) ? v : undefined;
 }
 
 /** Forgets the choices made in this process (tests). */

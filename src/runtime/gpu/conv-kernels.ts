@@ -11,11 +11,28 @@ import type { LayerSpec } from '../model/architecture.js';
 import type { ConvOp, Tensor, View } from '../plan/graph.js';
 import { passSpec, type PassSpec } from './pass.js';
 
-/** The autotune's candidates, in order of preference on a tie. Adding a kernel set: one line here. */
+/** A candidate: kernels that replace the compact ones for their shapes. */
+interface KernelSet {
+  readonly id: string;
+  readonly kernels: readonly ConvProgram[];
+  /** Not bit-exact (native f16 math): a candidate only where the feature maps are stored as f16, never for f32 runs. */
+  readonly f16Only?: boolean;
+}
+
+const WIDE_REST = [K.conv2x2s2Wide, K.deconv2x2s2Wide, K.deconv4x4s2Wide] as const;
+
+/**
+ * The autotune's candidates, in order of preference on a tie. Adding a kernel set: one line
+ * here. The families beyond 'wide' are 'wide' with another conv3x3 (the probe layer times
+ * exactly that difference).
+ */
 export const CONV_KERNEL_SETS = [
   { id: 'compact', kernels: [] },
-  { id: 'wide', kernels: [K.conv3x3Wide, K.conv2x2s2Wide, K.deconv2x2s2Wide, K.deconv4x4s2Wide] },
-] as const satisfies readonly { id: string; kernels: readonly ConvProgram[] }[];
+  { id: 'wide', kernels: [K.conv3x3Wide, ...WIDE_REST] },
+  { id: 'tiled', kernels: [K.conv3x3Tiled, ...WIDE_REST] },
+  { id: 'quad', kernels: [K.conv3x3Quad, ...WIDE_REST] },
+  { id: 'f16', kernels: [K.conv3x3F16, ...WIDE_REST], f16Only: true },
+] as const satisfies readonly KernelSet[];
 
 export type ConvBlock = (typeof CONV_KERNEL_SETS)[number]['id'];
 export const CONV_BLOCKS: readonly ConvBlock[] = CONV_KERNEL_SETS.map((s) => s.id);
@@ -30,9 +47,11 @@ export function shapeOf(spec: Pick<LayerSpec, 'kind' | 'kernel' | 'stride' | 'pa
   return s === 'deconv2x2s2p0' || s === 'deconv4x4s2p3' ? s : 'deconv';
 }
 
+const setOf = (block: ConvBlock): KernelSet | undefined => (CONV_KERNEL_SETS as readonly KernelSet[]).find((s) => s.id === block);
+
 /** The kernel of set `block` for `op`. */
 export function kernelFor(block: ConvBlock, op: Pick<ConvOp, 'kind' | 'spec' | 'output'>): ConvProgram {
-  const set = CONV_KERNEL_SETS.find((s) => s.id === block)!;
+  const set = setOf(block)!;
   const shape = shapeOf(op.spec);
   const k = set.kernels.find((p: ConvProgram) => p.shape === shape && op.output.c4 >= (p.minOutC4 ?? 1));
   return k ?? COMPACT[op.kind];
@@ -52,10 +71,14 @@ export function convDefines(program: ConvProgram, op: Pick<ConvOp, 'spec' | 'out
   return resolveDefines(program, Object.fromEntries(Object.entries(all).filter(([k]) => k in program.defines)));
 }
 
-/** Whether every kernel the set may run (its own and the compact ones) runs on this device with these storage defines. */
+/**
+ * Whether every kernel the set may run (its own and the compact ones) runs on this device with
+ * these storage defines, and the set keeps to their precision (an f16-only set never runs f32).
+ */
 export function setSupported(device: GPUDevice, block: ConvBlock, storage: StorageDefines): boolean {
-  const set = CONV_KERNEL_SETS.find((s) => s.id === block);
-  return !!set && [...set.kernels, ...Object.values(COMPACT)].every((p: ConvProgram) => supports(device, p, resolveDefines(p, storage)));
+  const set = setOf(block);
+  if (!set || (set.f16Only && !storage.F16)) return false;
+  return [...set.kernels, ...Object.values(COMPACT)].every((p: ConvProgram) => supports(device, p, resolveDefines(p, storage)));
 }
 
 const viewOffset = (v: View) => (v.y * v.tensor.w + v.x) * v.tensor.c4;

@@ -27,6 +27,8 @@ export async function requestDevice(req: DeviceRequest = {}): Promise<GPUDevice>
   const features: GPUFeatureName[] = [];
   if (req.f16 !== false && adapter.features.has('shader-f16')) features.push('shader-f16');
   if (adapter.features.has('timestamp-query')) features.push('timestamp-query');
+  // The subgroup conv kernels (conv3x3-quad.wgsl) are an autotune candidate where it is offered.
+  if (adapter.features.has('subgroups')) features.push('subgroups');
   const l = adapter.limits;
   return adapter.requestDevice({
     requiredFeatures: features,
