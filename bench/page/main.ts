@@ -8,7 +8,7 @@
 import { Anime4KPipeline, CNNx2M, CNNx2UL, CNNx2VL } from 'anime4k-webgpu';
 import * as ort from 'onnxruntime-web/webgpu';
 import { requestDevice } from '../../src/runtime/gpu/device.js';
-import { readTexture } from '../../src/runtime/gpu/readback.js';
+import { readFloats, readTexture } from '../../src/runtime/gpu/readback.js';
 import { STAGES, type GraphExecutor, type PackPasses } from '../../src/runtime/gpu/executor.js';
 import { measurePeaks, type PeakResult } from '../lib/fma-peak.js';
 import { comparePeer, PEER_MODEL, PEER_PAD, peerInput } from '../lib/peer-input.js';
@@ -202,13 +202,8 @@ async function oursRaw(model: string, w: number, h: number): Promise<Float32Arra
   const pass = enc.beginComputePass();
   ex.encode(pass, pack, true);
   pass.end();
-  const raw = ex.raw!;
-  const staging = device.createBuffer({ size: raw.size, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
-  enc.copyBufferToBuffer(raw, 0, staging, 0, raw.size);
   device.queue.submit([enc.finish()]);
-  await staging.mapAsync(GPUMapMode.READ);
-  const out = new Float32Array(staging.getMappedRange().slice(0));
-  staging.destroy();
+  const out = await readFloats(device, ex.raw!);
   input.destroy();
   return out;
 }

@@ -7,7 +7,7 @@ import { requestDevice } from './gpu/device.js';
 import type { ModelInfo } from './model/architecture.js';
 import { loadModel, type LoadProgress, type ModelSource } from './model/load.js';
 import type { PackedModel } from './model/packed-format.js';
-import { readTexture, type ImageDataLike } from './gpu/readback.js';
+import { readFloats, readTexture, type ImageDataLike } from './gpu/readback.js';
 import { isTainted } from './video/origin.js';
 import { ModelRunner } from './model-runner.js';
 import { resolvePrecision, type TensorPrecision } from './gpu/tensor-format.js';
@@ -193,14 +193,7 @@ export async function createUpscaler(options: UpscalerOptions): Promise<Upscaler
     async readRaw() {
       const buf = runner.current?.raw;
       if (!buf) throw new CuganError('BAD_OPTION', 'readRaw(): call upscale(source, { raw: true }) first');
-      const staging = device.createBuffer({ size: buf.size, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
-      const enc = device.createCommandEncoder();
-      enc.copyBufferToBuffer(buf, 0, staging, 0, buf.size);
-      device.queue.submit([enc.finish()]);
-      await staging.mapAsync(GPUMapMode.READ);
-      const out = new Float32Array(staging.getMappedRange().slice(0));
-      staging.destroy();
-      return out;
+      return readFloats(device, buf);
     },
     destroy() {
       if (destroyed) return;

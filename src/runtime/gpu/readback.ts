@@ -1,4 +1,4 @@
-// Reading an rgba8unorm texture back to the CPU (stills, tests; never on the per-frame path).
+// Reading results back to the CPU (stills, tests, the bench; never on the per-frame path).
 
 export interface ImageDataLike {
   readonly width: number;
@@ -20,4 +20,16 @@ export async function readTexture(device: GPUDevice, texture: GPUTexture): Promi
   staging.destroy();
   const IData = (globalThis as { ImageData?: typeof ImageData }).ImageData;
   return IData ? new IData(data, width, height) : { width, height, data };
+}
+
+/** The f32 contents of a storage buffer (e.g. the executor's unrounded output, `GraphExecutor.raw`). */
+export async function readFloats(device: GPUDevice, buffer: GPUBuffer): Promise<Float32Array> {
+  const staging = device.createBuffer({ size: buffer.size, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+  const enc = device.createCommandEncoder({ label: 'readback' });
+  enc.copyBufferToBuffer(buffer, 0, staging, 0, buffer.size);
+  device.queue.submit([enc.finish()]);
+  await staging.mapAsync(GPUMapMode.READ);
+  const out = new Float32Array(staging.getMappedRange().slice(0));
+  staging.destroy();
+  return out;
 }
