@@ -11,9 +11,8 @@
 //   test/.media/reuse/<clip>/<enc>.rgba       it decoded back to RGBA (what the bench reads)
 //
 // 256x144 (144p, the smallest rendition sites stream): a fresh run of the network on every
-// frame is what the reuse error is measured against, and on this machine's software WebGPU
-// (lavapipe) that is 5-25 s a frame at 144p, depending on the load (6x that at 360p), so the clips are
-// 16 frames (2/3 s) each.
+// frame is what the reuse error is measured against, and on a software adapter (lavapipe) that
+// takes seconds a frame even at 144p, so the clips are short: 16 frames (2/3 s) each.
 //
 // Usage: node scripts/build-reuse-clips.mjs [--force]
 // Skips the work when clips.json is newer than this script and the stills.

@@ -15,7 +15,7 @@ import type { GpuSession } from './gpu-session.js';
 import type { KernelUpgrade } from './kernel-upgrade.js';
 import { runsTier, type VideoContext } from './model-switch.js';
 import { reuseGateThreshold } from './reuse-option.js';
-import { graphSize, sourceScaleOf } from './tiers.js';
+import { graphSide, sourceScaleOf } from './tiers.js';
 import { FrameCounters, type StatsWindow } from './video-stats.js';
 
 /** What the frame loop needs from the upscaler. */
@@ -136,8 +136,7 @@ export class FrameLoop {
     }
     const ex = runner.current;
     const tier = adaptive.tier;
-    const [gw, gh] = graphSize(tier, w, h);
-    if (!ex || ex.graph.width !== gw || ex.graph.height !== gh || ex.sourceScale !== sourceScaleOf(tier)) {
+    if (!ex || ex.graph.width !== graphSide(tier, w) || ex.graph.height !== graphSide(tier, h) || ex.sourceScale !== sourceScaleOf(tier)) {
       host.resize(session, runner, w, h);
       return;
     }

@@ -31,8 +31,13 @@ export const sourceScaleOf = (t: Tier | undefined): 1 | 2 => (t?.inputScale === 
 
 /** The network's input size for a source size under `t`. */
 export function graphSize(t: Tier | undefined, width: number, height: number): [number, number] {
+  return [graphSide(t, width), graphSide(t, height)];
+}
+
+/** One side of graphSize() (the frame path checks sides, so it makes no array per frame). */
+export function graphSide(t: Tier | undefined, side: number): number {
   const k = sourceScaleOf(t);
-  return k === 1 ? [width, height] : [Math.max(1, Math.floor(width / k)), Math.max(1, Math.floor(height / k))];
+  return k === 1 ? side : Math.max(1, Math.floor(side / k));
 }
 
 export const tierName = (t: Tier | undefined) => (t ? `${t.model}${t.inputScale === 1 ? '' : ' at half input size'}` : 'off');
