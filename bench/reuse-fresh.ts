@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   for (const model of models) {
     const key = freshKey(model, block);
     const runner = new ModelRunner(device, await loadModel(model, { dtype: 'f32' }), 1, {}, 'f32', block);
-    const ex = await runner.prepare(m.width, m.height, block);
+    const ex = await runner.prepare(m.width, m.height);
     const pack = await ex.packFor();
     for (const clip of clips) {
       for (const enc of encodings) {

@@ -72,7 +72,7 @@ async function main(): Promise<void> {
         const frames = readFrames(m, clip, encoding);
         // A runner per clip: a new executor, so the first frame runs whole.
         const runner = new ModelRunner(device, packed, 1, {}, 'f32', 'wide');
-        const ex = await runner.prepare(m.width, m.height, 'wide');
+        const ex = await runner.prepare(m.width, m.height);
         await ex.enableReuse(mse);
         const pack = await ex.packFor();
         const rec: RunRecord = { command, model, clip, encoding, thresholdDb, runs: [], modelRuns: [], frameDb: [], blockDb: [], work: 0, wallMs: 0 };

@@ -147,12 +147,13 @@ if (device.features.has('timestamp-query')) {
   const size = opts.dryRun ? { label: '720p/8', w: 160, h: 90 } : SIZES['720p'];
   // Every family in f32 first, then the f16-math family, then the others on f16 maps: a budget cut drops the last.
   const order = (f: string, p: TensorPrecision) => (p === 'f32' ? 0 : f === 'f16' ? 1 : 2);
-  const runs = CONV_BLOCKS.flatMap((family) => precisions.map((precision) => ({ family, precision })));
+  // 'auto': what the autotune picked per layer class (the set, then the per-class stage).
+  const runs = (['auto', ...CONV_BLOCKS] as const).flatMap((family) => precisions.map((precision) => ({ family, precision })));
   runs.sort((a, b) => order(a.family, a.precision) - order(b.family, b.precision));
   for (const { family, precision } of runs) {
     const what = `layer classes, ${family} kernels, ${precision}`;
     // 'f16' (native f16 math) only runs f16 feature maps; a family needing a feature the adapter lacks is noted.
-    if (!setSupported(device, family, tensorDefines(precision, device))) {
+    if (family !== 'auto' && !setSupported(device, family, tensorDefines(precision, device))) {
       if (precision === 'f16' || family !== 'f16') skipped.push(`${what}: not supported on this adapter`);
       continue;
     }

@@ -4,7 +4,7 @@
 // equal-work check against onnxruntime-web.
 
 import type { ConvBlock } from '../../src/runtime/gpu/autotune.js';
-import { kernelFor } from '../../src/runtime/gpu/conv-kernels.js';
+import { kernelFor, layerClass } from '../../src/runtime/gpu/conv-kernels.js';
 import type { TensorPrecision } from '../../src/runtime/gpu/tensor-format.js';
 import { ModelRunner } from '../../src/runtime/model-runner.js';
 import type { PackedModel } from '../../src/runtime/model/packed-format.js';
@@ -76,13 +76,6 @@ export async function timeOurs(s: OursSetup, warmup: number, frames: number): Pr
   }
 }
 
-/** A layer class: the pass shape and its channels, e.g. `conv3x3 64→64`. */
-export function layerClass(op: Pick<ConvOp, 'spec'>): string {
-  const s = op.spec;
-  const shape = s.kind === 'deconv' ? `deconv${s.kernel}x${s.kernel}s${s.stride}` : s.stride === 2 ? `conv${s.kernel}x${s.kernel}s2` : `conv${s.kernel}x${s.kernel}`;
-  return `${shape} ${s.inC}→${s.outC}`;
-}
-
 export interface ClassTiming {
   layerClass: string;
   /** The kernels its passes ran (a set may leave a narrow layer on the compact kernel). */
@@ -118,7 +111,7 @@ export async function timeLayerClasses(s: OursSetup, runs: number): Promise<{ cl
       if (!op) return;
       const key = layerClass(op);
       const c = classes.get(key) ?? { layerClass: key, kernels: [], passes: 0, ms: 0, macs: 0 };
-      const kernel = kernelFor(p.ex.convBlock, op).name;
+      const kernel = kernelFor(p.ex.convBlock, op, p.ex.kernels.classes).name;
       const kernels = c.kernels.includes(kernel) ? c.kernels : [...c.kernels, kernel];
       classes.set(key, { ...c, kernels, passes: c.passes + 1, ms: c.ms + best[i]!, macs: c.macs + pass.macs });
     });

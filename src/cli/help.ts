@@ -23,7 +23,7 @@ const UPSCALE_OPTIONS = `Options:
                           (default png; otherwise <out>'s extension decides)
       --quality <1-100>   JPEG, WebP and AVIF quality (default ${DEFAULT_QUALITY})
       --json              one line of JSON per image on stdout: model, sizes, precision,
-                          adapter, kernels, seconds
+                          adapter, kernels (the set, and per layer class), seconds
       --precision <p>     f32 (default: the official pixels), f16 (half-float feature maps:
                           less memory, not exactly the official pixels) or auto (f16 where the
                           adapter has shader-f16)

@@ -14,6 +14,7 @@ import { planJobs, STDIO, type Job } from './jobs.js';
 import { checkModelInstalled, modelsFolder } from './models-folder.js';
 import { Progress, type ProgressOut } from './progress.js';
 import { upscaleTta } from './tta.js';
+import { installTuneCache } from './tune-cache.js';
 
 /** Where the CLI reads and writes; a test passes its own. */
 export interface CliIO {
@@ -125,7 +126,7 @@ async function runJob(job: Job, k: number, n: number, up: Upscaler, cmd: Upscale
   return {
     input: job.input, output: job.output, format: job.format, model: up.model.id, scale: s,
     width: image.width, height: image.height, outputWidth: ow, outputHeight: oh,
-    precision: up.precision, adapter, kernels: up.kernels ?? null, tiles: up.tiles, tta: cmd.tta, alpha: cmd.alpha,
+    precision: up.precision, adapter, kernels: up.kernels ?? null, kernelsByClass: up.kernelsByClass ?? null, tiles: up.tiles, tta: cmd.tta, alpha: cmd.alpha,
     seconds: Math.round(ms) / 1000,
   };
 }
@@ -183,6 +184,7 @@ export async function runUpscale(cmd: UpscaleCommand, io: CliIO, opts: RunOption
       say(`${model.id} ${j.width}x${j.height} -> ${j.width * model.scale}x${j.height * model.scale} (${work}) on ${adapter}`);
     }
     progress = new Progress(io.stderr, { totalMacs, steps: plan.jobs.length * passes });
+    installTuneCache(); // the autotune's choices, kept for the next run on this adapter
     progress.phase('loading the model');
     upscaler = await createUpscaler({
       model: model.id,

@@ -5,14 +5,18 @@
 import { CuganError } from './errors.js';
 import { checkAlpha, checkTileLimits, type TileLimitOptions } from './options.js';
 import { knownConvBlock, tuneConvBlock, type ConvBlock, type Exclusive } from './gpu/autotune.js';
+import { tuneLayerClasses } from './gpu/class-tune.js';
 import { GraphExecutor } from './gpu/executor.js';
 import { PipelineCache } from './gpu/pipelines.js';
-import { setSupported } from './gpu/conv-kernels.js';
+import { sameKernels, setSupported, type ClassKernels, type KernelChoice } from './gpu/conv-kernels.js';
 import { tensorDefines, type TensorPrecision } from './gpu/tensor-format.js';
 import type { PackedModel } from './model/packed-format.js';
 import { widenToF32 } from './model/widen.js';
-import { buildGraph } from './plan/graph.js';
+import { buildGraph, type ConvOp } from './plan/graph.js';
 import { planTiles, type TileLimits, type TilePlan } from './plan/tiling.js';
+
+/** The input size the per-class autotune times the model's layers at (class-tune.ts). */
+const CLASS_PROBE_SIZE = 32;
 
 /** Default feature-map memory of one pass; a frame needing more runs as tiles. */
 export const DEFAULT_MEMORY_BUDGET = 2 * 2 ** 30;
@@ -25,7 +29,7 @@ export class ModelRunner {
   private readonly pipelines: PipelineCache;
   private alphaValue: number;
   private executor?: GraphExecutor;
-  private pending?: { width: number; height: number; block?: ConvBlock; promise: Promise<GraphExecutor> };
+  private pending?: { width: number; height: number; kernels?: KernelChoice; promise: Promise<GraphExecutor> };
 
   private readonly tileLimits: TileLimitOptions;
   /** How the feature maps are stored (resolved: never 'auto'). */
@@ -33,6 +37,7 @@ export class ModelRunner {
   /** 'auto': the register block the autotune picks for this adapter. */
   private readonly convBlockOption: ConvBlock | 'auto';
   private convBlockChosen?: ConvBlock;
+  private classesChosen?: ClassKernels;
 
   constructor(
     device: GPUDevice, packed: PackedModel, alpha = 1, tileLimits: TileLimitOptions = {}, precision: TensorPrecision = 'f32',
@@ -121,17 +126,17 @@ export class ModelRunner {
   }
 
   /**
-   * The executor for a width x height input, building it (once) if the size or the register
-   * block changed. `block` defaults to the tuned one (autotune.ts); the old executor keeps
-   * working (and its output stays on screen) until the new one is swapped in.
+   * The executor for a width x height input, building it (once) if the size or the conv
+   * kernels changed. `kernels` defaults to the tuned ones (autotune.ts, class-tune.ts); the old
+   * executor keeps working (and its output stays on screen) until the new one is swapped in.
    */
-  async prepare(width: number, height: number, block?: ConvBlock): Promise<GraphExecutor> {
+  async prepare(width: number, height: number, kernels?: KernelChoice): Promise<GraphExecutor> {
     const ex = this.executor;
-    const fits = (e: { width: number; height: number; block?: ConvBlock }) =>
-      e.width === width && e.height === height && (block === undefined || e.block === block);
-    if (ex && fits({ width: ex.graph.width, height: ex.graph.height, block: ex.convBlock })) return ex;
+    const fits = (e: { width: number; height: number; kernels?: KernelChoice }) =>
+      e.width === width && e.height === height && (kernels === undefined || (e.kernels !== undefined && sameKernels(e.kernels, kernels)));
+    if (ex && fits({ width: ex.graph.width, height: ex.graph.height, kernels: ex.kernels })) return ex;
     if (this.pending && fits(this.pending)) return this.pending.promise;
-    const promise = this.build(width, height, block).then((next) => {
+    const promise = this.build(width, height, kernels).then((next) => {
       if (this.pending?.promise === promise) this.pending = undefined;
       this.adopt(next);
       return next;
@@ -139,22 +144,22 @@ export class ModelRunner {
     promise.catch(() => {
       if (this.pending?.promise === promise) this.pending = undefined;
     });
-    this.pending = { width, height, block, promise };
+    this.pending = { width, height, kernels, promise };
     return promise;
   }
 
   /** A new executor for a width x height input, not yet swapped in (see adopt()). */
-  async build(width: number, height: number, block?: ConvBlock): Promise<GraphExecutor> {
+  async build(width: number, height: number, kernels?: KernelChoice): Promise<GraphExecutor> {
     const plan = this.check(width, height);
-    const convBlock = block ?? (await this.tunedBlock());
-    if (!setSupported(this.device, convBlock, tensorDefines(this.precision, this.device))) {
-      throw new Error(`internal: the '${convBlock}' conv kernels do not run at ${this.precision} on this device (device features, or f16 math for an f32 run)`);
+    const { block, classes } = kernels ?? (await this.tunedKernels());
+    if (!setSupported(this.device, block, tensorDefines(this.precision, this.device))) {
+      throw new Error(`internal: the '${block}' conv kernels do not run at ${this.precision} on this device (device features, or f16 math for an f32 run)`);
     }
     const next = await GraphExecutor.create({
       device: this.device, plan, model: this.packed, weights: this.weights, alpha: this.alphaUniform, pipelines: this.pipelines,
-      precision: this.precision, convBlock,
+      precision: this.precision, kernels: { block, classes },
     });
-    this.pipelines.builtBlocks.add(convBlock);
+    this.pipelines.builtBlocks.add(block);
     return next;
   }
 
@@ -167,30 +172,39 @@ export class ModelRunner {
   }
 
   /**
-   * The register block that is quickest to start with: the tuned one where it is known and its
-   * kernels are compiled on this device, else 'compact'. The wide kernels are large unrolled
-   * shaders that compile slowly on a software adapter, so a video starts on the compact ones and
-   * switches later (docs/architecture.md, "Quick start").
+   * The kernels that are quickest to start with: the tuned ones where they are known and
+   * compiled on this device, else 'compact'. The wide kernels are large unrolled shaders that
+   * compile slowly on a software adapter, so a video starts on the compact ones and switches
+   * later (docs/architecture.md, "Quick start").
    */
-  get quickBlock(): ConvBlock {
-    if (this.convBlockOption !== 'auto') return this.convBlockOption;
+  get quickKernels(): KernelChoice {
+    if (this.convBlockOption !== 'auto') return { block: this.convBlockOption, classes: {} };
     const tuned = this.convBlockChosen ?? knownConvBlock(this.device, this.precision);
-    return tuned && this.pipelines.builtBlocks.has(tuned) ? tuned : 'compact';
+    if (!tuned || !this.pipelines.builtBlocks.has(tuned)) return { block: 'compact', classes: {} };
+    return { block: tuned, classes: this.classesChosen ?? {} };
   }
 
   /**
-   * The block this runner's executors should end up with (measured once per adapter; a video
-   * passes `exclusive` to hold its frames while the measurement runs).
+   * The kernels this runner's executors should end up with: the set, measured once per adapter
+   * (a video passes `exclusive` to hold its frames meanwhile), then the per-class choices for this
+   * model's layers. A pinned set (the `kernels` option) runs as it is.
    */
-  async tunedBlock(exclusive?: Exclusive): Promise<ConvBlock> {
-    if (this.convBlockOption !== 'auto') return this.convBlockOption;
+  async tunedKernels(exclusive?: Exclusive): Promise<KernelChoice> {
+    if (this.convBlockOption !== 'auto') return { block: this.convBlockOption, classes: {} };
     this.convBlockChosen ??= await tuneConvBlock(this.device, this.pipelines, exclusive, this.precision);
-    return this.convBlockChosen;
+    const block = this.convBlockChosen;
+    this.classesChosen ??= await tuneLayerClasses(this.device, this.pipelines, exclusive ?? ((m) => m()), this.precision, block, this.classOps());
+    return { block, classes: this.classesChosen };
   }
 
-  /** The conv kernels' register block executors use (known after the first prepare() with 'auto'). */
+  /** The set executors use (known after the first prepare() with 'auto'). */
   get convBlock(): ConvBlock | undefined {
     return this.convBlockOption === 'auto' ? this.convBlockChosen : this.convBlockOption;
+  }
+
+  /** The conv layers of this model, one graph's worth (their classes do not depend on the input size). */
+  private classOps(): ConvOp[] {
+    return buildGraph(this.packed.model, CLASS_PROBE_SIZE, CLASS_PROBE_SIZE).ops.filter((o): o is ConvOp => o.kind === 'conv3x3' || o.kind === 'conv2x2s2' || o.kind === 'deconv');
   }
 
   destroy(): void {

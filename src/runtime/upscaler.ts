@@ -82,8 +82,10 @@ export interface Upscaler {
   readonly gpuBytes: number;
   /** Tiles the current input size runs as (1: one pass; 0 before the first upscale()). */
   readonly tiles: number;
-  /** The conv kernels the current input size runs on ('compact' or 'wide'; undefined before prepare()). */
+  /** The conv kernel set the current input size runs on (e.g. 'compact', 'wide', 'quad'; undefined before prepare()). */
   readonly kernels: ConvBlock | undefined;
+  /** The kernel of each conv layer class, by WGSL program name (the set's, or where the per-class autotune picked another, that one's; undefined before prepare()). */
+  readonly kernelsByClass: Record<string, string> | undefined;
   destroy(): void;
 }
 
@@ -140,6 +142,9 @@ export async function createUpscaler(options: UpscalerOptions): Promise<Upscaler
     },
     get kernels() {
       return runner.current?.convBlock;
+    },
+    get kernelsByClass() {
+      return runner.current?.kernelsByClass;
     },
     async prepare(width, height) {
       if (destroyed) throw new CuganError('DESTROYED', 'this upscaler was destroyed');

@@ -29,7 +29,7 @@ async function waitFor<T>(page: Page, fn: () => T, timeout = FRAME_TIMEOUT): Pro
 }
 
 /** The `upscale:tuned` event (frames run on the kernels tuned for the adapter). */
-function waitForTuned(page: Page): Promise<{ kernels: string; t: number }> {
+function waitForTuned(page: Page): Promise<{ kernels: string; kernelsByClass: Record<string, string>; t: number }> {
   return waitFor(page, () => (window as unknown as Win).cugan.events.find((e: any) => e.type === 'upscale:tuned') ?? false);
 }
 
@@ -71,6 +71,9 @@ describe('hls.js integration (attachUpscaler)', { skip }, () => {
       assert.equal(enabled.kernels, 'compact', 'the filter started on the compact kernels');
       assert.ok(tuned.t > enabled.t);
       assert.equal(stats.kernels, tuned.kernels);
+      // The per-class autotune's result: a kernel for every conv layer class, the same in stats.
+      assert.deepEqual(stats.kernelsByClass, tuned.kernelsByClass);
+      assert.equal(Object.keys(tuned.kernelsByClass).length, 13, JSON.stringify(tuned.kernelsByClass));
       // The larger register blocks win on SwiftShader: wide, or quad (the wide set with a subgroup conv3x3) where it offers subgroups.
       if (/swiftshader/i.test(stats.adapter)) assert.ok(['wide', 'quad'].includes(tuned.kernels), `the autotune picks the wide or quad kernels on SwiftShader, not ${tuned.kernels}`);
       await page.waitForFunction((n: number) => (window as unknown as Win).cugan.ctl.stats.frames > n, { timeout: FRAME_TIMEOUT, polling: 200 }, stats.frames);

@@ -4,7 +4,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { adapterKey, CONV_BLOCKS, forgetConvBlockChoices, knownConvBlock, tuneConvBlock, type ConvBlock, type Exclusive } from '../../src/runtime/gpu/autotune.js';
-import { setSupported } from '../../src/runtime/gpu/conv-kernels.js';
+import { forgetClassChoices, tuneLayerClasses } from '../../src/runtime/gpu/class-tune.js';
+import { classCandidates, kernelFor, layerClass, setSupported } from '../../src/runtime/gpu/conv-kernels.js';
+import { findModel } from '../../src/runtime/model/architecture.js';
+import { buildGraph, type ConvOp } from '../../src/runtime/plan/graph.js';
 import { requestDevice } from '../../src/runtime/gpu/device.js';
 import { PipelineCache } from '../../src/runtime/gpu/pipelines.js';
 import { loadModel } from '../../src/runtime/model/load.js';
@@ -64,7 +67,10 @@ describe('conv block autotune', () => {
     const v = await tuneConvBlock(device, pipelines, watching);
     assert.equal(calls, 2, 'measured again after the failure');
     assert.ok(CONV_BLOCKS.includes(v));
-    assert.equal(v, timed, 'the choice is what ran inside exclusive');
+    const times = (timed as number[][])[0]!;
+    const supported = CONV_BLOCKS.filter((b) => setSupported(device, b, { F16: false, F16_NATIVE: false }));
+    assert.equal(times.length, supported.length, 'every supported set timed');
+    assert.equal(v, supported[times.indexOf(Math.min(...times))], 'the choice is the fastest of what ran inside exclusive');
     assert.equal(knownConvBlock(device), v);
     assert.equal(storage.map.get(KEY + adapterKey(device)), v);
   });
@@ -93,6 +99,77 @@ describe('conv block autotune', () => {
     assert.equal(await tuneConvBlock(device, new PipelineCache(device), undefined, 'f16'), 'wide');
     assert.equal(knownConvBlock(device, 'f16'), 'wide');
     assert.equal(knownConvBlock(device), 'compact');
+  });
+});
+
+describe('per-layer-class autotune', () => {
+  let device: GPUDevice;
+  const g = globalThis as { localStorage?: Storage };
+  before(async () => {
+    device = await requestDevice();
+  });
+  after(() => {
+    delete g.localStorage;
+    forgetClassChoices();
+    device?.destroy();
+  });
+  const ops = buildGraph(findModel('se/up2x-conservative')!, 32, 32).ops.filter((o): o is ConvOp => o.kind === 'conv3x3' || o.kind === 'conv2x2s2' || o.kind === 'deconv');
+  const classes = [...new Set(ops.map(layerClass))];
+  const f32 = { F16: false, F16_NATIVE: false };
+  const fakeStorage = (init: Record<string, string> = {}) => {
+    const m = new Map(Object.entries(init));
+    return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), map: m } as unknown as Storage & { map: Map<string, string> };
+  };
+  const counting = () => {
+    const c = { calls: 0, run: (async (m) => { c.calls++; return m(); }) as Exclusive };
+    return c;
+  };
+  const classKey = (block: ConvBlock, cls: string) => `cugan-webgpu:conv-class:${adapterKey(device)}|${block}|${cls}`;
+
+  test('times every class with more than one candidate kernel, once; keeps and stores each choice; names only the classes another set computes', async () => {
+    forgetClassChoices();
+    const storage = fakeStorage();
+    g.localStorage = storage;
+    const pipelines = new PipelineCache(device);
+    const ex = counting();
+    const chosen = await tuneLayerClasses(device, pipelines, ex.run, 'f32', 'wide', ops);
+    assert.equal(ex.calls, 1, 'all classes timed in one exclusive call');
+    const timed = classes.filter((cls) => classCandidates(device, ops.find((o) => layerClass(o) === cls)!, f32).length > 1);
+    assert.ok(timed.includes('conv3x3 64→64') && timed.includes('deconv2x2s2 64→64') && !timed.includes('conv3x3 64→3'), timed.join(', '));
+    for (const cls of timed) assert.ok(CONV_BLOCKS.includes(storage.map.get(classKey('wide', cls)) as ConvBlock), `${cls} stored`);
+    assert.equal(storage.map.get(classKey('wide', 'conv3x3 64→3')), undefined, 'one candidate: nothing to time');
+    for (const [cls, b] of Object.entries(chosen)) {
+      const op = ops.find((o) => layerClass(o) === cls)!;
+      assert.notEqual(kernelFor(b, op).name, kernelFor('wide', op).name, `${cls}: named although the set's own kernel won`);
+    }
+    assert.deepEqual(await tuneLayerClasses(device, pipelines, ex.run, 'f32', 'wide', ops), chosen, 'the same again');
+    assert.equal(ex.calls, 1, 'from memory: nothing timed again');
+  });
+
+  test('stored choices are used without timing; a failed measurement keeps the set\'s own kernels and stores nothing', async () => {
+    forgetClassChoices();
+    const stored = Object.fromEntries(classes.map((cls) => [classKey('wide', cls), 'wide']));
+    stored[classKey('wide', 'conv3x3 64→64')] = 'compact';
+    stored[classKey('wide', 'deconv2x2s2 64→64')] = 'turbo'; // unknown: timed again
+    g.localStorage = fakeStorage(stored);
+    let calls = 0;
+    const failing: Exclusive = async () => {
+      calls++;
+      throw new Error('device lost meanwhile');
+    };
+    const chosen = await tuneLayerClasses(device, new PipelineCache(device), failing, 'f32', 'wide', ops);
+    assert.equal(calls, 1, 'only the class with an unknown stored value is timed');
+    assert.deepEqual(chosen, { 'conv3x3 64→64': 'compact' });
+    assert.equal(g.localStorage.getItem(classKey('wide', 'deconv2x2s2 64→64')), 'turbo', 'the failed class is not stored');
+    const runner = new ModelRunner(device, await loadModel('se/up2x-conservative', { dtype: 'f32' }), 1, {}, 'f32', 'compact');
+    try {
+      const ex = await runner.build(17, 13, { block: 'compact', classes: { 'conv3x3 64→128': 'wide' } });
+      assert.equal(ex.kernelsByClass['conv3x3 64→128'], 'conv3x3-wide');
+      assert.equal(ex.kernelsByClass['conv3x3 64→64'], 'conv3x3');
+      ex.destroy();
+    } finally {
+      runner.destroy();
+    }
   });
 });
 

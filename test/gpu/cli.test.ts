@@ -34,8 +34,13 @@ interface Run {
   stderr: string;
 }
 
+/** The autotune's cache of this file's runs (src/cli/tune-cache.ts): its own, so a developer's does not decide. */
+const CACHE_DIR = mkdtempSync(join(tmpdir(), 'cugan-cache-'));
+process.on('exit', () => rmSync(CACHE_DIR, { recursive: true, force: true }));
+const CACHE_FILE = join(CACHE_DIR, 'autotune.json');
+
 function cugan(args: string[], env: NodeJS.ProcessEnv = { VK_ICD_FILENAMES: ICD }, stdin?: Uint8Array): Promise<Run & { stdoutBytes: Buffer }> {
-  const fullEnv: NodeJS.ProcessEnv = { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp', ...env };
+  const fullEnv: NodeJS.ProcessEnv = { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp', CUGAN_CACHE_DIR: CACHE_DIR, ...env };
   for (const [k, v] of Object.entries(fullEnv)) if (v === undefined) delete fullEnv[k];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: fullEnv, stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
@@ -257,4 +262,34 @@ test('a folder of PNG, JPEG and WebP images to WebP in one command (--json, prog
     assert.deepEqual([meta.format, meta.width, meta.height, meta.channels], ['webp', x.outputWidth, x.outputHeight, 3]);
   }
   assert.deepEqual(readdirSync(out).sort(), ['a.webp', 'b.webp', 'c.webp']);
+  // Every conv layer class named with the kernel that ran it; 3x3 at 64 -> 3 has one candidate.
+  const byClass = records[0].kernelsByClass as Record<string, string>;
+  assert.equal(byClass['conv3x3 64→3'], 'conv3x3', JSON.stringify(byClass));
+  assert.deepEqual(Object.keys(byClass).sort(), ['conv2x2s2 128→128', 'conv2x2s2 64→64', 'conv3x3 128→256', 'conv3x3 128→64', 'conv3x3 256→128', 'conv3x3 3→32', 'conv3x3 32→64', 'conv3x3 64→128', 'conv3x3 64→3', 'conv3x3 64→64', 'deconv2x2s2 128→128', 'deconv2x2s2 64→64', 'deconv4x4s2 64→3'].sort());
+});
+
+test('the autotune\'s choices are kept in the cache file and read back by the next run', { skip, timeout: TIMEOUT }, async (t) => {
+  const dir = tmp();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const run = async () => {
+    const r = await cugan(['upscale', '--json', tinyPng(dir, 12, 9), join(dir, 'o.png')]);
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as { kernels: string; kernelsByClass: Record<string, string> };
+  };
+  const first = await run();
+  const cache = JSON.parse(readFileSync(CACHE_FILE, 'utf8')) as Record<string, string>;
+  const setKey = Object.keys(cache).find((k) => k.startsWith('cugan-webgpu:conv-block:') && cache[k] === first.kernels);
+  assert.ok(setKey, `the set is kept: ${JSON.stringify(cache)}`);
+  const adapter = setKey.slice('cugan-webgpu:conv-block:'.length);
+  assert.ok(Object.keys(cache).some((k) => k.startsWith(`cugan-webgpu:conv-class:${adapter}|${first.kernels}|`)), 'the per-class choices are kept');
+  // Another set, and the set's own kernels for every class, as a run could have measured: the
+  // next run takes them from the file and measures nothing.
+  const other = first.kernels === 'compact' ? 'wide' : 'compact';
+  cache[setKey] = other;
+  for (const cls of Object.keys(first.kernelsByClass)) cache[`cugan-webgpu:conv-class:${adapter}|${other}|${cls}`] = other;
+  writeFileSync(CACHE_FILE, JSON.stringify(cache));
+  const second = await run();
+  assert.equal(second.kernels, other);
+  const own = other === 'compact' ? /^(conv3x3|conv2x2s2|deconv)$/ : /^(conv3x3(-wide)?|conv2x2s2-wide|deconv2x2s2-wide|deconv4x4s2-wide)$/;
+  for (const [cls, k] of Object.entries(second.kernelsByClass)) assert.match(k, own, `${cls}: ${k}`);
 });

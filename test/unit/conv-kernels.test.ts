@@ -3,7 +3,7 @@
 // they pay; a set needing device features the adapter lacks is not supported.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CONV_KERNEL_SETS, convDefines, kernelFor, setSupported } from '../../src/runtime/gpu/conv-kernels.js';
+import { CONV_KERNEL_SETS, convDefines, kernelFor, kernelsByClass, layerClass, sameKernels, setSupported } from '../../src/runtime/gpu/conv-kernels.js';
 import { programFeatures, resolveDefines } from '../../src/shaders/program.js';
 import * as K from '../../src/shaders/programs/conv.js';
 import type { ConvProgram } from '../../src/shaders/programs/conv.js';
@@ -69,4 +69,21 @@ test('a set is supported only where the device has every feature its kernels nee
   assert.equal(setSupported(device([]), 'quad', { F16: false, F16_NATIVE: false }), false, 'quad needs subgroups');
   assert.equal(setSupported(device(['subgroups']), 'quad', { F16: false, F16_NATIVE: false }), true);
   assert.equal(setSupported(device([]), 'tiled', { F16: false, F16_NATIVE: false }), true, 'tiled: core WebGPU');
+});
+
+test('layer classes: a conv shape with its channel counts; a class override takes that set\'s kernel for its layers only', () => {
+  const x2 = convs('se/up2x-conservative');
+  assert.equal(layerClass(byName(x2, 'unet2.conv5')), 'conv3x3 64→64');
+  assert.equal(layerClass(byName(x2, 'unet2.conv1_down')), 'conv2x2s2 64→64');
+  assert.equal(layerClass(byName(x2, 'unet1.conv_bottom')), 'deconv4x4s2 64→3');
+  const k = { block: 'wide' as const, classes: { 'conv3x3 64→64': 'compact' as const } };
+  const by = kernelsByClass(x2, k);
+  assert.equal(by['conv3x3 64→64'], 'conv3x3');
+  assert.equal(by['conv3x3 64→128'], 'conv3x3-wide');
+  assert.equal(by['deconv2x2s2 64→64'], 'deconv2x2s2-wide');
+  assert.equal(Object.keys(by).length, new Set(x2.map(layerClass)).size);
+  for (const op of x2) assert.equal(kernelFor('wide', op, k.classes).name, layerClass(op) === 'conv3x3 64→64' ? 'conv3x3' : kernelFor('wide', op).name);
+  assert.ok(sameKernels(k, { block: 'wide', classes: { 'conv3x3 64→64': 'compact' } }));
+  assert.ok(!sameKernels(k, { block: 'wide', classes: {} }));
+  assert.ok(!sameKernels(k, { block: 'quad', classes: { 'conv3x3 64→64': 'compact' } }));
 });

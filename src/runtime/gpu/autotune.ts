@@ -10,7 +10,7 @@
 
 import type { ConvOp, Tensor } from '../plan/graph.js';
 import { CONV_BLOCKS, convSpec, kernelFor, setSupported, type ConvBlock } from './conv-kernels.js';
-import { buildPasses } from './pass.js';
+import { buildPasses, type Pass } from './pass.js';
 import type { PipelineCache } from './pipelines.js';
 import { timeDispatches } from './profile.js';
 import { tensorDefines, type TensorPrecision } from './tensor-format.js';
@@ -22,7 +22,7 @@ const chosen = new Map<string, Promise<ConvBlock>>();
 const settled = new Map<string, ConvBlock>();
 
 /** What a choice is kept under: the adapter, and the precision unless f32 (keys stored before f16 runs had a set of their own stay valid). */
-function choiceKey(device: GPUDevice, precision: TensorPrecision): string {
+export function choiceKey(device: GPUDevice, precision: TensorPrecision): string {
   return precision === 'f32' ? adapterKey(device) : `${adapterKey(device)}|${precision}`;
 }
 
@@ -122,19 +122,29 @@ async function measure(device: GPUDevice, pipelines: PipelineCache, exclusive: E
   const buffers = { src: make(floats(op.input.tensor)), wts: make(16 * 16 * 16 * 9), bias: make(64), dst: make(floats(op.output)) };
   const built = await Promise.all(candidates.map((b) => buildPasses(device, pipelines, [convSpec(op, kernelFor(b, op), storage, buffers)], 'autotune')));
   try {
-    const runs = built.map(({ passes: [p] }) => (n: number) => timeDispatches(device, p!, n));
-    return await exclusive(async () => {
-      for (const r of runs) await r(1); // warm-up (first-use costs)
-      // Enough dispatches per submit that one takes >= 10 ms (a fast GPU needs many).
-      let n = 1;
-      while (n < 1024 && (await runs[0]!(n)) * n < 10) n *= 4;
-      const best = runs.map(() => Infinity);
-      for (let round = 0; round < 2; round++) {
-        for (let i = 0; i < runs.length; i++) best[i] = Math.min(best[i]!, await runs[i]!(n));
-      }
-      return candidates[best.indexOf(Math.min(...best))]!;
-    });
+    const [times] = await exclusive(() => timeCandidates(device, [built.map(({ passes: [p] }) => p!)]));
+    return candidates[times!.indexOf(Math.min(...times!))]!;
   } finally {
     for (const b of [...Object.values(buffers), ...built.map((x) => x.uniforms)]) b.destroy();
   }
+}
+
+/**
+ * Milliseconds per dispatch of each pass of each group (groups: the candidates for one layer),
+ * the best of `rounds` after a warm-up, enough dispatches per submit that one group's first
+ * takes >= 10 ms (a fast GPU needs many). Call it inside `exclusive`.
+ */
+export async function timeCandidates(device: GPUDevice, groups: readonly (readonly Pass[])[], rounds = 2): Promise<number[][]> {
+  const out: number[][] = [];
+  for (const passes of groups) {
+    for (const p of passes) await timeDispatches(device, p, 1); // warm-up (first-use costs)
+    let n = 1;
+    while (n < 1024 && (await timeDispatches(device, passes[0]!, n)) * n < 10) n *= 4;
+    const best = passes.map(() => Infinity);
+    for (let round = 0; round < rounds; round++) {
+      for (let i = 0; i < passes.length; i++) best[i] = Math.min(best[i]!, await timeDispatches(device, passes[i]!, n));
+    }
+    out.push(best);
+  }
+  return out;
 }

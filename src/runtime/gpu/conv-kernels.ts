@@ -8,7 +8,7 @@ import * as K from '../../shaders/programs/conv.js';
 import type { ConvProgram, ConvShape } from '../../shaders/programs/conv.js';
 import { resolveDefines, supports, type DefinesOf, type DefineSchema, type Resources } from '../../shaders/program.js';
 import type { LayerSpec } from '../model/architecture.js';
-import type { ConvOp, Tensor, View } from '../plan/graph.js';
+import type { ConvOp, Op, Tensor, View } from '../plan/graph.js';
 import { passSpec, type PassSpec } from './pass.js';
 
 /** A candidate: kernels that replace the compact ones for their shapes. */
@@ -49,12 +49,55 @@ export function shapeOf(spec: Pick<LayerSpec, 'kind' | 'kernel' | 'stride' | 'pa
 
 const setOf = (block: ConvBlock): KernelSet | undefined => (CONV_KERNEL_SETS as readonly KernelSet[]).find((s) => s.id === block);
 
-/** The kernel of set `block` for `op`. */
-export function kernelFor(block: ConvBlock, op: Pick<ConvOp, 'kind' | 'spec' | 'output'>): ConvProgram {
-  const set = setOf(block)!;
+/**
+ * The layers one per-class kernel choice covers: the conv's shape and channel counts, e.g.
+ * 'conv3x3 64→128', 'conv2x2s2 64→64', 'deconv4x4s2 64→3'.
+ */
+export function layerClass(op: Pick<ConvOp, 'spec'>): string {
+  const s = op.spec;
+  const shape = s.kind === 'deconv' ? `deconv${s.kernel}x${s.kernel}s${s.stride}` : `conv${s.kernel}x${s.kernel}${s.stride > 1 ? `s${s.stride}` : ''}`;
+  return `${shape} ${s.inC}→${s.outC}`;
+}
+
+/**
+ * Per layer class, the set whose kernel computes its layers instead of the run's set's
+ * (class-tune.ts): only the classes where another set's kernel was measured faster.
+ */
+export type ClassKernels = Readonly<Record<string, ConvBlock>>;
+
+/** What an executor's conv layers run on: a set, and the classes another set's kernel computes. */
+export interface KernelChoice {
+  readonly block: ConvBlock;
+  readonly classes: ClassKernels;
+}
+
+export const sameKernels = (a: KernelChoice, b: KernelChoice): boolean =>
+  a.block === b.block && JSON.stringify(Object.entries(a.classes).sort()) === JSON.stringify(Object.entries(b.classes).sort());
+
+/** The kernel of set `block` for `op`, or of the set `classes` names for the op's class. */
+export function kernelFor(block: ConvBlock, op: Pick<ConvOp, 'kind' | 'spec' | 'output'>, classes?: ClassKernels): ConvProgram {
+  const set = setOf(classes?.[layerClass(op)] ?? block)!;
   const shape = shapeOf(op.spec);
   const k = set.kernels.find((p: ConvProgram) => p.shape === shape && op.output.c4 >= (p.minOutC4 ?? 1));
   return k ?? COMPACT[op.kind];
+}
+
+/** The kernel of every conv layer class of `ops`, by WGSL program name (stats, the CLI, the bench name what ran). */
+export function kernelsByClass(ops: readonly Op[], k: KernelChoice): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const op of ops) if (op.kind === 'conv3x3' || op.kind === 'conv2x2s2' || op.kind === 'deconv') out[layerClass(op)] ??= kernelFor(k.block, op, k.classes).name;
+  return out;
+}
+
+/** The distinct kernels the supported sets have for `op`, each with the first set (in preference order) that has it. */
+export function classCandidates(device: GPUDevice, op: Pick<ConvOp, 'kind' | 'spec' | 'output'>, storage: StorageDefines): { block: ConvBlock; program: ConvProgram }[] {
+  const out: { block: ConvBlock; program: ConvProgram }[] = [];
+  for (const block of CONV_BLOCKS) {
+    if (!setSupported(device, block, storage)) continue;
+    const program = kernelFor(block, op);
+    if (!out.some((c) => c.program.name === program.name)) out.push({ block, program });
+  }
+  return out;
 }
 
 /** The storage defines (tensor-format.ts) every tensor program is compiled with. */

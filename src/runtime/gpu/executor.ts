@@ -18,7 +18,7 @@ import type { PackedModel } from '../model/packed-format.js';
 import type { Graph, SeOp, Tensor } from '../plan/graph.js';
 import { planMemory, type MemoryPlan } from '../plan/memory.js';
 import type { Tile, TilePlan } from '../plan/tiling.js';
-import type { ConvBlock, StorageDefines } from './conv-kernels.js';
+import { kernelsByClass, type KernelChoice, type ConvBlock, type StorageDefines } from './conv-kernels.js';
 import { buildFramePasses, type FramePasses, type Step } from './frame-passes.js';
 import { rebind, run, type Pass } from './pass.js';
 import type { PipelineCache } from './pipelines.js';
@@ -40,8 +40,8 @@ export interface ExecutorInit {
   pipelines: PipelineCache;
   /** Use these textures instead of making them (the region twin shares its owner's). */
   shared?: { input: GPUTexture; output: GPUTexture };
-  /** The conv kernel set (conv-kernels.ts); default 'compact'. */
-  convBlock?: ConvBlock;
+  /** The conv kernels (conv-kernels.ts): a set, and the classes another set's kernel computes; default 'compact'. */
+  kernels?: KernelChoice;
   /** How the feature maps are stored. */
   precision: TensorPrecision;
 }
@@ -135,9 +135,19 @@ export class GraphExecutor {
     return ex;
   }
 
-  /** The conv kernel set this executor runs. */
+  /** The conv kernels this executor runs. */
+  get kernels(): KernelChoice {
+    return this.init.kernels ?? { block: 'compact', classes: {} };
+  }
+
+  /** Their set. */
   get convBlock(): ConvBlock {
-    return this.init.convBlock ?? 'compact';
+    return this.kernels.block;
+  }
+
+  /** The kernel of every conv layer class, by WGSL program name: what runs. */
+  get kernelsByClass(): Record<string, string> {
+    return kernelsByClass(this.tileGraph.ops, this.kernels);
   }
 
   /** More than one tile: SE blocks run in gathered phases. */
@@ -351,7 +361,7 @@ export class GraphExecutor {
     const [passes, packExternal] = await Promise.all([
       buildFramePasses({
         device, pipelines, plan: this.init.plan, model: this.init.model, weights: this.init.weights, alpha: this.init.alpha,
-        storage: this.storage, convBlock: this.convBlock,
+        storage: this.storage, kernels: this.kernels,
         tensor: (t) => this.tensorBinding(t),
         scale: (s) => this.scales[s.id]!,
         sums: (n) => this.sums[n]!,

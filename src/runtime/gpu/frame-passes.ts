@@ -9,7 +9,7 @@ import { PAD } from '../model/architecture.js';
 import type { PackedModel } from '../model/packed-format.js';
 import type { ConvOp, OutputOp, PackOp, ScaleVec, SeOp, Tensor, View } from '../plan/graph.js';
 import type { TilePlan } from '../plan/tiling.js';
-import { convSpec, kernelFor, type ConvBlock, type StorageDefines } from './conv-kernels.js';
+import { convSpec, kernelFor, type KernelChoice, type StorageDefines } from './conv-kernels.js';
 import { buildPasses, passSpec, type BuiltPass, type Pass, type PassSpec } from './pass.js';
 import type { PipelineCache } from './pipelines.js';
 
@@ -38,7 +38,7 @@ export interface FrameResources {
   /** The alpha uniform (x), read by UNet2's fourth SE block. */
   alpha: GPUBuffer;
   storage: StorageDefines;
-  convBlock: ConvBlock;
+  kernels: KernelChoice;
   tensor(t: Tensor): GPUBufferBinding;
   scale(s: ScaleVec): GPUBuffer;
   /** Tiled: the buffer gathering the sums of the n-th SE block. */
@@ -59,7 +59,7 @@ export async function buildFramePasses(r: FrameResources): Promise<FramePasses> 
   const tiled = plan.tiles.length > 1;
   const pack = plan.tiles.map((_, k) => add(packSpec(r, g.ops[0] as PackOp, k)));
   const steps = g.ops.filter((op): op is ConvOp | SeOp => op.kind !== 'pack' && op.kind !== 'output').map((op) => {
-    if (op.kind !== 'se') return { op, pass: add(convSpec(op, kernelFor(r.convBlock, op), r.storage, convResources(r, op))) };
+    if (op.kind !== 'se') return { op, pass: add(convSpec(op, kernelFor(r.kernels.block, op, r.kernels.classes), r.storage, convResources(r, op))) };
     if (!tiled) return { op, fused: add(seSpec(r, op)) };
     const n = seOps.indexOf(op);
     return { op, sums: plan.tiles.map((_, k) => add(seSumSpec(r, op, n, k))), fc: add(seFcSpec(r, op, n)) };

@@ -35,7 +35,7 @@ export interface UpscaleEventDetails {
    * Frames now run on the kernels tuned for this adapter: after each start, model switch or
    * recovery, once they are compiled and swapped in between two frames.
    */
-  'upscale:tuned': { model: string; kernels: ConvBlock };
+  'upscale:tuned': { model: string; kernels: ConvBlock; kernelsByClass: Record<string, string> };
   /** Frames keep dropping with the viewer's explicit choice (not lowered without `adaptive`). */
   'upscale:warning': { message: string };
 }

@@ -1,10 +1,11 @@
 // Quick start, then the tuned kernels. A video starts on the conv kernels that compile fastest
-// (ModelRunner.quickBlock); once a frame is on screen, the kernels the autotune picks for this
+// (ModelRunner.quickKernels); once a frame is on screen, the kernels the autotune picks for this
 // adapter are compiled in the background, a second executor is built with them, and it is
 // swapped in between two frames (`tuned` says so). One KernelUpgrade per GPU session: a lost
 // device ends it.
 
 import type { ConvBlock, Exclusive } from '../gpu/autotune.js';
+import { sameKernels } from '../gpu/conv-kernels.js';
 import type { GraphExecutor } from '../gpu/executor.js';
 import type { ModelRunner } from '../model-runner.js';
 import { Signal } from './signal.js';
@@ -83,11 +84,11 @@ export class KernelUpgrade {
   private async once(run: { again: boolean }): Promise<void> {
     const runner = this.host.currentRunner();
     if (!runner) return;
-    const block = await runner.tunedBlock(this.host.exclusive);
+    const kernels = await runner.tunedKernels(this.host.exclusive);
     const ex = runner.current;
     const stale = () => this.ended || runner !== this.host.currentRunner();
     if (!ex || stale()) return;
-    if (ex.convBlock !== block) {
+    if (!sameKernels(ex.kernels, kernels)) {
       // Compiles queue ahead of frames in Chromium's GPU process, so a compile started at once
       // delays the first frame (after a start or a device recovery): let that frame through first.
       while (this.shownOn !== ex && !stale() && runner.current === ex) await this.shown.wait();
@@ -95,7 +96,7 @@ export class KernelUpgrade {
         run.again = !stale();
         return;
       }
-      const next = await runner.build(ex.graph.width, ex.graph.height, block);
+      const next = await runner.build(ex.graph.width, ex.graph.height, kernels);
       await this.host.finish(next, ex.sourceScale);
       if (stale() || runner.current !== ex) {
         // Resized or switched meanwhile: look again at what is current now.
@@ -108,7 +109,7 @@ export class KernelUpgrade {
     // Said once the filter runs (after `enabled`; not for a start that ends in the tier 'off').
     if (this.announced !== runner && this.host.running()) {
       this.announced = runner;
-      this.host.tuned(runner, block);
+      this.host.tuned(runner, kernels.block);
     }
   }
 }

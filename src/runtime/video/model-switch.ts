@@ -104,7 +104,7 @@ export class ModelSwitch {
     const tier = this.ctx.adaptive.tier;
     const [w, h] = graphSize(tier, sw, sh);
     // The adaptive probe times the kernels it will keep, so it waits for the tuned ones.
-    const ex = await runner.prepare(w, h, this.ctx.options().adaptive ? undefined : runner.quickBlock);
+    const ex = await runner.prepare(w, h, this.ctx.options().adaptive ? undefined : runner.quickKernels);
     await this.finish(ex, sourceScaleOf(tier));
     return ex;
   }

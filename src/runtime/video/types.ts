@@ -63,6 +63,8 @@ export interface UpscaleStats {
    * the autotune picked for this adapter ('wide' on a software adapter) once compiled (`tuned`).
    */
   kernels: ConvBlock;
+  /** The kernel of each conv layer class, by WGSL program name (the per-class autotune may pick another set's than `kernels`'). */
+  kernelsByClass: Record<string, string>;
   /** With `adaptive`: the setting in use (model, and whether at half input size). */
   tier?: string;
   /** GPU memory the upscaler holds now, bytes: every buffer and texture it created (weights, feature maps, textures, present and timing buffers). */

@@ -7,7 +7,7 @@ import type { UpscaleStats } from './types.js';
 /** Stats before anything ran (the video.js plugin's, before its controller exists). */
 export const NO_STATS: Readonly<UpscaleStats> = {
   fps: 0, videoFps: 0, dropped: 0, frames: 0, gpuMs: 0, effectiveGpuMs: 0, sourceWidth: 0, sourceHeight: 0,
-  outputWidth: 0, outputHeight: 0, model: '', precision: 'f32', kernels: 'compact', adapter: '', gpuBytes: 0, tiles: 0,
+  outputWidth: 0, outputHeight: 0, model: '', precision: 'f32', kernels: 'compact', kernelsByClass: {}, adapter: '', gpuBytes: 0, tiles: 0,
 };
 
 /** A one-second window that ended: video frames presented in it, and how many of them were dropped. */
@@ -117,7 +117,8 @@ export function makeStats(c: FrameCounters, session: GpuSession | undefined, vid
     outputHeight: g?.outHeight ?? 0,
     model: runner?.packed.model.id ?? '',
     precision: runner?.precision ?? 'f32',
-    kernels: ex?.convBlock ?? runner?.quickBlock ?? 'compact',
+    kernels: ex?.convBlock ?? runner?.quickKernels.block ?? 'compact',
+    kernelsByClass: ex?.kernelsByClass ?? {},
     ...(tier !== undefined ? { tier } : {}),
     adapter,
     gpuBytes: session?.bytes ?? 0,

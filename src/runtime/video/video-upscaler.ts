@@ -263,7 +263,7 @@ export class VideoUpscaler extends TypedEventTarget<UpscaleEventMap> {
           exclusive: this.frames.exclusive,
           finish: (ex, sourceScale) => this.models.finish(ex, sourceScale),
           swap: (runner, ex, next) => this.swapped(s, runner, ex, next),
-          tuned: (runner, kernels) => this.emit('upscale:tuned', { model: runner.packed.model.id, kernels }),
+          tuned: (runner, kernels) => this.emit('upscale:tuned', { model: runner.packed.model.id, kernels, kernelsByClass: runner.current?.kernelsByClass ?? {} }),
         });
         return s;
       },

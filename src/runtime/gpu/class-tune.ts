@@ -1,0 +1,140 @@
+// The autotune's second stage: per layer class. The first (autotune.ts) picks the kernel set on
+// one 64 -> 64 3x3 conv; the other layers differ in channel counts and map sizes (3 -> 32 at
+// the input, 256 -> 128 on UNet2's small maps, the 2x2 stride-2 convs and the deconvs), and a
+// set's kernel is not the fastest for every one of them. So for each class of the model's
+// layers (conv-kernels.ts, layerClass: 'conv3x3 3→32', 'deconv4x4s2 64→3', ...) that more than
+// one set computes with different kernels, each distinct kernel is timed on the model's own
+// layer of that class, and where another set's kernel wins, that set computes the class.
+// The choice is kept per adapter, precision, set and class: in memory, and in localStorage.
+
+import type { ConvOp, Tensor } from '../plan/graph.js';
+import { choiceKey, timeCandidates, type Exclusive } from './autotune.js';
+import { CONV_BLOCKS, classCandidates, convSpec, kernelFor, layerClass, setSupported, type ClassKernels, type ConvBlock } from './conv-kernels.js';
+import { buildPasses } from './pass.js';
+import type { PipelineCache } from './pipelines.js';
+import { tensorDefines, type TensorPrecision } from './tensor-format.js';
+
+const STORAGE_PREFIX = 'cugan-webgpu:conv-class:';
+const chosen = new Map<string, ConvBlock>();
+
+const keyOf = (device: GPUDevice, precision: TensorPrecision, block: ConvBlock, cls: string) => `${choiceKey(device, precision)}|${block}|${cls}`;
+
+/**
+ * The per-class kernels for a run on set `block`: for every class of `ops` with more than one
+ * candidate kernel, the remembered choice, or a measurement of the ones not yet known (all in
+ * one `exclusive` call). A failed measurement keeps the set's own kernels and is not kept.
+ */
+export async function tuneLayerClasses(
+  device: GPUDevice, pipelines: PipelineCache, exclusive: Exclusive, precision: TensorPrecision, block: ConvBlock, ops: readonly ConvOp[],
+): Promise<ClassKernels> {
+  const storage = tensorDefines(precision, device);
+  const open: { cls: string; op: ConvOp; candidates: ReturnType<typeof classCandidates> }[] = [];
+  for (const op of representatives(ops)) {
+    const cls = layerClass(op);
+    if (known(device, precision, block, cls) !== undefined) continue;
+    const candidates = classCandidates(device, op, storage);
+    if (candidates.length > 1) open.push({ cls, op, candidates });
+  }
+  if (open.length > 0) {
+    try {
+      const times = await measure(device, pipelines, exclusive, precision, open);
+      open.forEach((o, i) => {
+        const t = times[i]!;
+        const best = o.candidates[t.indexOf(Math.min(...t))]!;
+        // The set itself where its kernel won (one of the candidates is its own).
+        const own = o.candidates.find((c) => c.program.name === kernelFor(block, o.op).name);
+        remember(keyOf(device, precision, block, o.cls), own && own.program.name === best.program.name ? block : best.block);
+      });
+    } catch {
+      return knownClasses(device, precision, block, ops); // e.g. the device was lost meanwhile
+    }
+  }
+  return knownClasses(device, precision, block, ops);
+}
+
+/** The per-class kernels known for these ops (measured, or remembered), without measuring. */
+export function knownClasses(device: GPUDevice, precision: TensorPrecision, block: ConvBlock, ops: readonly ConvOp[]): ClassKernels {
+  const out: Record<string, ConvBlock> = {};
+  for (const op of representatives(ops)) {
+    const cls = layerClass(op);
+    const v = known(device, precision, block, cls);
+    if (v !== undefined && v !== block && kernelFor(v, op).name !== kernelFor(block, op).name) out[cls] = v;
+  }
+  return out;
+}
+
+/** Forgets the choices made in this process (tests). */
+export function forgetClassChoices(): void {
+  chosen.clear();
+}
+
+/** One op of each class (the first in network order). */
+function representatives(ops: readonly ConvOp[]): ConvOp[] {
+  const seen = new Map<string, ConvOp>();
+  for (const op of ops) if (!seen.has(layerClass(op))) seen.set(layerClass(op), op);
+  return [...seen.values()];
+}
+
+function known(device: GPUDevice, precision: TensorPrecision, block: ConvBlock, cls: string): ConvBlock | undefined {
+  const key = keyOf(device, precision, block, cls);
+  const v = chosen.get(key) ?? readStored(key);
+  // A stored set this device cannot run at this precision is measured again.
+  return v !== undefined && setSupported(device, v, tensorDefines(precision, device)) ? v : undefined;
+}
+
+function remember(key: string, v: ConvBlock): void {
+  chosen.set(key, v);
+  try {
+    globalThis.localStorage?.setItem(STORAGE_PREFIX + key, v);
+  } catch {
+    // not kept across page loads; measured again next time
+  }
+}
+
+function readStored(key: string): ConvBlock | undefined {
+  try {
+    const v = globalThis.localStorage?.getItem(STORAGE_PREFIX + key);
+    return CONV_BLOCKS.find((x) => x === v);
+  } catch {
+    return undefined; // storage blocked (sandboxed iframe, privacy mode)
+  }
+}
+
+/**
+ * Milliseconds per dispatch of each class's candidates, each on its class's layer with the
+ * layer's shape and zero-filled data. The fusions are the probe's (leaky ReLU only): they do
+ * not change a kernel's main loop, and so every candidate compiles once for all classes.
+ */
+async function measure(
+  device: GPUDevice, pipelines: PipelineCache, exclusive: Exclusive, precision: TensorPrecision,
+  open: readonly { op: ConvOp; candidates: ReturnType<typeof classCandidates> }[],
+): Promise<number[][]> {
+  const storage = tensorDefines(precision, device);
+  const made: GPUBuffer[] = [];
+  const make = (bytes: number) => {
+    const b = device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage: GPUBufferUsage.STORAGE });
+    made.push(b);
+    return b;
+  };
+  const tensorBytes = (t: Tensor) => t.w * t.h * t.c4 * 16;
+  try {
+    const built = await Promise.all(open.map(async ({ op, candidates }) => {
+      const probe = { ...op, lrelu: true, skip: undefined, inScale: undefined, skipScale: undefined };
+      const s = op.spec;
+      const buffers = {
+        src: make(tensorBytes(op.input.tensor)),
+        wts: make(Math.ceil(s.inC / 4) * Math.ceil(s.outC / 4) * s.kernel * s.kernel * 64),
+        bias: make(Math.ceil(s.outC / 4) * 16),
+        dst: make(tensorBytes(op.output)),
+      };
+      const b = await buildPasses(device, pipelines, candidates.map((c) => convSpec(probe, c.program, storage, buffers)), 'class autotune');
+      made.push(b.uniforms);
+      return b.passes;
+    }));
+    // One round: the classes are many, a near tie either way costs little, and on a software
+    // adapter each dispatch takes long.
+    return await exclusive(() => timeCandidates(device, built, 1));
+  } finally {
+    for (const b of made) b.destroy();
+  }
+}
