@@ -19,6 +19,7 @@ import { goldenAvailable, goldenCases, goldenPath, modelId, readF32, readPng } f
 import { modelsAvailable } from '../helpers/models.js';
 import { runModel } from '../helpers/run-model.js';
 import { needsFeature } from '../helpers/adapter.js';
+import { realImages, realImagesAvailable } from '../helpers/real-images.js';
 import * as G from '../helpers/gpu.js';
 
 const F32_TOLERANCE = 0.05;
@@ -78,6 +79,34 @@ describe('conv3x3 kernel families on a golden case', { skip }, () => {
       }
     });
   }
+
+  // Real pictures the golden set never saw (crops of ../shared/media): the f16-math family on f16
+  // maps against the exact kernels' f32 output of the same picture, >= 50 dB, the figures reported.
+  test("'f16' on real images: >= 50 dB from the f32 output", { skip: !realImagesAvailable && 'no ../shared/media' }, async (t) => {
+    const why = needsFeature(device, 'shader-f16') || needsFeature(device, 'subgroups');
+    if (why) return t.skip(why);
+    const packed = await loadModel(MODEL, { dtype: 'f32' });
+    const half = new ModelRunner(device, packed, 1, {}, 'f16', 'f16');
+    const full = new ModelRunner(device, packed, 1, {}, 'f32', 'quad');
+    try {
+      const rows: string[] = [];
+      for (const img of await realImages()) {
+        const h = await runModel(half, img);
+        const f = await runModel(full, img);
+        let se = 0;
+        for (let i = 0; i < f.raw.length; i++) se += (h.raw[i]! - f.raw[i]!) ** 2;
+        const db = 10 * Math.log10((255 * 255) / (se / f.raw.length));
+        let levels = 0;
+        for (let i = 0; i < f.rgba.length; i++) if (i % 4 !== 3) levels = Math.max(levels, Math.abs(h.rgba[i]! - f.rgba[i]!));
+        rows.push(`${img.name} ${db.toFixed(2)} dB, max ${levels} levels`);
+        assert.ok(db >= MIN_PSNR_DB, `${img.name}: f16 math PSNR ${db.toFixed(2)} dB < ${MIN_PSNR_DB}`);
+      }
+      t.diagnostic(`f16 math vs f32 (${MODEL}): ${rows.join('; ')}`);
+    } finally {
+      half.destroy();
+      full.destroy();
+    }
+  });
 
   test('the f16-math set is refused for an f32 run (stills give the official pixels)', async () => {
     const runner = new ModelRunner(device, await loadModel(MODEL, { dtype: 'f32' }), 1, {}, 'f32', 'f16');
