@@ -15,7 +15,7 @@ import { widenToF32 } from './model/widen.js';
 import { buildGraph, type ConvOp } from './plan/graph.js';
 import { planTiles, type TileLimits, type TilePlan } from './plan/tiling.js';
 
-/** The input size the per-class autotune times the model's layers at (class-tune.ts). */
+/** The input size the per-class autotune times the model's layers at (class-tune.ts); UNet2's at twice that. */
 const CLASS_PROBE_SIZE = 32;
 
 /** Default feature-map memory of one pass; a frame needing more runs as tiles. */
@@ -202,9 +202,16 @@ export class ModelRunner {
     return this.convBlockOption === 'auto' ? this.convBlockChosen : this.convBlockOption;
   }
 
-  /** The conv layers of this model, one graph's worth (their classes do not depend on the input size). */
+  /**
+   * The conv layers the per-class autotune times, one per class (the first of each class in this
+   * list is taken): from a 32x32-input graph where the layer's map is 32 px wide or more, else
+   * (UNet2's, a quarter of the size) from a 64x64 one. On a 20 px map a kernel ranks otherwise
+   * than on a video frame's maps (on lavapipe at f16, wide beat quad on UNet2's 128→256 conv at a
+   * 32x32 input and ran 37% slower than it at 160x90).
+   */
   private classOps(): ConvOp[] {
-    return buildGraph(this.packed.model, CLASS_PROBE_SIZE, CLASS_PROBE_SIZE).ops.filter((o): o is ConvOp => o.kind === 'conv3x3' || o.kind === 'conv2x2s2' || o.kind === 'deconv');
+    const convs = (size: number) => buildGraph(this.packed.model, size, size).ops.filter((o): o is ConvOp => o.kind === 'conv3x3' || o.kind === 'conv2x2s2' || o.kind === 'deconv');
+    return [...convs(CLASS_PROBE_SIZE).filter((o) => o.output.w >= CLASS_PROBE_SIZE), ...convs(2 * CLASS_PROBE_SIZE)];
   }
 
   destroy(): void {
