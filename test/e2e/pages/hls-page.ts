@@ -48,7 +48,7 @@ if (src.endsWith('.m3u8')) {
 
 // Each event with when it came (performance.now()), whether the canvas was showing then, and the
 // conv kernels frames ran on then (`tuned` says which it switched to).
-const events: Array<{ type: string; code?: string; model?: string; kernels?: string; sourceWidth?: number; message?: string; tier?: string; reason?: string; t: number; canvas: string }> = [];
+const events: Array<{ type: string; code?: string; model?: string; kernels?: string; kernelsByClass?: Record<string, string>; sourceWidth?: number; message?: string; tier?: string; reason?: string; t: number; canvas: string }> = [];
 // models=URL: modelBaseUrl; timeoutMs=N: modelTimeoutMs; scale=S: the scale option as given
 // (a string: a wrong type, for the bad-option test).
 const ctl = attachUpscaler(video, hls, {
@@ -65,7 +65,7 @@ for (const type of ['upscale:enabled', 'upscale:disabled', 'upscale:error', 'ups
   ctl.addEventListener(type, (e) => {
     const d = (e as CustomEvent).detail ?? {};
     const canvas = getComputedStyle(ctl.overlay.canvas).visibility;
-    events.push({ type, code: d.error?.code, message: d.error?.message ?? d.message, model: d.model, kernels: d.kernels ?? ctl.stats.kernels, sourceWidth: d.sourceWidth, tier: d.tier, reason: d.reason, t: performance.now(), canvas });
+    events.push({ type, code: d.error?.code, message: d.error?.message ?? d.message, model: d.model, kernels: d.kernels ?? ctl.stats.kernels, kernelsByClass: d.kernelsByClass, sourceWidth: d.sourceWidth, tier: d.tier, reason: d.reason, t: performance.now(), canvas });
   });
 }
 void video.play();
