@@ -5,7 +5,6 @@
 import { CuganError } from './errors.js';
 import { checkAlpha, checkTileLimits, type TileLimitOptions } from './options.js';
 import { knownConvBlock, tuneConvBlock, type ConvBlock, type Exclusive } from './gpu/autotune.js';
-import { tuneLayerClasses } from './gpu/class-tune.js';
 import { GraphExecutor } from './gpu/executor.js';
 import { PipelineCache } from './gpu/pipelines.js';
 import { sameKernels, setSupported, type ClassKernels, type KernelChoice } from './gpu/conv-kernels.js';
@@ -193,7 +192,11 @@ export class ModelRunner {
     if (this.convBlockOption !== 'auto') return { block: this.convBlockOption, classes: {} };
     this.convBlockChosen ??= await tuneConvBlock(this.device, this.pipelines, exclusive, this.precision);
     const block = this.convBlockChosen;
-    this.classesChosen ??= await tuneLayerClasses(this.device, this.pipelines, exclusive ?? ((m) => m()), this.precision, block, this.classOps());
+    if (!this.classesChosen) {
+      // A chunk of its own (as the wide kernels): a pinned set never loads it.
+      const { tuneLayerClasses } = await import('./gpu/class-tune.js');
+      this.classesChosen = await tuneLayerClasses(this.device, this.pipelines, exclusive ?? ((m) => m()), this.precision, block, this.classOps());
+    }
     return { block, classes: this.classesChosen };
   }
 

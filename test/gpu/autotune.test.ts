@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { adapterKey, CONV_BLOCKS, forgetConvBlockChoices, knownConvBlock, tuneConvBlock, type ConvBlock, type Exclusive } from '../../src/runtime/gpu/autotune.js';
-import { forgetClassChoices, tuneLayerClasses } from '../../src/runtime/gpu/class-tune.js';
-import { classCandidates, kernelFor, layerClass, setSupported } from '../../src/runtime/gpu/conv-kernels.js';
+import { classCandidates, forgetClassChoices, tuneLayerClasses } from '../../src/runtime/gpu/class-tune.js';
+import { kernelFor, layerClass, setSupported } from '../../src/runtime/gpu/conv-kernels.js';
 import { findModel } from '../../src/runtime/model/architecture.js';
 import { buildGraph, type ConvOp } from '../../src/runtime/plan/graph.js';
 import { requestDevice } from '../../src/runtime/gpu/device.js';

@@ -9,7 +9,8 @@
 
 import type { ConvOp, Tensor } from '../plan/graph.js';
 import { choiceKey, timeCandidates, type Exclusive } from './autotune.js';
-import { CONV_BLOCKS, classCandidates, convSpec, kernelFor, layerClass, setSupported, type ClassKernels, type ConvBlock } from './conv-kernels.js';
+import { CONV_BLOCKS, convSpec, kernelFor, layerClass, setSupported, type ClassKernels, type ConvBlock, type StorageDefines } from './conv-kernels.js';
+import type { ConvProgram } from '../../shaders/programs/conv.js';
 import { buildPasses } from './pass.js';
 import type { PipelineCache } from './pipelines.js';
 import { tensorDefines, type TensorPrecision } from './tensor-format.js';
@@ -60,6 +61,17 @@ export function knownClasses(device: GPUDevice, precision: TensorPrecision, bloc
 /** Forgets the choices made in this process (tests). */
 export function forgetClassChoices(): void {
   chosen.clear();
+}
+
+/** The distinct kernels the supported sets have for `op`, each with the first set (in preference order) that has it. */
+export function classCandidates(device: GPUDevice, op: Pick<ConvOp, 'kind' | 'spec' | 'output'>, storage: StorageDefines): { block: ConvBlock; program: ConvProgram }[] {
+  const out: { block: ConvBlock; program: ConvProgram }[] = [];
+  for (const block of CONV_BLOCKS) {
+    if (!setSupported(device, block, storage)) continue;
+    const program = kernelFor(block, op);
+    if (!out.some((c) => c.program.name === program.name)) out.push({ block, program });
+  }
+  return out;
 }
 
 /** One op of each class (the first in network order). */

@@ -89,16 +89,6 @@ export function kernelsByClass(ops: readonly Op[], k: KernelChoice): Record<stri
   return out;
 }
 
-/** The distinct kernels the supported sets have for `op`, each with the first set (in preference order) that has it. */
-export function classCandidates(device: GPUDevice, op: Pick<ConvOp, 'kind' | 'spec' | 'output'>, storage: StorageDefines): { block: ConvBlock; program: ConvProgram }[] {
-  const out: { block: ConvBlock; program: ConvProgram }[] = [];
-  for (const block of CONV_BLOCKS) {
-    if (!setSupported(device, block, storage)) continue;
-    const program = kernelFor(block, op);
-    if (!out.some((c) => c.program.name === program.name)) out.push({ block, program });
-  }
-  return out;
-}
 
 /** The storage defines (tensor-format.ts) every tensor program is compiled with. */
 export type StorageDefines = { F16: boolean; F16_NATIVE: boolean };
