@@ -5,7 +5,7 @@
 //   size=WxH     the player's CSS size (default 192x108)
 //   level=N      the hls.js level to play (default 0)
 //   timing=1     per-stage GPU times (timestamp queries) in the stats
-//   reuse=0      no frame reuse (every frame runs the network)
+//   reuse=0      no frame reuse (every frame runs the network); reuse=exact: only bit-identical frames
 //   adaptive=1   adaptive quality (steps down, and off, when frames do not keep up)
 //   rate=R       playback rate (the benchmark slows the clip so that every frame is processed)
 //   models=URL, timeoutMs=N, scale=S   options passed as given (see below)
@@ -55,7 +55,7 @@ const ctl = attachUpscaler(video, hls, {
   scale: (params.get('scale') ?? 2) as 2,
   enabled: params.get('enabled') !== '0',
   timing: params.get('timing') === '1',
-  reuseFrames: params.get('reuse') !== '0',
+  reuseFrames: params.get('reuse') === '0' ? false : params.get('reuse') === 'exact' ? 'exact' : true,
   adaptive: params.get('adaptive') === '1',
   ...(params.get('models') ? { modelBaseUrl: params.get('models')! } : {}),
   ...(params.get('timeoutMs') ? { modelTimeoutMs: Number(params.get('timeoutMs')) } : {}),
