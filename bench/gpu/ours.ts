@@ -4,7 +4,7 @@
 // equal-work check against onnxruntime-web.
 
 import type { ConvBlock } from '../../src/runtime/gpu/autotune.js';
-import { kernelFor, layerClass } from '../../src/runtime/gpu/conv-kernels.js';
+import { layerClass } from '../../src/runtime/gpu/conv-kernels.js';
 import type { TensorPrecision } from '../../src/runtime/gpu/tensor-format.js';
 import { ModelRunner } from '../../src/runtime/model-runner.js';
 import type { PackedModel } from '../../src/runtime/model/packed-format.js';
@@ -111,7 +111,7 @@ export async function timeLayerClasses(s: OursSetup, runs: number): Promise<{ cl
       if (!op) return;
       const key = layerClass(op);
       const c = classes.get(key) ?? { layerClass: key, kernels: [], passes: 0, ms: 0, macs: 0 };
-      const kernel = kernelFor(p.ex.convBlock, op, p.ex.kernels.classes).name;
+      const kernel = p.ex.kernelsByClass[key]!;
       const kernels = c.kernels.includes(kernel) ? c.kernels : [...c.kernels, kernel];
       classes.set(key, { ...c, kernels, passes: c.passes + 1, ms: c.ms + best[i]!, macs: c.macs + pass.macs });
     });

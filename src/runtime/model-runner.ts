@@ -208,9 +208,8 @@ export class ModelRunner {
   /**
    * The conv layers the per-class autotune times, one per class (the first of each class in this
    * list is taken): from a 32x32-input graph where the layer's map is 32 px wide or more, else
-   * (UNet2's, a quarter of the size) from a 64x64 one. On a 20 px map a kernel ranks otherwise
-   * than on a video frame's maps (on lavapipe at f16, wide beat quad on UNet2's 128→256 conv at a
-   * 32x32 input and ran 37% slower than it at 160x90).
+   * (UNet2's, a quarter of the size) from a 64x64 one: on a map of ~20 px the kernels rank
+   * otherwise than on a video frame's maps.
    */
   private classOps(): ConvOp[] {
     const convs = (size: number) => buildGraph(this.packed.model, size, size).ops.filter((o): o is ConvOp => o.kind === 'conv3x3' || o.kind === 'conv2x2s2' || o.kind === 'deconv');

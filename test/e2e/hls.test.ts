@@ -59,7 +59,7 @@ describe('hls.js integration (attachUpscaler)', { skip }, () => {
 
   test('the canvas shows the upscaled frame: equal to the still runtime on the same frame', async (t) => {
     // Exact reuse: with 'near' (the default) the screen may show the output of an earlier, nearly
-    // equal frame (>= 40 dB), up to a few levels from a fresh run of the current one (CI: 8).
+    // equal frame (>= 40 dB), a few levels from a fresh run of the current one.
     const page = await open('?timing=1&reuse=exact');
     try {
       await waitFor(page, () => (window as unknown as Win).cugan.events.some((e: any) => e.type === 'upscale:enabled'));

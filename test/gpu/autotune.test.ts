@@ -17,6 +17,12 @@ import { modelsAvailable } from '../helpers/models.js';
 
 const KEY = 'cugan-webgpu:conv-block:';
 
+/** A localStorage stand-in whose contents the tests read. */
+const fakeStorage = (init: Record<string, string> = {}) => {
+  const m = new Map(Object.entries(init));
+  return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), map: m } as unknown as Storage & { map: Map<string, string> };
+};
+
 describe('conv block autotune', () => {
   let device: GPUDevice;
   const g = globalThis as { localStorage?: Storage };
@@ -29,10 +35,6 @@ describe('conv block autotune', () => {
     device?.destroy();
   });
 
-  const fakeStorage = (init: Record<string, string> = {}) => {
-    const m = new Map(Object.entries(init));
-    return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), map: m } as unknown as Storage & { map: Map<string, string> };
-  };
 
   test('measures once per adapter, keeps the choice and stores it', async () => {
     forgetConvBlockChoices();
@@ -116,10 +118,6 @@ describe('per-layer-class autotune', () => {
   const ops = buildGraph(findModel('se/up2x-conservative')!, 32, 32).ops.filter((o): o is ConvOp => o.kind === 'conv3x3' || o.kind === 'conv2x2s2' || o.kind === 'deconv');
   const classes = [...new Set(ops.map(layerClass))];
   const f32 = { F16: false, F16_NATIVE: false };
-  const fakeStorage = (init: Record<string, string> = {}) => {
-    const m = new Map(Object.entries(init));
-    return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), map: m } as unknown as Storage & { map: Map<string, string> };
-  };
   const counting = () => {
     const c = { calls: 0, run: (async (m) => { c.calls++; return m(); }) as Exclusive };
     return c;

@@ -49,10 +49,10 @@ export function tuneConvBlock(device: GPUDevice, pipelines: PipelineCache, exclu
   if (!p) {
     p = (async () => {
       const storage = tensorDefines(precision, device);
-      const stored = readStored(key);
+      const stored = readStored(STORAGE_PREFIX + key);
       if (stored && setSupported(device, stored, storage)) return stored;
       const best = await measure(device, pipelines, exclusive, precision);
-      writeStored(key, best);
+      writeStored(STORAGE_PREFIX + key, best);
       return best;
     })();
     chosen.set(key, p);
@@ -67,7 +67,7 @@ export function tuneConvBlock(device: GPUDevice, pipelines: PipelineCache, exclu
 /** The kernel set for this device's adapter and precision if already known (measured, or remembered), without measuring. */
 export function knownConvBlock(device: GPUDevice, precision: TensorPrecision = 'f32'): ConvBlock | undefined {
   const key = choiceKey(device, precision);
-  const v = settled.get(key) ?? readStored(key);
+  const v = settled.get(key) ?? readStored(STORAGE_PREFIX + key);
   return v && setSupported(device, v, tensorDefines(precision, device)) ? v : undefined;
 }
 
@@ -77,18 +77,19 @@ export function forgetConvBlockChoices(): void {
   settled.clear();
 }
 
-function readStored(key: string): ConvBlock | undefined {
+/** A kernel set kept in localStorage under `key` (the set choice's, or class-tune.ts's); an unknown value reads as none. */
+export function readStored(key: string): ConvBlock | undefined {
   try {
-    const v = globalThis.localStorage?.getItem(STORAGE_PREFIX + key);
+    const v = globalThis.localStorage?.getItem(key);
     return CONV_BLOCKS.find((x) => x === v);
   } catch {
     return undefined; // storage blocked (sandboxed iframe, privacy mode)
   }
 }
 
-function writeStored(key: string, v: ConvBlock): void {
+export function writeStored(key: string, v: ConvBlock): void {
   try {
-    globalThis.localStorage?.setItem(STORAGE_PREFIX + key, v);
+    globalThis.localStorage?.setItem(key, v);
   } catch {
     // not kept across page loads; measured again next time
   }

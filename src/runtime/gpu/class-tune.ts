@@ -8,7 +8,7 @@
 // The choice is kept per adapter, precision, set and class: in memory, and in localStorage.
 
 import type { ConvOp, Tensor } from '../plan/graph.js';
-import { choiceKey, timeCandidates, type Exclusive } from './autotune.js';
+import { choiceKey, readStored, timeCandidates, writeStored, type Exclusive } from './autotune.js';
 import { CONV_BLOCKS, convSpec, kernelFor, layerClass, setSupported, type ClassKernels, type ConvBlock, type StorageDefines } from './conv-kernels.js';
 import type { ConvProgram } from '../../shaders/programs/conv.js';
 import { buildPasses } from './pass.js';
@@ -83,27 +83,14 @@ function representatives(ops: readonly ConvOp[]): ConvOp[] {
 
 function known(device: GPUDevice, precision: TensorPrecision, block: ConvBlock, cls: string): ConvBlock | undefined {
   const key = keyOf(device, precision, block, cls);
-  const v = chosen.get(key) ?? readStored(key);
+  const v = chosen.get(key) ?? readStored(STORAGE_PREFIX + key);
   // A stored set this device cannot run at this precision is measured again.
   return v !== undefined && setSupported(device, v, tensorDefines(precision, device)) ? v : undefined;
 }
 
 function remember(key: string, v: ConvBlock): void {
   chosen.set(key, v);
-  try {
-    globalThis.localStorage?.setItem(STORAGE_PREFIX + key, v);
-  } catch {
-    // not kept across page loads; measured again next time
-  }
-}
-
-function readStored(key: string): ConvBlock | undefined {
-  try {
-    const v = globalThis.localStorage?.getItem(STORAGE_PREFIX + key);
-    return CONV_BLOCKS.find((x) => x === v);
-  } catch {
-    return undefined; // storage blocked (sandboxed iframe, privacy mode)
-  }
+  writeStored(STORAGE_PREFIX + key, v);
 }
 
 /** How much faster another set's kernel must be than the set's own to compute a class. */
@@ -115,8 +102,8 @@ const MARGIN = 0.1;
  * not change a kernel's main loop, and so every candidate compiles once for all classes. One
  * round first (the classes are many, and a software adapter's dispatches long); where another
  * kernel than the set's own was fastest, the two are timed again, and the class leaves the set's
- * kernel only if the other is faster by MARGIN over all rounds (a single round on lavapipe once
- * put a 2.5x slower kernel first).
+ * kernel only if the other is faster by MARGIN over all rounds (one round alone is noisy enough
+ * on a software adapter to rank a much slower kernel first).
  */
 async function measure(
   device: GPUDevice, pipelines: PipelineCache, exclusive: Exclusive, precision: TensorPrecision, block: ConvBlock,

@@ -86,6 +86,7 @@ export class GraphExecutor {
   /** Frame reuse (enableReuse()). */
   private reuse?: FrameReuse;
   private alphaValue = 1;
+  private byClass?: Record<string, string>;
 
   private constructor(init: ExecutorInit) {
     this.init = init;
@@ -147,7 +148,7 @@ export class GraphExecutor {
 
   /** The kernel of every conv layer class, by WGSL program name: what runs. */
   get kernelsByClass(): Record<string, string> {
-    return kernelsByClass(this.tileGraph.ops, this.kernels);
+    return (this.byClass ??= kernelsByClass(this.tileGraph.ops, this.kernels));
   }
 
   /** More than one tile: SE blocks run in gathered phases. */
