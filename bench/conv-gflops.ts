@@ -23,7 +23,7 @@ const embed = spawnSync(process.execPath, [fileURLToPath(new URL('../scripts/emb
 if (embed.status !== 0) throw new Error(`scripts/embed-shaders.mjs failed: ${embed.stderr || embed.error}`);
 const { convSpec } = await import('../src/runtime/gpu/conv-kernels.js');
 const { buildPasses } = await import('../src/runtime/gpu/pass.js');
-const { timeDispatches } = await import('../src/runtime/gpu/profile.js');
+const { timeDispatches } = await import('../src/runtime/gpu/autotune-measure.js');
 const { PipelineCache } = await import('../src/runtime/gpu/pipelines.js');
 
 const N = Number(process.argv[2] ?? 3);

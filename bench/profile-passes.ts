@@ -11,6 +11,7 @@ import type { ConvBlock } from '../src/runtime/gpu/autotune.js';
 import { requestDevice } from '../src/runtime/gpu/device.js';
 import { loadModel } from '../src/runtime/model/load.js';
 import { ModelRunner } from '../src/runtime/model-runner.js';
+import { encodeProfiled } from '../src/runtime/gpu/profile.js';
 import { timePasses } from './lib/timestamps.js';
 
 const embed = spawnSync(process.execPath, [fileURLToPath(new URL('../scripts/embed-shaders.mjs', import.meta.url))], { encoding: 'utf8' });
@@ -34,7 +35,7 @@ const pack = await ex.packFor(texture);
 let best: number[] = [];
 let passes: { name: string; kind: string; macs: number }[] = [];
 for (let r = 0; r < runs; r++) {
-  const { timed, ms } = await timePasses(device, 128, (enc, querySet) => ex.encodeProfiled(enc, pack, querySet));
+  const { timed, ms } = await timePasses(device, 128, (enc, querySet) => encodeProfiled(enc, querySet, ex.profiledFrame(pack).frame));
   passes = timed;
   best = r === 0 ? ms : best.map((b, i) => Math.min(b, ms[i]!));
 }

@@ -26,7 +26,7 @@ const minify = (src) =>
 // kernels; frame reuse's passes when a video first plays (stills never load them).
 const nameOf = (p) => relative(root, p).split('\\').join('/');
 const LAZY_GROUPS = {
-  wide: (p) => readFileSync(p, 'utf8').startsWith('// GENERATED'),
+  wide: (p) => readFileSync(p, 'utf8').startsWith('// GENERATED') || /^(tensor-texture|snippets\/flat-texture)\.wgsl$/.test(nameOf(p)),
   reuse: (p) => /^(frame-diff|reuse-gate|reuse-keep|crop)\.wgsl$/.test(nameOf(p)),
 };
 const groupOf = (p) => Object.keys(LAZY_GROUPS).find((g) => LAZY_GROUPS[g](p));

@@ -1,5 +1,6 @@
 // Writes the 3x3 conv kernels of the families beyond the register blocks: src/shaders/
-// conv3x3-quad.wgsl (subgroups: a quad shares its weight loads), conv3x3-tiled.wgsl (workgroup
+// conv3x3-quad.wgsl (subgroups: a quad shares its weight loads) and its texture variant
+// conv3x3-texture.wgsl (the same with textureLoad reads), conv3x3-tiled.wgsl (workgroup
 // memory: an input tile with its halo and a weight slab staged by cooperative loads) and
 // conv3x3-f16.wgsl (native f16 products, f32 sums). Fully unrolled bodies, too regular to keep by
 // hand: edit this script, not the output, then run node scripts/gen-kernel-families.mjs [DIR]
@@ -30,15 +31,18 @@ const range = (n) => Array.from({ length: n }, (_, i) => i);
  * control flow: no invocation returns early; those past the last block compute a clamped block
  * and store nothing.
  */
-function quad({ PX, PY, OCG }) {
+function quad({ PX, PY, OCG, textures = false }) {
   const { A, write } = kernel();
   A(`${GENERATED}
 // 3x3 convolution, stride 1, no padding, on NHWC4 tensors, with quad-shared weight loads
 // (subgroups). Each invocation computes ${PX}x${PY} output pixels x ${4 * OCG} output channels; the four lanes
 // of a quad share the channel groups, each loads one column of every weight block and
 // quadBroadcast hands all four columns to every lane: a quarter of the weight loads of the
-// register-blocked kernels. Works for any subgroup size of 4 or more (quads).
-#include "snippets/conv-io.wgsl"
+// register-blocked kernels. Works for any subgroup size of 4 or more (quads).${textures ? `
+// Texture variant: the input and the weights are read with textureLoad from flat textures
+// (snippets/flat-texture.wgsl; the conv's stage pass copies the input there first), which a
+// CPU adapter fetches with vector code where a storage load is a bounds-checked load per lane.` : ''}
+#include "snippets/conv-io.wgsl"${textures ? '\n#include "snippets/flat-texture.wgsl"' : ''}
 
 @compute @workgroup_size(WG_X, WG_Y, WG_Z)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(subgroup_invocation_id) lane: u32) {
@@ -64,7 +68,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
     for (const kx of range(3)) {
       A(`    { // ky = ${ky}, kx = ${kx}`);
       for (const o of range(OCG)) {
-        A(`      let col${o} = wts[w${o} + ${3 * ky + kx}u * cin + ic][q];`);
+        A(textures
+          ? `      let col${o} = load_flat(wts, P.wts_off + (w${o} + ${3 * ky + kx}u * cin + ic) * 4u + q);`
+          : `      let col${o} = wts[w${o} + ${3 * ky + kx}u * cin + ic][q];`);
         A(`      let k${o} = mat4x4f(quadBroadcast(col${o}, 0u), quadBroadcast(col${o}, 1u), quadBroadcast(col${o}, 2u), quadBroadcast(col${o}, 3u));`);
       }
       for (const r of range(PY)) {
@@ -78,7 +84,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
     A(`  if (live && x0 + ${p}u < P.out_w && y0 + ${r}u < P.out_h && oc0 + ${o}u < P.out_c4) { store_biased(x0 + ${p}u, y0 + ${r}u, oc0 + ${o}u, acc_${r}_${p}_${o}, ss${o}); }`);
   }
   A('}');
-  write('conv3x3-quad.wgsl');
+  write(textures ? 'conv3x3-texture.wgsl' : 'conv3x3-quad.wgsl');
 }
 
 /**
@@ -206,5 +212,6 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
 }
 
 quad({ PX: 8, PY: 2, OCG: 4 });
+quad({ PX: 8, PY: 2, OCG: 4, textures: true });
 tiled({ TX: 8, TY: 8, PX: 2, PY: 2, OCG: 4, ICC: 2 });
 f16({ PX: 4, PY: 2, OCG: 2 });

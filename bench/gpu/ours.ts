@@ -10,6 +10,7 @@ import { ModelRunner } from '../../src/runtime/model-runner.js';
 import type { PackedModel } from '../../src/runtime/model/packed-format.js';
 import type { ConvOp } from '../../src/runtime/plan/graph.js';
 import { runModel } from '../../test/helpers/run-model.js';
+import { encodeProfiled } from '../../src/runtime/gpu/profile.js';
 import { timePasses } from '../lib/timestamps.js';
 
 /** Feature-map memory allowed for one pass before a frame is tiled: a GPU bench machine has plenty. */
@@ -101,7 +102,7 @@ export async function timeLayerClasses(s: OursSetup, runs: number): Promise<{ cl
     let best: number[] = [];
     let timed: { name: string; kind: string; macs: number }[] = [];
     for (let r = 0; r < runs; r++) {
-      const t = await timePasses(s.device, 128, (enc, querySet) => p.ex.encodeProfiled(enc, p.pack, querySet));
+      const t = await timePasses(s.device, 128, (enc, querySet) => encodeProfiled(enc, querySet, p.ex.profiledFrame(p.pack).frame));
       timed = t.timed;
       best = r === 0 ? t.ms : best.map((b, i) => Math.min(b, t.ms[i]!));
     }

@@ -15,6 +15,7 @@ import { comparePeer, PEER_MODEL, PEER_PAD, peerInput } from '../lib/peer-input.
 import { timePasses } from '../lib/timestamps.js';
 import { loadModel } from '../../src/runtime/model/load.js';
 import { ModelRunner } from '../../src/runtime/model-runner.js';
+import { encodeProfiled, encodeTimed } from '../../src/runtime/gpu/profile.js';
 import resampleWgsl from './shaders/resample.wgsl?raw';
 import toRgba8Wgsl from './shaders/to-rgba8.wgsl?raw';
 
@@ -168,7 +169,8 @@ async function ours(opts: { model: string; width: number; height: number; warmup
   let stages: Record<string, number> | undefined;
   if (timestamps) {
     const { ms: stageMs } = await timePasses(device, STAGES.length, (enc, querySet) => {
-      ex.encodeTimed(enc, pack, querySet);
+      const { frame, reuse } = ex.profiledFrame(pack);
+      encodeTimed(enc, querySet, frame, reuse);
       return STAGES;
     });
     stages = Object.fromEntries(STAGES.map((s, i) => [s, stageMs[i]!]));
@@ -180,7 +182,7 @@ async function ours(opts: { model: string; width: number; height: number; warmup
 
 /** One more frame with every pass timed on its own (timestamp queries), summed per kind. */
 async function profileKinds(ex: GraphExecutor, pack: PackPasses): Promise<PassKinds> {
-  const { timed: passes, ms } = await timePasses(device, 128, (enc, querySet) => ex.encodeProfiled(enc, pack, querySet));
+  const { timed: passes, ms } = await timePasses(device, 128, (enc, querySet) => encodeProfiled(enc, querySet, ex.profiledFrame(pack).frame));
   const kinds: PassKinds = {};
   passes.forEach((p, i) => {
     const k = (kinds[p.kind] ??= { ms: 0, macs: 0, passes: 0 });

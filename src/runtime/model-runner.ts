@@ -52,7 +52,8 @@ export class ModelRunner {
     this.weights = device.createBuffer({
       label: `weights ${packed.model.id}`,
       size: data.byteLength,
-      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+      // COPY_SRC: the texture convs read a texture copy (conv-textures.ts).
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC,
     });
     device.queue.writeBuffer(this.weights, 0, data as Uint8Array<ArrayBuffer>);
     this.alphaUniform = device.createBuffer({ label: 'alpha', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });

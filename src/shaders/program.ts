@@ -20,8 +20,8 @@ export type ParamsOf<P extends ParamSchema> = { [K in keyof P]: number };
 
 /** A binding's WGSL declaration after `var`, e.g. `<storage, read> ... : array<vec4f>` as space + type. */
 export interface BindingDecl {
-  /** `uniform`, `storage, read`, `storage, read_write`; none for textures. */
-  space?: string;
+  /** `uniform`, `storage, read`, `storage, read_write`; none for textures; a function of the defines where a variant binds a texture instead. */
+  space?: string | ((d: Readonly<Record<string, boolean | number>>) => string | undefined);
   /** The WGSL type; a function of the defines where a variant changes it (a texture kind). */
   type: string | ((d: Readonly<Record<string, boolean | number>>) => string);
   /** Declared and bound only when this boolean define is true. */
@@ -151,7 +151,8 @@ export function programHeader<S extends DefineSchema>(p: Program<S>, d: DefinesO
   Object.entries<BindingDecl>(p.bindings).forEach(([name, b], i) => {
     if (b.when && !d[b.when]) return;
     const type = typeof b.type === 'function' ? b.type(d) : b.type;
-    lines.push(`@group(0) @binding(${i + 1}) var${b.space ? `<${b.space}>` : ''} ${name}: ${type};`);
+    const space = typeof b.space === 'function' ? b.space(d) : b.space;
+    lines.push(`@group(0) @binding(${i + 1}) var${space ? `<${space}>` : ''} ${name}: ${type};`);
   });
   return lines.join('\n') + '\n';
 }

@@ -30,6 +30,8 @@ const skip = !goldenAvailable ? 'no ../shared/golden' : !modelsAvailable() ? 'no
 const FAMILIES: { set: ConvBlock; precision: TensorPrecision; feature?: GPUFeatureName }[] = [
   { set: 'tiled', precision: 'f32' },
   { set: 'quad', precision: 'f32', feature: 'subgroups' },
+  { set: 'texture', precision: 'f32', feature: 'subgroups' },
+  { set: 'texture', precision: 'f16', feature: 'subgroups' },
   { set: 'f16', precision: 'f16', feature: 'shader-f16' },
 ];
 
@@ -51,6 +53,7 @@ describe('conv3x3 kernel families on a golden case', { skip }, () => {
         const input = readPng(goldenPath(c!.input));
         const { raw, rgba } = await runModel(runner, input);
         assert.equal(runner.current?.convBlock, f.set, 'the set that ran');
+        if (f.set === 'texture') assert.equal(runner.current?.kernelsByClass['conv3x3 64→64'], 'conv3x3-texture', 'the texture kernel ran');
         const ref = readF32(goldenPath(c!.output_f32));
         assert.equal(raw.length, ref.length, 'output size');
         let maxErr = 0;

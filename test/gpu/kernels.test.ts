@@ -9,7 +9,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as G from '../helpers/gpu.js';
-import { convSpec } from '../../src/runtime/gpu/conv-kernels.js';
+import { convSpec, usesTextures } from '../../src/runtime/gpu/conv-kernels.js';
+import { ConvTextureSet } from '../../src/runtime/gpu/conv-textures.js';
 import * as P from '../../src/shaders/programs/conv.js';
 import { programFeatures, resolveDefines } from '../../src/shaders/program.js';
 import type { ConvProgram } from '../../src/shaders/programs/conv.js';
@@ -136,6 +137,7 @@ async function runConv(c: ConvCase) {
     skipScale: c.skipScale ? { id: 1, name: 'skip scale', channels: c.outC } : undefined,
   };
   const program = c.variant ?? { conv3x3: P.conv3x3, conv2x2s2: P.conv2x2s2, deconv: P.deconv }[c.kind];
+  const textures = usesTextures(program) ? new ConvTextureSet(device, op.input.tensor.w * op.input.tensor.h * op.input.tensor.c4, F32_STORAGE) : undefined;
   await G.runPass(device, convSpec(op, program, F32_STORAGE, {
     src: G.storageBuffer(device, input.data, 'input'),
     wts: G.storageBuffer(device, R.packConvWeights(kind, c.inC, c.outC, k, weight), 'weights'),
@@ -144,7 +146,8 @@ async function runConv(c: ConvCase) {
     skip: c.skip ? G.storageBuffer(device, skipT.data, 'skip') : undefined,
     in_scale: c.inScale ? G.storageBuffer(device, R.padToVec4(inScale), 'in scale') : undefined,
     skip_scale: c.skipScale ? G.storageBuffer(device, R.padToVec4(skipScale), 'skip scale') : undefined,
-  }));
+  }, textures));
+  textures?.destroy();
   const raw = await G.readFloats(device, dst);
   const name = `${program.name} k${k}/s${stride}/p${pad} ${c.inC}->${c.outC}`;
   assertTail(raw, outFloats, name);
@@ -198,10 +201,11 @@ describe('conv3x3', () => {
 
 // The wide-block variant (8x4 px x 16 channels per invocation) and the other conv3x3 families
 // of 16 channels per invocation (conv3x3-tiled: workgroup memory; conv3x3-quad: subgroups, where
-// the device has them; conv3x3-f16 is inexact: test/gpu/kernel-families.test.ts): partial
+// the device has them, and conv3x3-texture, quad reading flat textures after its stage pass;
+// conv3x3-f16 is inexact: test/gpu/kernel-families.test.ts): partial
 // channel blocks (the second pair of groups absent), row counts that are not multiples of the
 // block, maps of several workgroups, views, every fusion.
-for (const wide of [P.conv3x3Wide, P.conv3x3Tiled, P.conv3x3Quad]) describe(wide.name, () => {
+for (const wide of [P.conv3x3Wide, P.conv3x3Tiled, P.conv3x3Quad, P.conv3x3Texture]) describe(wide.name, () => {
   test('8->20 (5 groups: a full block of 4 and one alone), LRELU, 21x11 -> 19x9', async (t) => {
     if (lacksFeature(wide, t)) return;
     const r = await runConv({ kind: 'conv3x3', variant: wide, inC: 8, outC: 20, inW: 21, inH: 11, lrelu: true, seed: 11 });

@@ -11,7 +11,9 @@ export interface GpuLedger {
   readonly created: number;
 }
 
-const textureBytes = (t: GPUTexture) => t.width * t.height * t.depthOrArrayLayers * 4; // rgba8 / r32 formats only here
+// The formats the runtime makes: rgba8 / r32 (frames, outputs), rgba16float / rgba32float (the texture convs' flat textures).
+const TEXEL_BYTES: Partial<Record<GPUTextureFormat, number>> = { rgba16float: 8, rgba32float: 16 };
+const textureBytes = (t: GPUTexture) => t.width * t.height * t.depthOrArrayLayers * (TEXEL_BYTES[t.format] ?? 4);
 
 export function trackDevice(device: GPUDevice): GpuLedger {
   const live = new Map<object, number>();

@@ -131,15 +131,17 @@ export async function pipelineFor(device: GPUDevice, code: string, label = 'kern
 }
 
 /** Compiles and runs one pass of a program as the runtime builds it; resolves when the GPU has finished it. */
-export async function runPass<S extends DefineSchema, P extends ParamSchema, B extends string>(device: GPUDevice, typed: PassSpec<S, P, B>): Promise<void> {
+export async function runPass<S extends DefineSchema, P extends ParamSchema, B extends string>(device: GPUDevice, typed: PassSpec<S, P, B>, groups?: [number, number, number]): Promise<void> {
   const spec = passSpec(typed);
+  // A pass's `before` (a texture conv's stage pass) runs first, with the pass's workgroup counts.
+  if (spec.before) await runPass(device, spec.before, dispatchSize(spec.program, spec.extent));
   await loadShaderSources(spec.program.source);
   const defines = resolveDefines(spec.program, spec.defines);
   const label = `${spec.program.name} ${JSON.stringify(spec.defines)}`;
   const pipeline = await pipelineFor(device, composeProgram(spec.program, defines), label);
   const params = device.createBuffer({ label: 'params', size: spec.program.paramBytes, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   device.queue.writeBuffer(params, 0, packParams(spec.program, spec.params));
-  await dispatch(device, label, pipeline, bindingEntries(spec.program, defines, { buffer: params }, spec.resources), dispatchSize(spec.program, spec.extent));
+  await dispatch(device, label, pipeline, bindingEntries(spec.program, defines, { buffer: params }, spec.resources), groups ?? dispatchSize(spec.program, spec.extent));
   params.destroy();
 }
 

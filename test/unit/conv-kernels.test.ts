@@ -32,20 +32,27 @@ test('the families: each set is the wide set with its own conv3x3', () => {
   const x2 = convs('se/up2x-conservative');
   const conv5 = byName(x2, 'unet2.conv5');
   const down = byName(x2, 'unet2.conv1_down');
-  for (const [set, name] of [['tiled', 'conv3x3-tiled'], ['quad', 'conv3x3-quad'], ['f16', 'conv3x3-f16']] as const) {
+  for (const [set, name] of [['tiled', 'conv3x3-tiled'], ['quad', 'conv3x3-quad'], ['texture', 'conv3x3-texture'], ['f16', 'conv3x3-f16']] as const) {
     assert.equal(kernelFor(set, conv5).name, name);
     assert.equal(kernelFor(set, down).name, 'conv2x2s2-wide');
     assert.equal(kernelFor(set, byName(x2, 'unet2.conv_bottom')).name, 'conv3x3', `${set}: the 3-channel tail stays compact`);
   }
 });
 
+test('texture: an input too large for a flat texture (4096 x 8192 texels) takes quad\'s kernel', () => {
+  const conv5 = byName(convs('se/up2x-conservative'), 'unet2.conv5');
+  const sized = (w: number, h: number) => ({ ...conv5, input: { ...conv5.input, tensor: { ...conv5.input.tensor, w, h } } });
+  assert.equal(kernelFor('texture', sized(2048, 1024)).name, 'conv3x3-texture', '2048 x 1024 x 16 groups: exactly the limit');
+  assert.equal(kernelFor('texture', sized(2048, 1025)).name, 'conv3x3-quad');
+});
+
 test('defines: only those the kernel declares (the deconv shape and ONE_GROUP go to deconv.wgsl alone)', () => {
   const x3 = convs('se/up3x-conservative');
   const tail = byName(x3, 'unet1.conv_bottom');
   const storage = { F16: false, F16_NATIVE: false };
-  assert.deepEqual(convDefines(kernelFor('compact', tail), tail, storage), { ...storage, LRELU: false, SKIP: false, IN_SCALE: false, SKIP_SCALE: false, K: 5, S: 3, PAD: 2, ONE_GROUP: true });
+  assert.deepEqual(convDefines(kernelFor('compact', tail), tail, storage), { ...storage, LRELU: false, SKIP: false, IN_SCALE: false, SKIP_SCALE: false, TEXTURES: false, K: 5, S: 3, PAD: 2, ONE_GROUP: true });
   const c = byName(x3, 'unet2.conv5');
-  assert.deepEqual(Object.keys(convDefines(kernelFor('compact', c), c, storage)).sort(), ['F16', 'F16_NATIVE', 'IN_SCALE', 'LRELU', 'SKIP', 'SKIP_SCALE']);
+  assert.deepEqual(Object.keys(convDefines(kernelFor('compact', c), c, storage)).sort(), ['F16', 'F16_NATIVE', 'IN_SCALE', 'LRELU', 'SKIP', 'SKIP_SCALE', 'TEXTURES']);
 });
 
 test('a set is supported only where the device has every feature its kernels need', () => {

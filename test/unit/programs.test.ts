@@ -91,7 +91,7 @@ test('defines: defaults filled in, unknown names and wrong types refused, the ca
   assert.equal(d.SKIP, false);
   assert.throws(() => P.resolveDefines(conv.conv3x3, { ONE_GROUP: true } as never), /unknown define ONE_GROUP/);
   assert.throws(() => P.resolveDefines(conv.deconv, { K: true } as never), /K must be a number/);
-  assert.equal(P.programKey(conv.conv3x3, d), 'conv3x3|F16=false,F16_NATIVE=false,LRELU=true,SKIP=false,IN_SCALE=false,SKIP_SCALE=false');
+  assert.equal(P.programKey(conv.conv3x3, d), 'conv3x3|F16=false,F16_NATIVE=false,LRELU=true,SKIP=false,IN_SCALE=false,SKIP_SCALE=false,TEXTURES=false');
 });
 
 test('bind group entries by name: a missing or extra resource is an error', () => {

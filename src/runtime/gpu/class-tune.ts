@@ -8,8 +8,10 @@
 // The choice is kept per adapter, precision, set and class: in memory, and in localStorage.
 
 import type { ConvOp, Tensor } from '../plan/graph.js';
-import { choiceKey, readStored, timeCandidates, writeStored, type Exclusive } from './autotune.js';
-import { CONV_BLOCKS, convSpec, kernelFor, layerClass, setSupported, type ClassKernels, type ConvBlock, type StorageDefines } from './conv-kernels.js';
+import { choiceKey, readStored, writeStored, type Exclusive } from './autotune.js';
+import { timeCandidates } from './autotune-measure.js';
+import { ConvTextureSet } from './conv-textures.js';
+import { CONV_BLOCKS, convSpec, kernelFor, layerClass, setSupported, usesTextures, type ClassKernels, type ConvBlock, type StorageDefines } from './conv-kernels.js';
 import type { ConvProgram } from '../../shaders/programs/conv.js';
 import { buildPasses } from './pass.js';
 import type { PipelineCache } from './pipelines.js';
@@ -64,7 +66,7 @@ export function forgetClassChoices(): void {
 }
 
 /** The distinct kernels the supported sets have for `op`, each with the first set (in preference order) that has it. */
-export function classCandidates(device: GPUDevice, op: Pick<ConvOp, 'kind' | 'spec' | 'output'>, storage: StorageDefines): { block: ConvBlock; program: ConvProgram }[] {
+export function classCandidates(device: GPUDevice, op: Pick<ConvOp, 'kind' | 'spec' | 'input' | 'output'>, storage: StorageDefines): { block: ConvBlock; program: ConvProgram }[] {
   const out: { block: ConvBlock; program: ConvProgram }[] = [];
   for (const block of CONV_BLOCKS) {
     if (!setSupported(device, block, storage)) continue;
@@ -112,11 +114,13 @@ async function measure(
   const storage = tensorDefines(precision, device);
   const made: GPUBuffer[] = [];
   const make = (bytes: number) => {
-    const b = device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage: GPUBufferUsage.STORAGE });
+    const b = device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
     made.push(b);
     return b;
   };
   const tensorBytes = (t: Tensor) => t.w * t.h * t.c4 * 16;
+  const inputs = open.filter((o) => o.candidates.some((c) => usesTextures(c.program))).map(({ op: { input: { tensor: t } } }) => t.w * t.h * t.c4);
+  const textures = inputs.length ? new ConvTextureSet(device, Math.max(...inputs), storage) : undefined;
   try {
     const built = await Promise.all(open.map(async ({ op, candidates }) => {
       const probe = { ...op, lrelu: true, skip: undefined, inScale: undefined, skipScale: undefined };
@@ -127,7 +131,7 @@ async function measure(
         bias: make(Math.ceil(s.outC / 4) * 16),
         dst: make(tensorBytes(op.output)),
       };
-      const b = await buildPasses(device, pipelines, candidates.map((c) => convSpec(probe, c.program, storage, buffers)), 'class autotune');
+      const b = await buildPasses(device, pipelines, candidates.map((c) => convSpec(probe, c.program, storage, buffers, textures)), 'class autotune');
       made.push(b.uniforms);
       return b.passes;
     }));
@@ -147,5 +151,6 @@ async function measure(
     });
   } finally {
     for (const b of made) b.destroy();
+    textures?.destroy();
   }
 }

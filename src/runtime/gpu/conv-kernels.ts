@@ -31,6 +31,8 @@ export const CONV_KERNEL_SETS = [
   { id: 'wide', kernels: [K.conv3x3Wide, ...WIDE_REST] },
   { id: 'tiled', kernels: [K.conv3x3Tiled, ...WIDE_REST] },
   { id: 'quad', kernels: [K.conv3x3Quad, ...WIDE_REST] },
+  // Inputs too large for a flat texture take quad's kernel.
+  { id: 'texture', kernels: [K.conv3x3Texture, K.conv3x3Quad, ...WIDE_REST] },
   { id: 'f16', kernels: [K.conv3x3F16, ...WIDE_REST], f16Only: true },
 ] as const satisfies readonly KernelSet[];
 
@@ -75,10 +77,11 @@ export const sameKernels = (a: KernelChoice, b: KernelChoice): boolean =>
   a.block === b.block && JSON.stringify(Object.entries(a.classes).sort()) === JSON.stringify(Object.entries(b.classes).sort());
 
 /** The kernel of set `block` for `op`, or of the set `classes` names for the op's class. */
-export function kernelFor(block: ConvBlock, op: Pick<ConvOp, 'kind' | 'spec' | 'output'>, classes?: ClassKernels): ConvProgram {
+export function kernelFor(block: ConvBlock, op: Pick<ConvOp, 'kind' | 'spec' | 'input' | 'output'>, classes?: ClassKernels): ConvProgram {
   const set = setOf(classes?.[layerClass(op)] ?? block)!;
   const shape = shapeOf(op.spec);
-  const k = set.kernels.find((p: ConvProgram) => p.shape === shape && op.output.c4 >= (p.minOutC4 ?? 1));
+  const t = op.input.tensor;
+  const k = set.kernels.find((p: ConvProgram) => p.shape === shape && op.output.c4 >= (p.minOutC4 ?? 1) && t.w * t.h * t.c4 <= (p.maxInputTexels ?? Infinity));
   return k ?? COMPACT[op.kind];
 }
 
@@ -118,21 +121,44 @@ const viewOffset = (v: View) => (v.y * v.tensor.w + v.x) * v.tensor.c4;
 
 export type ConvResources = Resources<'src' | 'wts' | 'bias' | 'dst' | 'skip' | 'in_scale' | 'skip_scale'>;
 
-/** The pass of conv `op` with `program`: the executor's, the autotune's, the bench's and the kernel tests'. */
-export function convSpec(op: Omit<ConvOp, 'layer' | 'macs'>, program: ConvProgram, storage: StorageDefines, resources: ConvResources): PassSpec {
+/** A texture conv's flat textures and stage pass (conv-textures.ts ConvTextureSet, a chunk of its own). */
+export interface ConvTextures {
+  /** For conv `name` reading `input`: the stage pass copying `resources.src` into a staging texture, and the textures to bind. */
+  bind(name: string, input: Tensor, storage: StorageDefines, resources: ConvResources): { before: PassSpec; src: GPUTextureView; wts: GPUTextureView; wtsOff: number };
+}
+
+/** Whether `program` reads flat textures (then convSpec() needs a ConvTextures). */
+export const usesTextures = (program: ConvProgram): boolean => program.defines.TEXTURES === true;
+
+/**
+ * The pass of conv `op` with `program`: the executor's, the autotune's, the bench's and the kernel
+ * tests'. A texture kernel (usesTextures) reads flat textures instead of `src` and `wts`: its
+ * pass gets a stage pass before it that copies the input into one.
+ */
+export function convSpec(op: Omit<ConvOp, 'layer' | 'macs'>, program: ConvProgram, storage: StorageDefines, resources: ConvResources, textures?: ConvTextures): PassSpec {
   const i = op.input;
   const o: Tensor = op.output;
   const s = op.skip;
+  const params = {
+    in_off: viewOffset(i), in_row: i.tensor.w, in_c4: i.tensor.c4, in_w: i.w, in_h: i.h,
+    out_off: 0, out_row: o.w, out_c4: o.c4, out_w: o.w, out_h: o.h,
+    skip_off: s ? viewOffset(s) : 0, skip_row: s ? s.tensor.w : 0, wts_off: 0,
+  };
+  let before: PassSpec | undefined;
+  if (usesTextures(program)) {
+    if (!textures) throw new Error(`internal: ${program.name} needs its textures`);
+    const t = textures.bind(op.spec.name, i.tensor, storage, resources);
+    before = t.before;
+    params.wts_off = t.wtsOff;
+    resources = { ...resources, src: t.src, wts: t.wts };
+  }
   return passSpec({
     label: op.spec.name,
     program,
     defines: convDefines(program, op, storage),
-    params: {
-      in_off: viewOffset(i), in_row: i.tensor.w, in_c4: i.tensor.c4, in_w: i.w, in_h: i.h,
-      out_off: 0, out_row: o.w, out_c4: o.c4, out_w: o.w, out_h: o.h,
-      skip_off: s ? viewOffset(s) : 0, skip_row: s ? s.tensor.w : 0,
-    },
+    params,
     resources,
     extent: { w: o.w, h: o.h, c4: o.c4, stride: op.spec.stride },
+    before,
   });
 }

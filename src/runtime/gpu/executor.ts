@@ -22,7 +22,7 @@ import { kernelsByClass, type KernelChoice, type ConvBlock, type StorageDefines 
 import { buildFramePasses, type FramePasses, type Step } from './frame-passes.js';
 import { rebind, run, type Pass } from './pass.js';
 import type { PipelineCache } from './pipelines.js';
-import { encodeProfiled, encodeTimed, type OpPass, type PassInfo } from './profile.js';
+import type { OpPass, ProfiledFrame } from './profile.js';
 import type { FrameReuse, ReuseSource } from './reuse.js';
 import { groupBytes, tensorDefines, type TensorPrecision } from './tensor-format.js';
 
@@ -158,7 +158,7 @@ export class GraphExecutor {
 
   /** Bytes of GPU memory this executor holds (buffers and textures it created). */
   get bytes(): number {
-    return this.fixedBytes + this.passes.uniforms.size + (this.rawBuffer?.size ?? 0) + (this.reuse?.bytes ?? 0);
+    return this.fixedBytes + this.passes.uniforms.size + (this.passes.textures?.bytes ?? 0) + (this.rawBuffer?.size ?? 0) + (this.reuse?.bytes ?? 0);
   }
 
   /** The pack passes reading `texture` (default: the internal source copy); made once per texture. */
@@ -290,18 +290,12 @@ export class GraphExecutor {
   }
 
   /**
-   * Like encode(), but as one compute pass per stage (input, UNet1, UNet2, output), each writing
-   * begin/end timestamps at query indices 2i, 2i+1 of `querySet`: for per-stage GPU times (profile.ts).
+   * The frame as the timed encodings see it (profile.ts encodeTimed, for per-stage GPU times;
+   * encodeProfiled, untiled, for per-pass ones), with frame reuse's passes when reuse is on.
    */
-  encodeTimed(encoder: GPUCommandEncoder, pack: PackPasses, querySet: GPUQuerySet): void {
+  profiledFrame(pack: PackPasses): { frame: ProfiledFrame; reuse?: FrameReuse } {
     const frame = this.tiled ? { tiled: this.sequence(pack, this.passes.output) } : { pack: pack[0]!, steps: this.afterInput[0]! };
-    encodeTimed(encoder, querySet, frame, this.reuse?.on ? this.reuse : undefined);
-  }
-
-  /** Every pass of an untiled frame timed on its own (profile.ts; bench/profile-passes.ts). */
-  encodeProfiled(encoder: GPUCommandEncoder, pack: PackPasses, querySet: GPUQuerySet): PassInfo[] {
-    if (this.tiled) throw new Error('internal: encodeProfiled() is for untiled frames');
-    return encodeProfiled(encoder, querySet, pack[0]!, this.afterInput[0]!);
+    return { frame, reuse: this.reuse?.on ? this.reuse : undefined };
   }
 
   /** Makes the raw (unrounded f32) output variant; not needed on the per-frame path. */
@@ -340,6 +334,7 @@ export class GraphExecutor {
 
   destroy(): void {
     for (const b of [...this.buffers, ...this.scales, ...this.sums, this.passes.uniforms]) b.destroy();
+    this.passes.textures?.destroy();
     this.rawBuffer?.destroy();
     this.reuse?.destroy();
     if (!this.init.shared) {

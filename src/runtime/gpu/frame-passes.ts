@@ -9,7 +9,7 @@ import { PAD } from '../model/architecture.js';
 import type { PackedModel } from '../model/packed-format.js';
 import type { ConvOp, OutputOp, PackOp, ScaleVec, SeOp, Tensor, View } from '../plan/graph.js';
 import type { TilePlan } from '../plan/tiling.js';
-import { convSpec, kernelFor, type KernelChoice, type StorageDefines } from './conv-kernels.js';
+import { convSpec, kernelFor, usesTextures, type KernelChoice, type StorageDefines } from './conv-kernels.js';
 import { buildPasses, passSpec, type BuiltPass, type Pass, type PassSpec } from './pass.js';
 import type { PipelineCache } from './pipelines.js';
 
@@ -27,6 +27,8 @@ export interface FramePasses {
   output: BuiltPass[];
   /** The uniforms of every pass. */
   uniforms: GPUBuffer;
+  /** The texture convs' textures, where one runs (conv-textures.ts): the executor counts and destroys them. */
+  textures?: { readonly bytes: number; destroy(): void };
 }
 
 export interface FrameResources {
@@ -56,16 +58,23 @@ export async function buildFramePasses(r: FrameResources): Promise<FramePasses> 
   const specs: PassSpec[] = [];
   const add = (s: PassSpec) => specs.push(s) - 1;
   const seOps = g.ops.filter((o): o is SeOp => o.kind === 'se');
+  const convs = g.ops.filter((o): o is ConvOp => o.kind === 'conv3x3' || o.kind === 'conv2x2s2' || o.kind === 'deconv');
+  // A chunk of its own, loaded only where a texture kernel runs.
+  const inputs = convs.filter((op) => usesTextures(kernelFor(r.kernels.block, op, r.kernels.classes))).map(({ input: { tensor: t } }) => t.w * t.h * t.c4);
+  const textures = inputs.length ? new (await import('./conv-textures.js')).ConvTextureSet(r.device, Math.max(...inputs), r.storage) : undefined;
   const tiled = plan.tiles.length > 1;
   const pack = plan.tiles.map((_, k) => add(packSpec(r, g.ops[0] as PackOp, k)));
   const steps = g.ops.filter((op): op is ConvOp | SeOp => op.kind !== 'pack' && op.kind !== 'output').map((op) => {
-    if (op.kind !== 'se') return { op, pass: add(convSpec(op, kernelFor(r.kernels.block, op, r.kernels.classes), r.storage, convResources(r, op))) };
+    if (op.kind !== 'se') return { op, pass: add(convSpec(op, kernelFor(r.kernels.block, op, r.kernels.classes), r.storage, convResources(r, op), textures)) };
     if (!tiled) return { op, fused: add(seSpec(r, op)) };
     const n = seOps.indexOf(op);
     return { op, sums: plan.tiles.map((_, k) => add(seSumSpec(r, op, n, k))), fc: add(seFcSpec(r, op, n)) };
   });
   const output = plan.tiles.map((_, k) => add(outputSpec(r, g.ops[g.ops.length - 1] as OutputOp, k)));
-  const built = await buildPasses(r.device, r.pipelines, specs, plan.tiles.length > 1 ? 'tiled frame' : 'frame');
+  const built = await buildPasses(r.device, r.pipelines, specs, plan.tiles.length > 1 ? 'tiled frame' : 'frame').catch((e: unknown) => {
+    textures?.destroy();
+    throw e;
+  });
   const at = (i: number) => built.passes[i]!;
   return {
     pack: pack.map(at),
@@ -76,6 +85,7 @@ export async function buildFramePasses(r: FrameResources): Promise<FramePasses> 
     }),
     output: output.map(at),
     uniforms: built.uniforms,
+    textures,
   };
 }
 

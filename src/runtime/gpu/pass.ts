@@ -13,10 +13,13 @@ export interface Pass {
   pipeline: GPUComputePipeline;
   bindGroup: GPUBindGroup;
   groups: [number, number, number];
+  /** A dispatch recorded just before this one, with the same workgroup counts (a texture conv's stage pass). */
+  before?: Pass;
 }
 
-/** Records one dispatch; with `args`, an indirect one reading the arguments of pass `index`. */
+/** Records one dispatch (its `before` first); with `args`, an indirect one reading the arguments of pass `index`. */
 export function run(pass: GPUComputePassEncoder, p: Pass, args?: GPUBuffer, index = 0): void {
+  if (p.before) run(pass, p.before, args, index);
   pass.setPipeline(p.pipeline);
   pass.setBindGroup(0, p.bindGroup);
   if (args) pass.dispatchWorkgroupsIndirect(args, index * 12);
@@ -31,6 +34,8 @@ export interface PassSpec<S extends DefineSchema = DefineSchema, P extends Param
   params: ParamsOf<P>;
   resources: Resources<B>;
   extent: Extent;
+  /** A pass recorded before this one with its workgroup counts (its own extent is ignored), gated with it. */
+  before?: PassSpec;
 }
 
 /** A spec, type-checked against its program (an array of specs holds many programs). */
@@ -55,16 +60,23 @@ export interface BuiltPasses {
  * a bind group each.
  */
 export async function buildPasses(device: GPUDevice, pipelines: PipelineCache, specs: readonly PassSpec[], label: string): Promise<BuiltPasses> {
+  // Every spec and its `before`, a uniform slot and a pipeline each.
+  const all = specs.flatMap((s) => (s.before ? [s.before, s] : [s]));
   const align = device.limits.minUniformBufferOffsetAlignment;
-  const slot = Math.max(align, ...specs.map((s) => Math.ceil(s.program.paramBytes / align) * align));
-  const uniforms = device.createBuffer({ label: `${label} params`, size: Math.max(16, specs.length * slot), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  const slot = Math.max(align, ...all.map((s) => Math.ceil(s.program.paramBytes / align) * align));
+  const uniforms = device.createBuffer({ label: `${label} params`, size: Math.max(16, all.length * slot), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   const bytes = new Uint8Array(uniforms.size);
-  specs.forEach((s, i) => bytes.set(new Uint8Array(packParams(s.program, s.params)), i * slot));
+  all.forEach((s, i) => bytes.set(new Uint8Array(packParams(s.program, s.params)), i * slot));
   device.queue.writeBuffer(uniforms, 0, bytes);
-  const compiled = await Promise.all(specs.map((s) => pipelines.get(s.program, s.defines)));
-  const passes = specs.map((spec, i): BuiltPass => {
+  const compiled = await Promise.all(all.map((s) => pipelines.get(s.program, s.defines)));
+  const built = all.map((spec, i): BuiltPass => {
     const params = { buffer: uniforms, offset: i * slot, size: spec.program.paramBytes };
     return { spec, params, ...bind(device, compiled[i]!, spec, params) };
+  });
+  const passes = specs.map((s) => {
+    const p = built[all.indexOf(s)]!;
+    if (s.before) p.before = { ...built[all.indexOf(s.before)]!, groups: p.groups };
+    return p;
   });
   return { passes, uniforms };
 }

@@ -1,7 +1,7 @@
-// Timed encodings of a frame, for GPU times from timestamp queries: per stage (the stats of a
-// video with `timing: true`, and the bench), or per pass (bench/profile-passes.ts). Both record
-// the same passes as a plain frame, split into more compute passes to place the timestamps.
-// And the wall time of one pass repeated (the autotune, bench/conv-gflops.ts).
+// Timed encodings of a frame (GraphExecutor.profiledFrame()), for GPU times from timestamp
+// queries: per stage (the stats of a video with `timing: true`, through the lazily loaded stage
+// timer, and the bench), or per pass (bench/profile-passes.ts). Both record the same passes as a
+// plain frame, split into more compute passes to place the timestamps.
 
 import { STAGES, type Op } from '../plan/graph.js';
 import { run, type Pass } from './pass.js';
@@ -60,8 +60,9 @@ export interface PassInfo {
  * pass of its own, writing begin/end timestamps at 2i, 2i+1. Returns each pass's name, kind and
  * multiply-adds, in order.
  */
-export function encodeProfiled(encoder: GPUCommandEncoder, querySet: GPUQuerySet, pack: Pass, steps: readonly OpPass[]): PassInfo[] {
-  const list: [Pass, PassInfo][] = [[pack, { name: 'pack', kind: 'pack', macs: 0 }], ...steps.map((s): [Pass, PassInfo] => [s.pass, info(s.op)])];
+export function encodeProfiled(encoder: GPUCommandEncoder, querySet: GPUQuerySet, frame: ProfiledFrame): PassInfo[] {
+  if ('tiled' in frame) throw new Error('internal: encodeProfiled() is for untiled frames');
+  const list: [Pass, PassInfo][] = [[frame.pack, { name: 'pack', kind: 'pack', macs: 0 }], ...frame.steps.map((s): [Pass, PassInfo] => [s.pass, info(s.op)])];
   list.forEach(([p], i) => {
     const pass = encoder.beginComputePass({ timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
     run(pass, p);
@@ -76,16 +77,4 @@ function info(op: Op): PassInfo {
     case 'pack': case 'output': return { name: op.kind, kind: op.kind, macs: 0 };
     default: return { name: op.spec.name, kind: op.kind, macs: op.macs };
   }
-}
-
-/** Milliseconds per dispatch of `p` run `n` times in one submit, until the queue is done. */
-export async function timeDispatches(device: GPUDevice, p: Pass, n: number): Promise<number> {
-  const enc = device.createCommandEncoder();
-  const pass = enc.beginComputePass();
-  for (let i = 0; i < n; i++) run(pass, p);
-  pass.end();
-  const t0 = performance.now();
-  device.queue.submit([enc.finish()]);
-  await device.queue.onSubmittedWorkDone();
-  return (performance.now() - t0) / n;
 }

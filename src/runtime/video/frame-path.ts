@@ -46,7 +46,7 @@ export function submitFrame(session: GpuSession, ex: GraphExecutor, pack: PackPa
   const encoder = device.createCommandEncoder({ label: 'frame' });
   let slot = -1;
   if (timer) {
-    ex.encodeTimed(encoder, pack, timer.querySet);
+    timer.encode(encoder, ex, pack);
     presenter.encode(encoder, timer.presentWrites);
     slot = timer.resolve(encoder, ex.reuseCounters);
   } else {

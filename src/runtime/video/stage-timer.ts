@@ -5,7 +5,8 @@
 // frame ran: a re-shown frame times its skipped passes at ~0, so the stage times of the last frame
 // that ran the network whole are kept apart (`lastWhole`).
 
-import { STAGES } from '../gpu/executor.js';
+import { STAGES, type GraphExecutor, type PackPasses } from '../gpu/executor.js';
+import { encodeTimed } from '../gpu/profile.js';
 import type { ReuseSource } from '../gpu/reuse.js';
 import { REUSE_HEADER_BYTES as REUSE_BYTES } from '../../shaders/programs/reuse.js';
 import { reuseStats, type ReuseStats } from './reuse-counters.js';
@@ -31,6 +32,12 @@ export class StageTimer {
   private readonly resolveBuffer: GPUBuffer;
   private readonly readback: GPUBuffer[];
   private readonly busy = [false, false];
+
+  /** Records the frame as one compute pass per stage, timestamps into querySet (profile.ts encodeTimed). */
+  encode(encoder: GPUCommandEncoder, ex: GraphExecutor, pack: PackPasses): void {
+    const { frame, reuse } = ex.profiledFrame(pack);
+    encodeTimed(encoder, this.querySet, frame, reuse);
+  }
 
   constructor(device: GPUDevice) {
     const count = TIMED_STAGES.length * 2;

@@ -5,13 +5,14 @@
 // invocation computes, which sizes the dispatch). The autotune's candidate lists
 // (runtime/gpu/conv-kernels.ts) pick among them.
 
-import { declareProgram, storage, storageRW, type Block, type DefineSchema, type Dispatch, type Program } from '../program.js';
+import { declareProgram, storage, storageRW, type BindingDecl, type Block, type DefineSchema, type Dispatch, type Program } from '../program.js';
 import { TENSOR_DEFINES, tensorFeatures } from './tensor.js';
 
 /** The layers a kernel computes: a conv by kernel size, a transposed conv by kernel, stride and padding ('deconv': any). */
 export type ConvShape = 'conv3x3' | 'conv2x2s2' | 'deconv' | 'deconv2x2s2p0' | 'deconv4x4s2p3';
 
-const CONV_DEFINES = { ...TENSOR_DEFINES, LRELU: false, SKIP: false, IN_SCALE: false, SKIP_SCALE: false };
+/** TEXTURES: the input and the weights are flat textures (conv3x3-texture.wgsl), not buffers. */
+const CONV_DEFINES = { ...TENSOR_DEFINES, LRELU: false, SKIP: false, IN_SCALE: false, SKIP_SCALE: false, TEXTURES: false };
 /** deconv.wgsl also takes the layer's shape and, for a layer of one channel group, ONE_GROUP. */
 const DECONV_DEFINES = { ...CONV_DEFINES, K: 2, S: 2, PAD: 0, ONE_GROUP: false };
 
@@ -19,11 +20,17 @@ const CONV_PARAMS = {
   in_off: 'u32', in_row: 'u32', in_c4: 'u32', in_w: 'u32', in_h: 'u32',
   out_off: 'u32', out_row: 'u32', out_c4: 'u32', out_w: 'u32', out_h: 'u32',
   skip_off: 'u32', skip_row: 'u32',
+  /** TEXTURES: the layer's first texel in the weight texture (a buffer binding starts at its layer). */
+  wts_off: 'u32',
 } as const;
 
+type D = Readonly<Record<string, boolean | number>>;
+const bufferOrTexture = (type: string): BindingDecl =>
+  ({ space: (d: D) => (d.TEXTURES ? undefined : 'storage, read'), type: (d: D) => (d.TEXTURES ? 'texture_2d<f32>' : type) });
+
 const CONV_BINDINGS = {
-  src: storage('array<Tensor4>'),
-  wts: storage('array<mat4x4f>'),
+  src: bufferOrTexture('array<Tensor4>'),
+  wts: bufferOrTexture('array<mat4x4f>'),
   bias: storage('array<vec4f>'),
   dst: storageRW('array<Tensor4>'),
   skip: storage('array<Tensor4>', 'SKIP'),
@@ -31,11 +38,16 @@ const CONV_BINDINGS = {
   skip_scale: storage('array<vec4f>', 'SKIP_SCALE'),
 };
 
+/** Texels per row of a flat texture (snippets/flat-texture.wgsl FLAT_SHIFT). */
+export const FLAT_WIDTH = 4096;
+
 /** Any kernel of the family; deconv.wgsl's defines are a superset of the others'. */
 export type ConvProgram = Program<DefineSchema, typeof CONV_PARAMS, keyof typeof CONV_BINDINGS> & {
   readonly shape: ConvShape;
   /** The kernel only pays from this many output channel groups; smaller layers keep the compact kernel. */
   readonly minOutC4?: number;
+  /** TEXTURES: the most input elements its flat texture holds (larger inputs take the set's next kernel). */
+  readonly maxInputTexels?: number;
 };
 
 /** An 8x8 grid of invocations per workgroup, each computing one block. */
@@ -80,6 +92,16 @@ export const deconv4x4s2Wide = conv('deconv4x4s2-wide', 'deconv4x4s2p3', CONV_DE
 // conv3x3 of a candidate set of its own (runtime/gpu/conv-kernels.ts).
 /** Subgroups: a quad's lanes share the channel groups and each loads a quarter of the weights (quadBroadcast). */
 export const conv3x3Quad = conv('conv3x3-quad', 'conv3x3', CONV_DEFINES, wide({ x: 8, y: 2, c4: 4 }, true), 4, ['subgroups']);
+/**
+ * conv3x3-quad reading its input and weights with textureLoad from flat textures; a stage pass
+ * (tensor-texture.ts) copies the input into one first (runtime/gpu/conv-textures.ts). A flat texture is
+ * FLAT_WIDTH texels wide and at most 8192 high (every adapter's limit).
+ */
+export const conv3x3Texture: ConvProgram = {
+  ...conv('conv3x3-texture', 'conv3x3', { ...CONV_DEFINES, TEXTURES: true }, wide({ x: 8, y: 2, c4: 4 }, true), 4, ['subgroups']),
+  maxInputTexels: FLAT_WIDTH * 8192,
+};
+
 /** Workgroup memory: an 8x8 workgroup stages a 18x18 input tile and a weight slab by cooperative loads. */
 export const conv3x3Tiled = conv('conv3x3-tiled', 'conv3x3', CONV_DEFINES, compact({ x: 2, y: 2, c4: 4 }), 4);
 /** Native f16 products, f32 sums: not bit-exact, so only where the run's precision is f16. */

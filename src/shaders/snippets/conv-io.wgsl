@@ -15,9 +15,13 @@ fn flat_block(gid: vec3u, groups: vec3u, cols: u32, rows: u32) -> vec3u {
   return vec3u(i % cols, t % rows, t / rows);
 }
 
-// Element i of the input tensor, as f32.
+// Element i of the input tensor, as f32 (with TEXTURES, from its flat texture copy).
 fn load_src(i: u32) -> vec4f {
+#if TEXTURES
+  return load_flat(src, i);
+#else
   return unpack4(src[i]);
+#endif
 }
 
 // The per-input-channel factor fused into the loads (SE scale, alpha); 1 when absent.
