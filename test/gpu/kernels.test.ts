@@ -137,7 +137,7 @@ async function runConv(c: ConvCase) {
     skipScale: c.skipScale ? { id: 1, name: 'skip scale', channels: c.outC } : undefined,
   };
   const program = c.variant ?? { conv3x3: P.conv3x3, conv2x2s2: P.conv2x2s2, deconv: P.deconv }[c.kind];
-  const textures = usesTextures(program) ? new ConvTextureSet(device, op.input.tensor.w * op.input.tensor.h * op.input.tensor.c4, F32_STORAGE) : undefined;
+  const textures = usesTextures(program) ? new ConvTextureSet(device, [op.input.tensor], F32_STORAGE) : undefined;
   await G.runPass(device, convSpec(op, program, F32_STORAGE, {
     src: G.storageBuffer(device, input.data, 'input'),
     wts: G.storageBuffer(device, R.packConvWeights(kind, c.inC, c.outC, k, weight), 'weights'),

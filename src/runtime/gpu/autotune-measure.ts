@@ -36,8 +36,7 @@ export async function measure(device: GPUDevice, pipelines: PipelineCache, exclu
   const make = (n: number) => device.createBuffer({ size: n * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
   // Zero-filled data: the time of these kernels does not depend on the values.
   const buffers = { src: make(floats(op.input.tensor)), wts: make(16 * 16 * 16 * 9), bias: make(64), dst: make(floats(op.output)) };
-  const t = op.input.tensor;
-  const textures = candidates.some((b) => usesTextures(kernelFor(b, op))) ? new ConvTextureSet(device, t.w * t.h * t.c4, storage) : undefined;
+  const textures = candidates.some((b) => usesTextures(kernelFor(b, op))) ? new ConvTextureSet(device, [op.input.tensor], storage) : undefined;
   const built: BuiltPasses[] = [];
   try {
     built.push(...(await Promise.all(candidates.map((b) => buildPasses(device, pipelines, [convSpec(op, kernelFor(b, op), storage, buffers, textures)], 'autotune')))));

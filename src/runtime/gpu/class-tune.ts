@@ -7,7 +7,8 @@
 // layer of that class, and where another set's kernel wins, that set computes the class.
 // The choice is kept per adapter, precision, set and class: in memory, and in localStorage.
 
-import type { ConvOp, Tensor } from '../plan/graph.js';
+import type { ConvOp } from '../plan/graph.js';
+import { tensorBytes } from '../plan/memory.js';
 import { choiceKey, readStored, writeStored, type Exclusive } from './autotune.js';
 import { timeCandidates } from './autotune-measure.js';
 import { ConvTextureSet } from './conv-textures.js';
@@ -118,9 +119,8 @@ async function measure(
     made.push(b);
     return b;
   };
-  const tensorBytes = (t: Tensor) => t.w * t.h * t.c4 * 16;
-  const inputs = open.filter((o) => o.candidates.some((c) => usesTextures(c.program))).map(({ op: { input: { tensor: t } } }) => t.w * t.h * t.c4);
-  const textures = inputs.length ? new ConvTextureSet(device, Math.max(...inputs), storage) : undefined;
+  const inputs = open.filter((o) => o.candidates.some((c) => usesTextures(c.program))).map((o) => o.op.input.tensor);
+  const textures = inputs.length ? new ConvTextureSet(device, inputs, storage) : undefined;
   try {
     const built = await Promise.all(open.map(async ({ op, candidates }) => {
       const probe = { ...op, lrelu: true, skip: undefined, inScale: undefined, skipScale: undefined };

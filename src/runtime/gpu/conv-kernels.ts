@@ -9,6 +9,7 @@ import type { ConvProgram, ConvShape } from '../../shaders/programs/conv.js';
 import { resolveDefines, supports, type DefinesOf, type DefineSchema, type Resources } from '../../shaders/program.js';
 import type { LayerSpec } from '../model/architecture.js';
 import type { ConvOp, Op, Tensor, View } from '../plan/graph.js';
+import { tensorGroups } from '../plan/memory.js';
 import { passSpec, type PassSpec } from './pass.js';
 
 /** A candidate: kernels that replace the compact ones for their shapes. */
@@ -80,8 +81,7 @@ export const sameKernels = (a: KernelChoice, b: KernelChoice): boolean =>
 export function kernelFor(block: ConvBlock, op: Pick<ConvOp, 'kind' | 'spec' | 'input' | 'output'>, classes?: ClassKernels): ConvProgram {
   const set = setOf(classes?.[layerClass(op)] ?? block)!;
   const shape = shapeOf(op.spec);
-  const t = op.input.tensor;
-  const k = set.kernels.find((p: ConvProgram) => p.shape === shape && op.output.c4 >= (p.minOutC4 ?? 1) && t.w * t.h * t.c4 <= (p.maxInputTexels ?? Infinity));
+  const k = set.kernels.find((p: ConvProgram) => p.shape === shape && op.output.c4 >= (p.minOutC4 ?? 1) && tensorGroups(op.input.tensor) <= (p.maxInputTexels ?? Infinity));
   return k ?? COMPACT[op.kind];
 }
 

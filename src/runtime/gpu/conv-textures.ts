@@ -12,14 +12,17 @@ import type { Tensor } from '../plan/graph.js';
 import type { ConvResources, ConvTextures, StorageDefines } from './conv-kernels.js';
 import { passSpec } from './pass.js';
 
+// Channel groups of t (plan/memory.ts's tensorGroups: importing it here splits the core bundle).
+const groups = (t: Tensor) => t.w * t.h * t.c4;
 const rowsFor = (texels: number) => Math.max(1, Math.ceil(texels / FLAT_WIDTH));
 
 export class ConvTextureSet implements ConvTextures {
   private readonly staging: GPUTexture;
   private readonly weights = new Map<GPUBuffer, GPUTexture>();
 
-  /** For inputs of up to `maxInputTexels` elements (tensor groups), stored as f16 where `storage.F16`. */
-  constructor(private readonly device: GPUDevice, maxInputTexels: number, storage: StorageDefines) {
+  /** For the texture convs reading `inputs`, stored as f16 where `storage.F16`. */
+  constructor(private readonly device: GPUDevice, inputs: readonly Tensor[], storage: StorageDefines) {
+    const maxInputTexels = Math.max(...inputs.map(groups));
     const format: GPUTextureFormat = storage.F16 ? 'rgba16float' : 'rgba32float';
     this.staging = device.createTexture({
       label: `conv input (flat ${format})`,
@@ -31,7 +34,7 @@ export class ConvTextureSet implements ConvTextures {
 
   bind(name: string, input: Tensor, storage: StorageDefines, resources: ConvResources) {
     const wts = asBinding(resources.wts);
-    const count = input.w * input.h * input.c4;
+    const count = groups(input);
     if (rowsFor(count) > this.staging.height) throw new Error(`internal: ${name}: the staging texture holds fewer than ${count} elements`);
     return {
       before: passSpec({

@@ -60,8 +60,8 @@ export async function buildFramePasses(r: FrameResources): Promise<FramePasses> 
   const seOps = g.ops.filter((o): o is SeOp => o.kind === 'se');
   const convs = g.ops.filter((o): o is ConvOp => o.kind === 'conv3x3' || o.kind === 'conv2x2s2' || o.kind === 'deconv');
   // A chunk of its own, loaded only where a texture kernel runs.
-  const inputs = convs.filter((op) => usesTextures(kernelFor(r.kernels.block, op, r.kernels.classes))).map(({ input: { tensor: t } }) => t.w * t.h * t.c4);
-  const textures = inputs.length ? new (await import('./conv-textures.js')).ConvTextureSet(r.device, Math.max(...inputs), r.storage) : undefined;
+  const inputs = convs.filter((op) => usesTextures(kernelFor(r.kernels.block, op, r.kernels.classes))).map((op) => op.input.tensor);
+  const textures = inputs.length ? new (await import('./conv-textures.js')).ConvTextureSet(r.device, inputs, r.storage) : undefined;
   const tiled = plan.tiles.length > 1;
   const pack = plan.tiles.map((_, k) => add(packSpec(r, g.ops[0] as PackOp, k)));
   const steps = g.ops.filter((op): op is ConvOp | SeOp => op.kind !== 'pack' && op.kind !== 'output').map((op) => {

@@ -4,7 +4,9 @@
 
 import { opTensors, type Graph, type Tensor } from './graph.js';
 
-export const tensorBytes = (t: Tensor): number => t.w * t.h * t.c4 * 16;
+/** Channel groups (vec4 elements) of tensor `t`. */
+export const tensorGroups = (t: Tensor): number => t.w * t.h * t.c4;
+export const tensorBytes = (t: Tensor): number => tensorGroups(t) * 16;
 
 export interface MemoryPlan {
   /** Byte size of each pooled buffer. */
